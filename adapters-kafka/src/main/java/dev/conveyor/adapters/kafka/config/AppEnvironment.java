@@ -1,0 +1,31 @@
+package dev.conveyor.adapters.kafka.config;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The variables a Conveyor binary starts from: the process environment over a {@code .env} file in the working
+ * directory. Both binaries call {@link #load()} first, before anything logs, so that {@code LOG_FORMAT} from either
+ * source decides the log format.
+ */
+public final class AppEnvironment {
+    /** System property read by {@code conveyor-logback.xml} to pick the {@code text} or {@code json} appender. */
+    public static final String LOG_FORMAT_PROPERTY = "conveyor.log.format";
+
+    private AppEnvironment() {
+    }
+
+    /** The merged variables; also selects the log format (an invalid one is reported by the config reader). */
+    public static Map<String, String> load() {
+        Map<String, String> variables = DotEnv.overlay(System.getenv(), Path.of(".env"));
+        String format = variables.getOrDefault("LOG_FORMAT", "text").strip().toLowerCase(Locale.ROOT);
+        System.setProperty(LOG_FORMAT_PROPERTY, "json".equals(format) ? "json" : "text");
+        return variables;
+    }
+
+    /** {@code LOG_FORMAT}: {@code text} (default) or {@code json}. */
+    public static String logFormat(ConfigReader reader) {
+        return reader.oneOf("LOG_FORMAT", "text", "text", "json");
+    }
+}

@@ -1,0 +1,74 @@
+package dev.conveyor.adapters.kafka.config;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * How to reach the cluster: bootstrap servers and security, shared by every client a binary creates.
+ *
+ * @param bootstrapServers   {@code KAFKA_BOOTSTRAP_SERVERS}, default {@code localhost:9092}
+ * @param securityProtocol   {@code KAFKA_SECURITY_PROTOCOL}: PLAINTEXT (default), SSL, SASL_PLAINTEXT, SASL_SSL
+ * @param saslMechanism      {@code KAFKA_SASL_MECHANISM}: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512; required with SASL
+ * @param saslUsername       {@code KAFKA_SASL_USERNAME}; required with SASL
+ * @param saslPassword       {@code KAFKA_SASL_PASSWORD} or the content of {@code KAFKA_SASL_PASSWORD_FILE}
+ * @param truststoreLocation {@code KAFKA_SSL_TRUSTSTORE_LOCATION}; optional (JDK trust store otherwise)
+ * @param truststorePassword {@code KAFKA_SSL_TRUSTSTORE_PASSWORD}; optional
+ */
+public record KafkaConnectionConfig(String bootstrapServers, String securityProtocol, String saslMechanism,
+                                    String saslUsername, Secret saslPassword, String truststoreLocation,
+                                    Secret truststorePassword) {
+
+    /** Reads the connection variables, recording problems in {@code reader}. */
+    public static KafkaConnectionConfig read(ConfigReader reader) {
+        String bootstrap = reader.string("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
+        if (!bootstrap.matches("[^\\s,]+:\\d{1,5}(,[^\\s,]+:\\d{1,5})*")) {
+            reader.problem("KAFKA_BOOTSTRAP_SERVERS=" + bootstrap + ": must be host:port[,host:port...]");
+        }
+        String protocol = reader.oneOf("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT",
+                "PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");
+        String mechanism = reader.oneOf("KAFKA_SASL_MECHANISM", null, "PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
+        String username = reader.raw("KAFKA_SASL_USERNAME");
+        Secret password = reader.secret("KAFKA_SASL_PASSWORD", "KAFKA_SASL_PASSWORD_FILE");
+        if (protocol.startsWith("SASL_")) {
+            if (mechanism == null) {
+                reader.problem("KAFKA_SASL_MECHANISM: required with KAFKA_SECURITY_PROTOCOL=" + protocol
+                        + " (PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512)");
+            }
+            if (username == null) {
+                reader.problem("KAFKA_SASL_USERNAME: required with KAFKA_SECURITY_PROTOCOL=" + protocol);
+            }
+            if (password == null) {
+                reader.problem("KAFKA_SASL_PASSWORD or KAFKA_SASL_PASSWORD_FILE: required with "
+                        + "KAFKA_SECURITY_PROTOCOL=" + protocol);
+            }
+        }
+        return new KafkaConnectionConfig(bootstrap, protocol, mechanism, username, password,
+                reader.raw("KAFKA_SSL_TRUSTSTORE_LOCATION"), reader.secret("KAFKA_SSL_TRUSTSTORE_PASSWORD", null));
+    }
+
+    /** The client properties for this connection (bootstrap, security, SASL login, trust store). */
+    public Map<String, Object> clientProperties() {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("bootstrap.servers", bootstrapServers);
+        p.put("security.protocol", securityProtocol);
+        if (securityProtocol.startsWith("SASL_") && saslMechanism != null && saslPassword != null) {
+            p.put("sasl.mechanism", saslMechanism);
+            String module = "PLAIN".equals(saslMechanism)
+                    ? "org.apache.kafka.common.security.plain.PlainLoginModule"
+                    : "org.apache.kafka.common.security.scram.ScramLoginModule";
+            p.put("sasl.jaas.config", module + " required username=\"" + escape(saslUsername)
+                    + "\" password=\"" + escape(saslPassword.reveal()) + "\";");
+        }
+        if (truststoreLocation != null) {
+            p.put("ssl.truststore.location", truststoreLocation);
+        }
+        if (truststorePassword != null) {
+            p.put("ssl.truststore.password", truststorePassword.reveal());
+        }
+        return p;
+    }
+
+    private static String escape(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+}

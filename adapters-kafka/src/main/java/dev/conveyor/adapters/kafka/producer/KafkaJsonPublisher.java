@@ -1,0 +1,135 @@
+package dev.conveyor.adapters.kafka.producer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import dev.conveyor.adapters.kafka.codec.JsonCodec;
+import dev.conveyor.domain.port.out.DeliveryFailedException;
+import dev.conveyor.domain.port.out.MessageRejectedException;
+import dev.conveyor.domain.port.out.PublishReceipt;
+import dev.conveyor.domain.validation.SchemaValidator;
+import dev.conveyor.domain.validation.Violation;
+import io.github.resilience4j.retry.Retry;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Validates, serializes and sends messages of one type to one topic with the idempotent producer, keyed by
+ * {@code keyOf}. Invalid or oversized messages are rejected before anything is sent. A send that Kafka itself gave
+ * up on with a retriable error is resent with exponential backoff; other errors fail at once.
+ *
+ * <p>With several producers (PRODUCERS_COUNT), a key always goes through the same one, so per-key order holds.
+ *
+ * <p>Guarantee: an acknowledged message is in the topic exactly once unless one of its sends timed out and was
+ * resent by us; a timed-out send may still have been written, so such a message can appear twice (at-least-once).
+ * Kafka's own retries never duplicate (idempotent producer).
+ */
+public final class KafkaJsonPublisher<T extends Record> {
+    private static final Logger log = LoggerFactory.getLogger(KafkaJsonPublisher.class);
+
+    private final List<Producer<byte[], byte[]>> producers;
+    private final String topic;
+    private final JsonCodec<T> codec;
+    private final SchemaValidator validator;
+    private final Function<T, String> keyOf;
+    private final int maxMessageBytes;
+    private final Retry retry;
+    private final ScheduledExecutorService scheduler;
+    private final ProducerMetrics metrics;
+
+    public KafkaJsonPublisher(List<Producer<byte[], byte[]>> producers, String topic, JsonCodec<T> codec,
+                              SchemaValidator validator, Function<T, String> keyOf, ProducerSettings settings,
+                              ScheduledExecutorService scheduler, ProducerMetrics metrics) {
+        if (producers.isEmpty()) {
+            throw new IllegalArgumentException("at least one producer is needed");
+        }
+        this.producers = List.copyOf(producers);
+        this.topic = topic;
+        this.codec = codec;
+        this.validator = validator;
+        this.keyOf = keyOf;
+        this.maxMessageBytes = settings.maxMessageBytes();
+        this.retry = RetryPolicies.producerRetry("publish-" + topic, settings.maxRetries(),
+                settings.initialBackoff());
+        this.scheduler = scheduler;
+        this.metrics = metrics;
+    }
+
+    /** Sends {@code message}; see {@code PublishOrderPort} for how the future completes. */
+    public CompletableFuture<PublishReceipt> publish(T message) {
+        List<Violation> violations = validator.validate(message);
+        if (!violations.isEmpty()) {
+            metrics.rejected();
+            return CompletableFuture.failedFuture(new MessageRejectedException(
+                    violations.stream().map(Violation::toString).toList()));
+        }
+        byte[] value = codec.encode(message);
+        if (value.length > maxMessageBytes) {
+            metrics.rejected();
+            return CompletableFuture.failedFuture(new MessageRejectedException(List.of("serialized size "
+                    + value.length + " bytes exceeds MAX_MESSAGE_BYTES=" + maxMessageBytes)));
+        }
+        String key = keyOf.apply(message);
+        byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+        Producer<byte[], byte[]> producer = producers.get(
+                UserKeyPartitioner.partitionFor(keyBytes, producers.size()));
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, keyBytes, value);
+        metrics.sent();
+        long started = System.nanoTime();
+        AtomicInteger attempts = new AtomicInteger();
+        CompletionStage<RecordMetadata> delivered = Retry.decorateCompletionStage(retry, scheduler,
+                () -> sendOnce(producer, record, attempts)).get();
+        return delivered.handle((metadata, error) -> complete(key, metadata, error, attempts.get(),
+                Duration.ofNanos(System.nanoTime() - started))).thenCompose(Function.identity())
+                .toCompletableFuture();
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    private CompletionStage<RecordMetadata> sendOnce(Producer<byte[], byte[]> producer,
+                                                     ProducerRecord<byte[], byte[]> record, AtomicInteger attempts) {
+        attempts.incrementAndGet();
+        CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
+        try {
+            producer.send(record, (metadata, error) -> {
+                if (error == null) {
+                    result.complete(metadata);
+                } else {
+                    metrics.sendError();
+                    result.completeExceptionally(error);
+                }
+            });
+        } catch (RuntimeException e) { // e.g. serialization, or a producer already closed
+            metrics.sendError();
+            result.completeExceptionally(e);
+        }
+        return result;
+    }
+
+    private CompletableFuture<PublishReceipt> complete(String key, RecordMetadata metadata, Throwable error,
+                                                       int attempts, Duration elapsed) {
+        if (error == null) {
+            metrics.acknowledged(elapsed);
+            return CompletableFuture.completedFuture(
+                    new PublishReceipt(metadata.topic(), key, metadata.partition(), metadata.offset(), attempts));
+        }
+        metrics.failed(elapsed);
+        Throwable cause = RetryPolicies.unwrap(error);
+        boolean retriable = RetryPolicies.isRetriable(cause);
+        String reason = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        log.error("Delivery failed: topic={} key={} attempts={} error={}", topic, key, attempts, reason);
+        return CompletableFuture.failedFuture(new DeliveryFailedException("not acknowledged after " + attempts
+                + " attempt(s): " + reason, retriable, attempts, cause));
+    }
+}

@@ -1,0 +1,50 @@
+package dev.conveyor.adapters.kafka.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class KafkaConnectionConfigTest {
+    @Test
+    void givenNothingSet_whenRead_thenLocalPlaintext() {
+        ConfigReader reader = new ConfigReader(Map.of());
+        KafkaConnectionConfig config = KafkaConnectionConfig.read(reader);
+        reader.validate();
+        assertEquals(Map.of("bootstrap.servers", "localhost:9092", "security.protocol", "PLAINTEXT"),
+                config.clientProperties());
+    }
+
+    @Test
+    void givenSaslScram_whenRead_thenJaasConfigCarriesTheCredentialsButDescribeMasksThem() {
+        ConfigReader reader = new ConfigReader(Map.of("KAFKA_SECURITY_PROTOCOL", "sasl_ssl",
+                "KAFKA_SASL_MECHANISM", "SCRAM-SHA-512", "KAFKA_SASL_USERNAME", "svc",
+                "KAFKA_SASL_PASSWORD", "pa\"ss", "KAFKA_SSL_TRUSTSTORE_LOCATION", "/etc/ts.jks",
+                "KAFKA_SSL_TRUSTSTORE_PASSWORD", "tspw"));
+        Map<String, Object> props = KafkaConnectionConfig.read(reader).clientProperties();
+        reader.validate();
+        assertEquals("SASL_SSL", props.get("security.protocol"));
+        assertEquals("org.apache.kafka.common.security.scram.ScramLoginModule required username=\"svc\" "
+                + "password=\"pa\\\"ss\";", props.get("sasl.jaas.config"));
+        String described = ClientProperties.describe(props);
+        assertFalse(described.contains("pa\\\"ss") || described.contains("tspw"), described);
+        assertTrue(described.contains("ssl.truststore.location=/etc/ts.jks"), described);
+    }
+
+    @Test
+    void givenSaslWithoutCredentials_whenValidated_thenEachMissingPieceIsNamed() {
+        ConfigReader reader = new ConfigReader(Map.of("KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT",
+                "KAFKA_BOOTSTRAP_SERVERS", "no-port"));
+        KafkaConnectionConfig.read(reader);
+        var e = assertThrows(InvalidConfigurationException.class, reader::validate);
+        assertEquals(4, e.problems().size(), e.getMessage());
+        assertTrue(e.getMessage().contains("KAFKA_BOOTSTRAP_SERVERS=no-port: must be host:port"));
+        assertTrue(e.getMessage().contains("KAFKA_SASL_MECHANISM: required"));
+        assertTrue(e.getMessage().contains("KAFKA_SASL_USERNAME: required"));
+        assertTrue(e.getMessage().contains("KAFKA_SASL_PASSWORD or KAFKA_SASL_PASSWORD_FILE: required"));
+    }
+}

@@ -1,0 +1,58 @@
+package dev.conveyor.app.producer;
+
+import java.time.Clock;
+import java.util.Iterator;
+import java.util.UUID;
+
+import dev.conveyor.adapters.kafka.codec.JsonCodec;
+import dev.conveyor.adapters.kafka.producer.KafkaJsonPublisher;
+import dev.conveyor.adapters.kafka.producer.KafkaScenarioRequestPublisher;
+import dev.conveyor.domain.message.ScenarioRequest;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/** {@code scenarios}: publishes scenario requests, keyed by request id (generated when absent). */
+@Command(name = "scenarios", mixinStandardHelpOptions = true,
+        description = {"Publish scenario requests to Scenario-Execute, keyed by request_id.",
+                "  scenarios --count N [--scenario NAME] [--task-ms MS] [--rate R]",
+                "  scenarios --file requests.jsonl   (or --file - for stdin)"})
+final class ScenariosCommand extends PublishCommand<ScenarioRequest> {
+    @Option(names = "--scenario", defaultValue = "run-analysis",
+            description = "Scenario of generated requests (default ${DEFAULT-VALUE}).")
+    String scenario;
+
+    @Option(names = "--task-ms", paramLabel = "MS", defaultValue = "5000",
+            description = "parameters.durationMs of generated requests (default ${DEFAULT-VALUE}).")
+    long taskMs;
+
+    @Override
+    String defaultTopic() {
+        return "Scenario-Execute";
+    }
+
+    @Override
+    Class<ScenarioRequest> messageType() {
+        return ScenarioRequest.class;
+    }
+
+    @Override
+    void validateOptions() {
+        if (taskMs < 0) {
+            throw new ParameterException(spec.commandLine(), "--task-ms must not be negative");
+        }
+    }
+
+    @Override
+    Iterator<Input<ScenarioRequest>> samples(long howMany, Clock clock) {
+        return new ScenarioSamples(howMany, scenario, taskMs, clock);
+    }
+
+    @Override
+    ProducerRunner.PublisherFactory<ScenarioRequest> publisher(ProducerAppConfig config,
+                                                               JsonCodec<ScenarioRequest> codec) {
+        return (pool, scheduler, metrics) -> new KafkaScenarioRequestPublisher(new KafkaJsonPublisher<>(
+                pool.producers(), config.topic(), codec, validator, ScenarioRequest::requestId, config.producer(),
+                scheduler, metrics), UUID::randomUUID)::publish;
+    }
+}

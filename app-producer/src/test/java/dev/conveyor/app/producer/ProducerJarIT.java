@@ -1,0 +1,150 @@
+package dev.conveyor.app.producer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import dev.conveyor.adapters.kafka.codec.DecodeResult;
+import dev.conveyor.adapters.kafka.codec.JsonCodec;
+import dev.conveyor.domain.message.OrderMessage;
+import dev.conveyor.domain.validation.SchemaValidator;
+import dev.conveyor.localkafka.junit.TestKafka;
+import dev.conveyor.localkafka.junit.WithKafka;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The runnable jar, run as operators run it: input files, signals, unreachable brokers, bad configuration. */
+@WithKafka
+class ProducerJarIT {
+    @TempDir
+    Path work;
+
+    @Test
+    void givenAFileWithValidAndBadLines_whenPublished_thenOnlyValidOnesAreSentAndEachBadLineIsNamed(
+            TestKafka kafka) throws Exception {
+        String topic = kafka.createTopic("file-orders", 3);
+        String valid = "{\"order_id\":\"%s\",\"user\":\"u%d\",\"item\":\"pen\",\"quantity\":1,\"price\":1.50,"
+                + "\"timestamp\":\"2026-11-23T10:00:00Z\"}";
+        List<String> lines = List.of(
+                valid.formatted("11111111-1111-1111-1111-111111111111", 1),
+                "{\"order_id\":\"22222222-2222-2222-2222-222222222222\",\"user\":\"\",\"item\":\"pen\","
+                        + "\"quantity\":0,\"price\":-1,\"timestamp\":\"2026-11-23T10:00:00Z\"}",
+                "this is not json",
+                "{\"order_id\":\"not-a-uuid\",\"user\":\"u\",\"item\":\"pen\",\"quantity\":\"ten\","
+                        + "\"timestamp\":\"2026-11-23T10:00:00Z\",\"priority\":\"asap\"}",
+                "",
+                valid.formatted("33333333-3333-3333-3333-333333333333", 2).replace("\"pen\"",
+                        "\"" + "p".repeat(190) + "\"").replace("}", ",\"note\":\"" + "n".repeat(2100) + "\"}"),
+                valid.formatted("44444444-4444-4444-4444-444444444444", 3));
+        Path file = work.resolve("orders.jsonl");
+        Files.write(file, lines, StandardCharsets.UTF_8);
+
+        ProducerJar.Result result = ProducerJar.run(work, Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "MAX_MESSAGE_BYTES", "2048"), 60, "orders", "--file", file.toString(), "--topic", topic);
+
+        assertEquals(1, result.exitCode(), result.stderr());
+        assertTrue(result.stderr().contains("line 2: rejected:"), result.stderr());
+        for (String field : List.of("user=", "quantity=0", "price=-1")) {
+            assertTrue(result.stderr().lines().anyMatch(l -> l.startsWith("line 2:") && l.contains(field)),
+                    field + " in " + result.stderr());
+        }
+        assertTrue(result.stderr().contains("line 3: rejected:"), result.stderr());
+        assertTrue(result.stderr().lines().anyMatch(l -> l.startsWith("line 4:") && l.contains("order_id")
+                && l.contains("quantity") && l.contains("priority")), result.stderr());
+        assertTrue(result.stderr().lines().anyMatch(l -> l.startsWith("line 6:")
+                && l.contains("exceeds MAX_MESSAGE_BYTES=2048")), result.stderr());
+        assertTrue(result.stdout().contains("read=6 rejected=4 sent=2 acknowledged=2 not_acknowledged=0"),
+                result.stdout());
+
+        JsonCodec<OrderMessage> codec = JsonCodec.forType(OrderMessage.class, new SchemaValidator());
+        Set<String> users = TopicReader.readAll(kafka.bootstrapServers(), topic).stream()
+                .map(r -> ((DecodeResult.Decoded<OrderMessage>) codec.decode(r.value())).message().user())
+                .collect(Collectors.toSet());
+        assertEquals(Set.of("u1", "u3"), users, "only the valid lines are in the topic");
+    }
+
+    @Test
+    void givenAHundredThousandOrdersAtFullSpeed_whenSigtermArrives_thenEveryAcknowledgedOrderIsInTheTopicOnce(
+            TestKafka kafka) throws Exception {
+        String topic = kafka.createTopic("sigterm-orders", 6);
+        Process process = ProducerJar.start(work, Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "SHUTDOWN_TIMEOUT_MS", "20000"), "orders", "--count", "100000", "--topic", topic);
+        Awaitility.await().atMost(60, TimeUnit.SECONDS).pollInterval(50, TimeUnit.MILLISECONDS)
+                .until(() -> TopicReader.recordCount(kafka.bootstrapServers(), topic) > 2_000);
+
+        process.destroy(); // SIGTERM
+        assertTrue(process.waitFor(25, TimeUnit.SECONDS), "exits within the shutdown timeout");
+
+        ProducerJar.Result result = ProducerJar.Result.of(work, process.exitValue());
+        long inTopic = TopicReader.recordCount(kafka.bootstrapServers(), topic);
+        assertTrue(result.stdout().contains("(stopped by signal)"), result.stdout());
+        assertEquals(inTopic, result.acknowledged(), "acknowledged count = records in the topic: " + result.stdout());
+        assertTrue(inTopic < 100_000, "stopped before the end: " + inTopic);
+        assertEquals(0, process.exitValue(), "every accepted order was acknowledged: " + result.stdout());
+        System.out.printf("[conveyor] SIGTERM mid-stream: %d acknowledged, %d in topic%n", result.acknowledged(),
+                inTopic);
+    }
+
+    @Test
+    void givenAnUnreachableBroker_whenStarted_thenOneClearErrorAfterTheTimeoutAndExit1() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        ProducerJar.Result result = ProducerJar.run(work, Map.of("KAFKA_BOOTSTRAP_SERVERS", "localhost:" + port,
+                "KAFKA_PRODUCER_MAX_BLOCK_MS", "3000"), 60, "orders", "--count", "10");
+
+        assertEquals(1, result.exitCode());
+        assertTrue(result.stderr().contains("Cannot reach Kafka at localhost:" + port), result.stderr());
+        assertTrue(result.stderr().contains("3000 ms"), result.stderr());
+        assertFalse(result.stderr().contains("\tat "), "no stack traces: " + result.stderr());
+        assertTrue(result.stderr().lines().count() <= 5, "no log spam: " + result.stderr());
+    }
+
+    @Test
+    void givenBadConfiguration_whenStarted_thenExit2ListingEveryProblem() throws Exception {
+        ProducerJar.Result result = ProducerJar.run(work, Map.of("MAX_MESSAGE_BYTES", "abc",
+                "KAFKA_PRODUCER_ACKS", "1", "KAFKA_SASL_PASSWORD", "hunter2", "ENABLE_METRICS", "perhaps"), 30,
+                "orders", "--count", "1");
+
+        assertEquals(2, result.exitCode());
+        assertTrue(result.stderr().contains("MAX_MESSAGE_BYTES=abc"), result.stderr());
+        assertTrue(result.stderr().contains("KAFKA_PRODUCER_ACKS=1"), result.stderr());
+        assertTrue(result.stderr().contains("ENABLE_METRICS=perhaps"), result.stderr());
+        assertFalse(result.stderr().contains("hunter2"), "secrets never printed");
+    }
+
+    @Test
+    void givenADotEnvFile_whenStarted_thenItsValuesApplyAndTheEnvironmentWins() throws Exception {
+        Files.writeString(work.resolve(".env"), "MAX_MESSAGE_BYTES=oops\nLOG_FORMAT=json\n");
+        ProducerJar.Result fromFile = ProducerJar.run(work, Map.of(), 30, "orders", "--count", "1");
+        assertEquals(2, fromFile.exitCode());
+        assertTrue(fromFile.stderr().contains("MAX_MESSAGE_BYTES=oops"), fromFile.stderr());
+
+        ProducerJar.Result overridden = ProducerJar.run(work, Map.of("MAX_MESSAGE_BYTES", "4096",
+                "KAFKA_BOOTSTRAP_SERVERS", "localhost:1", "KAFKA_PRODUCER_MAX_BLOCK_MS", "500"), 30,
+                "orders", "--count", "1");
+        assertEquals(1, overridden.exitCode(), overridden.stderr());
+    }
+
+    @Test
+    void givenUsageErrors_whenStarted_thenExit2WithUsage() throws Exception {
+        assertEquals(2, ProducerJar.run(work, Map.of(), 30, "orders").exitCode());
+        assertEquals(2, ProducerJar.run(work, Map.of(), 30, "orders", "--count", "1", "--file", "x").exitCode());
+        assertEquals(2, ProducerJar.run(work, Map.of(), 30, "bogus").exitCode());
+        ProducerJar.Result help = ProducerJar.run(work, Map.of(), 30, "scenarios", "--help");
+        assertEquals(0, help.exitCode());
+        assertTrue(help.stdout().contains("--task-ms"), help.stdout());
+    }
+}
