@@ -1,0 +1,150 @@
+package dev.conveyor.adapters.kafka.consumer;
+
+import dev.conveyor.adapters.kafka.config.ConfigReader;
+import dev.conveyor.adapters.kafka.config.KafkaConnectionConfig;
+import dev.conveyor.adapters.kafka.producer.ProducerSettings;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The consumer engine's settings, read once from the environment and validated as a whole.
+ *
+ * @param topic                 {@code KAFKA_TOPIC}: the topic consumed (default per flow, e.g. {@code orders})
+ * @param groupId               {@code KAFKA_GROUP_ID}: consumer group (default per flow, e.g. {@code conveyor-orders})
+ * @param dlqTopic              {@code KAFKA_DLQ_TOPIC}: dead-letter topic (default {@code <topic>-dlq})
+ * @param offsetReset           {@code KAFKA_OFFSET_RESET}: {@code earliest} (default), {@code latest} or {@code none}
+ * @param maxPollRecords        {@code MAX_POLL_RECORDS} (default 500): records per poll
+ * @param maxInFlight           {@code MAX_IN_FLIGHT} (default 256): handler calls running at once per consumer
+ * @param workerPool            {@code WORKER_POOL} (default 64): platform worker threads on Java 17 (Java 21+ uses
+ *                              virtual threads)
+ * @param batchSize             {@code BATCH_SIZE} (default 1): records per handler call; above 1, records of one
+ *                              partition are handled in order, one batch at a time
+ * @param commitInterval        {@code COMMIT_INTERVAL_MS} (default 1000): periodic commit of finished offsets
+ * @param maxRetries            {@code MAX_RETRIES} (default 3): retries after a retriable failure, then the DLQ
+ * @param retryBackoff          {@code RETRY_BACKOFF_MS} (default 1000): first retry delay; doubles each retry
+ * @param breakerThreshold      {@code CIRCUIT_BREAKER_FAILURE_THRESHOLD} (default 5): consecutive failures that open
+ *                              the breaker
+ * @param breakerOpen           {@code CIRCUIT_BREAKER_OPEN_MS} (default 60000): how long it stays open before probes
+ * @param maxMessageBytes       {@code MAX_MESSAGE_BYTES} (default 10485760): larger values go to the DLQ as oversize
+ * @param consumersCount        {@code CONSUMERS_COUNT} (default 1): KafkaConsumer instances in this process
+ * @param maxBufferedPerPartition {@code MAX_BUFFERED_PER_PARTITION} (default max(4 × MAX_IN_FLIGHT,
+ *                              2 × MAX_POLL_RECORDS)): polled-but-uncommittable records before the partition is paused
+ * @param rebalanceDrainTimeout {@code REBALANCE_DRAIN_TIMEOUT_MS} (default 10000): how long a revocation waits for
+ *                              the in-flight work of revoked partitions before abandoning it (it is then reprocessed
+ *                              by the new owner)
+ * @param shutdownTimeout       {@code SHUTDOWN_TIMEOUT_MS} (default 30000): how long a stop waits for in-flight work
+ * @param overrides             {@code KAFKA_CONSUMER_<NAME>}: extra consumer properties
+ */
+public record ConsumerSettings(KafkaConnectionConfig connection, String topic, String groupId, String dlqTopic,
+                               String offsetReset, int maxPollRecords, int maxInFlight, int workerPool,
+                               int batchSize, Duration commitInterval, int maxRetries, Duration retryBackoff,
+                               int breakerThreshold, Duration breakerOpen, int maxMessageBytes, int consumersCount,
+                               int maxBufferedPerPartition, Duration rebalanceDrainTimeout, Duration shutdownTimeout,
+                               Map<String, String> overrides) {
+
+    private static final Set<String> OWNED = Set.of(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            ConsumerConfig.GROUP_ID_CONFIG, ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG);
+
+    public ConsumerSettings {
+        overrides = Map.copyOf(overrides);
+    }
+
+    /** Reads the consumer variables, recording every problem in {@code reader}. */
+    public static ConsumerSettings read(ConfigReader reader, KafkaConnectionConfig connection, String defaultTopic,
+                                        String defaultGroup) {
+        String topic = reader.string("KAFKA_TOPIC", defaultTopic);
+        checkTopic(reader, "KAFKA_TOPIC", topic);
+        String group = reader.string("KAFKA_GROUP_ID", defaultGroup);
+        if (group.isBlank()) {
+            reader.problem("KAFKA_GROUP_ID: must not be blank");
+        }
+        String dlq = reader.string("KAFKA_DLQ_TOPIC", topic + "-dlq");
+        checkTopic(reader, "KAFKA_DLQ_TOPIC", dlq);
+        if (dlq.equals(topic)) {
+            reader.problem("KAFKA_DLQ_TOPIC=" + dlq + ": must differ from KAFKA_TOPIC (a poison record would loop)");
+        }
+        String reset = reader.oneOf("KAFKA_OFFSET_RESET", "earliest", "earliest", "latest", "none");
+        int maxPoll = reader.integer("MAX_POLL_RECORDS", 500, 1, 100_000);
+        int maxInFlight = reader.integer("MAX_IN_FLIGHT", 256, 1, 100_000);
+        int pool = reader.integer("WORKER_POOL", 64, 1, 10_000);
+        int batch = reader.integer("BATCH_SIZE", 1, 1, 100_000);
+        Duration commit = reader.millis("COMMIT_INTERVAL_MS", Duration.ofSeconds(1), Duration.ofMillis(10),
+                Duration.ofMinutes(10));
+        int retries = reader.integer("MAX_RETRIES", 3, 0, 100);
+        Duration backoff = reader.millis("RETRY_BACKOFF_MS", Duration.ofSeconds(1), Duration.ofMillis(1),
+                Duration.ofMinutes(10));
+        int threshold = reader.integer("CIRCUIT_BREAKER_FAILURE_THRESHOLD", 5, 1, 10_000);
+        Duration open = reader.millis("CIRCUIT_BREAKER_OPEN_MS", Duration.ofSeconds(60), Duration.ofMillis(1),
+                Duration.ofHours(24));
+        int maxBytes = reader.integer("MAX_MESSAGE_BYTES", ProducerSettings.DEFAULT_MAX_MESSAGE_BYTES, 1024,
+                1024 * 1024 * 1024);
+        int consumers = reader.integer("CONSUMERS_COUNT", 1, 1, 64);
+        int buffered = reader.integer("MAX_BUFFERED_PER_PARTITION", Math.max(4 * maxInFlight, 2 * maxPoll), 1,
+                10_000_000);
+        Duration drain = reader.millis("REBALANCE_DRAIN_TIMEOUT_MS", Duration.ofSeconds(10), Duration.ZERO,
+                Duration.ofMinutes(10));
+        Duration shutdown = reader.millis("SHUTDOWN_TIMEOUT_MS", Duration.ofSeconds(30), Duration.ZERO,
+                Duration.ofHours(1));
+        Map<String, String> overrides = reader.passthrough("KAFKA_CONSUMER_");
+        checkOverrides(reader, overrides);
+        ConsumerSettings settings = new ConsumerSettings(connection, topic, group, dlq, reset, maxPoll, maxInFlight,
+                pool, batch, commit, retries, backoff, threshold, open, maxBytes, consumers, buffered, drain, shutdown,
+                overrides);
+        try {
+            new ConsumerConfig(settings.consumerProperties("validation"));
+        } catch (ConfigException e) {
+            reader.problem("KAFKA_CONSUMER_*: " + e.getMessage());
+        }
+        return settings;
+    }
+
+    /** The complete consumer configuration; what at-least-once depends on is set last. */
+    public Map<String, Object> consumerProperties(String clientId) {
+        Map<String, Object> p = new LinkedHashMap<>(connection.clientProperties());
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // A record up to MAX_MESSAGE_BYTES (plus batch overhead) must fit in one fetch.
+        int fetch = maxMessageBytes + 1024 * 1024;
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Math.max(fetch, 1024 * 1024));
+        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Math.max(fetch, 50 * 1024 * 1024));
+        p.putAll(overrides);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, offsetReset);
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return p;
+    }
+
+    private static void checkTopic(ConfigReader reader, String variable, String topic) {
+        if (!topic.matches("[a-zA-Z0-9._-]{1,249}")) {
+            reader.problem(variable + "=" + topic + ": must be 1-249 characters of a-z, A-Z, 0-9, '.', '_', '-'");
+        }
+    }
+
+    private static void checkOverrides(ConfigReader reader, Map<String, String> overrides) {
+        overrides.forEach((name, value) -> {
+            String variable = "KAFKA_CONSUMER_" + name.toUpperCase(Locale.ROOT).replace('.', '_');
+            if (!ConsumerConfig.configNames().contains(name)) {
+                reader.problem(variable + ": " + name + " is not a Kafka consumer property");
+            } else if (OWNED.contains(name)) {
+                reader.problem(variable + ": " + name + " is set by Conveyor (see the README's configuration table)");
+            } else if (name.equals(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG) && !"false".equalsIgnoreCase(value)) {
+                reader.problem(variable + "=" + value + ": conflicts with at-least-once processing; Conveyor commits "
+                        + "only offsets whose records are done");
+            }
+        });
+    }
+}

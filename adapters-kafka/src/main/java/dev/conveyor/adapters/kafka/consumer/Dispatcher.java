@@ -1,0 +1,389 @@
+package dev.conveyor.adapters.kafka.consumer;
+
+import dev.conveyor.adapters.kafka.consumer.Outcome.Rejected;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Key-ordered concurrency: each key (per partition) is a {@link Lane} whose records run one unit at a time, in
+ * offset order; lanes run concurrently up to {@code maxInFlight} units. A lane whose unit waits (retry backoff,
+ * breaker, DLQ acknowledgement) holds no worker and no in-flight slot, so other keys go on.
+ *
+ * <p>One lock guards all lane state; it is held only for queue operations, never while a handler runs.
+ */
+final class Dispatcher {
+    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+    private static final Duration MAX_DLQ_BACKOFF = Duration.ofSeconds(30);
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition settled = lock.newCondition();
+    private final Map<Lane.Key, Lane> lanes = new HashMap<>();
+    private final ArrayDeque<Lane> ready = new ArrayDeque<>();
+    private final ArrayDeque<Lane> parked = new ArrayDeque<>();
+    private final int maxInFlight;
+    private final int batchSize;
+    private final boolean keyed;
+    private final Executor executor;
+    private final CircuitBreaker breaker;
+    private final UnitRunner<?> runner;
+    private final DeadLetterSink deadLetters;
+    private final Delays delays;
+    private final Duration dlqBackoff;
+    private final ConsumerMetrics metrics;
+    private int inFlight;
+    private volatile boolean closed;
+
+    Dispatcher(int maxInFlight, int batchSize, Executor executor, CircuitBreaker breaker, UnitRunner<?> runner,
+               DeadLetterSink deadLetters, Delays delays, Duration dlqBackoff, ConsumerMetrics metrics) {
+        this.maxInFlight = maxInFlight;
+        this.batchSize = batchSize;
+        this.keyed = batchSize == 1;
+        this.executor = executor;
+        this.breaker = breaker;
+        this.runner = runner;
+        this.deadLetters = deadLetters;
+        this.delays = delays;
+        this.dlqBackoff = dlqBackoff;
+        this.metrics = metrics;
+    }
+
+    /** Queues newly polled records (in offset order per partition) and starts what may start. */
+    void submit(List<Work> works) {
+        List<Unit> start;
+        lock.lock();
+        try {
+            for (Work work : works) {
+                Lane.Key key = new Lane.Key(work.partition, keyed && work.record.key() != null
+                        ? ByteBuffer.wrap(work.record.key()) : null);
+                Lane lane = lanes.get(key);
+                if (lane == null) {
+                    lane = new Lane(key);
+                    lanes.put(key, lane);
+                    work.partition.lanes++;
+                    ready.addLast(lane);
+                }
+                lane.pending.addLast(work);
+            }
+            start = dispatchLocked();
+        } finally {
+            lock.unlock();
+        }
+        start(start);
+    }
+
+    /** Gives parked units another chance; the breaker decides which may run. */
+    void unpark() {
+        List<Unit> start;
+        lock.lock();
+        try {
+            if (parked.isEmpty()) {
+                return;
+            }
+            while (!parked.isEmpty()) {
+                ready.addFirst(parked.pollLast());
+            }
+            start = dispatchLocked();
+        } finally {
+            lock.unlock();
+        }
+        start(start);
+    }
+
+    /**
+     * Forgets the partitions: their queued records never start and their waiting units are abandoned. Units
+     * running now finish, but their lanes are not continued.
+     */
+    void drop(Set<PartitionState> partitions) {
+        lock.lock();
+        try {
+            for (Iterator<Lane> it = lanes.values().iterator(); it.hasNext(); ) {
+                Lane lane = it.next();
+                if (partitions.contains(lane.partition())) {
+                    lane.dropped = true;
+                    lane.pending.clear();
+                    lane.partition().lanes--;
+                    it.remove();
+                }
+            }
+            ready.removeIf(lane -> lane.dropped);
+            parked.removeIf(lane -> lane.dropped);
+            settled.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Finishes what these partitions started: records after the highest offset already handed to a worker never
+     * start, records before it still run (they may be queued behind their key), so that afterwards every record
+     * up to that offset is done and the committed offset equals what was processed. Waits at most
+     * {@code timeout}; returns false if work remains (the caller then {@link #drop}s it).
+     */
+    boolean drain(Set<PartitionState> partitions, Duration timeout) throws InterruptedException {
+        lock.lock();
+        try {
+            for (PartitionState partition : partitions) {
+                partition.fence = partition.maxStarted + 1;
+            }
+            for (Iterator<Lane> it = lanes.values().iterator(); it.hasNext(); ) {
+                Lane lane = it.next();
+                PartitionState partition = lane.partition();
+                if (!partitions.contains(partition)) {
+                    continue;
+                }
+                lane.pending.removeIf(work -> work.offset() >= partition.fence);
+                if (lane.pending.isEmpty() && (lane.state == Lane.State.READY || lane.state == Lane.State.PARKED)
+                        && lane.current == null) {
+                    lane.dropped = true;
+                    partition.lanes--;
+                    it.remove();
+                }
+            }
+            ready.removeIf(lane -> lane.dropped);
+            parked.removeIf(lane -> lane.dropped);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (partitions.stream().anyMatch(p -> p.lanes > 0 || p.busy > 0)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || closed) {
+                    return false;
+                }
+                settled.awaitNanos(left);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    int inFlight() {
+        lock.lock();
+        try {
+            return inFlight;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    int parkedCount() {
+        lock.lock();
+        try {
+            return parked.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops continuing work: nothing new starts; DLQ resends stop. */
+    void close() {
+        closed = true;
+        lock.lock();
+        try {
+            settled.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private List<Unit> dispatchLocked() {
+        List<Unit> start = null;
+        Lane lane;
+        while (inFlight < maxInFlight && !closed && (lane = ready.pollFirst()) != null) {
+            if (!breaker.tryAcquirePermission()) {
+                lane.state = Lane.State.PARKED;
+                parked.addLast(lane);
+                continue;
+            }
+            Unit unit = lane.nextUnit(batchSize);
+            PartitionState partition = unit.partition();
+            partition.maxStarted = Math.max(partition.maxStarted, unit.works.get(unit.works.size() - 1).offset());
+            unit.probe = breaker.getState() == CircuitBreaker.State.HALF_OPEN;
+            lane.state = Lane.State.RUNNING;
+            inFlight++;
+            unit.partition().busy++;
+            if (start == null) {
+                start = new ArrayList<>();
+            }
+            start.add(unit);
+        }
+        return start == null ? List.of() : start;
+    }
+
+    private void start(List<Unit> units) {
+        for (Unit unit : units) {
+            try {
+                executor.execute(() -> run(unit));
+            } catch (RejectedExecutionException e) {
+                // Shutting down: the unit stays unfinished, so its offset is never committed.
+                breaker.releasePermission();
+                finish(unit, null, true);
+            }
+        }
+    }
+
+    private void run(Unit unit) {
+        Outcome outcome;
+        try {
+            outcome = runner.run(unit);
+        } catch (RuntimeException | Error unexpected) {
+            LOG.error("Engine error while running offset {} of {}; it will be retried",
+                    unit.works.get(0).offset(), unit.partition().partition, unexpected);
+            outcome = new Outcome.RetryLater(dlqBackoff);
+        }
+        if (outcome instanceof Outcome.Done) {
+            finish(unit, unit.works, true);
+        } else if (outcome instanceof Outcome.RetryLater retry) {
+            waitThen(unit, Lane.State.WAITING);
+            delays.schedule(retry.delay(), () -> resume(unit.lane));
+        } else if (outcome instanceof Outcome.Parked) {
+            waitThen(unit, Lane.State.PARKED);
+        } else {
+            List<Rejected> rejected = ((Outcome.DeadLetters) outcome).rejected();
+            releaseSlot(unit, rejected);
+            deadLetter(unit, rejected, 1);
+        }
+    }
+
+    /**
+     * The unit's records (those given) are done; the lane continues with its next unit. {@code holdsSlot}: the
+     * unit still counts as in flight (it did not give up its slot to wait for the DLQ).
+     */
+    private void finish(Unit unit, List<Work> done, boolean holdsSlot) {
+        List<Unit> start;
+        lock.lock();
+        try {
+            if (done != null) {
+                for (Work work : done) {
+                    work.done = true;
+                }
+            }
+            if (holdsSlot) {
+                inFlight--;
+            }
+            unit.partition().busy--;
+            Lane lane = unit.lane;
+            lane.current = null;
+            if (!lane.dropped) {
+                if (lane.pending.isEmpty()) {
+                    lanes.remove(lane.key, lane);
+                    lane.dropped = true;
+                    lane.partition().lanes--;
+                } else {
+                    lane.state = Lane.State.READY;
+                    ready.addLast(lane);
+                }
+            }
+            settled.signalAll();
+            start = dispatchLocked();
+        } finally {
+            lock.unlock();
+        }
+        start(start);
+    }
+
+    private void waitThen(Unit unit, Lane.State state) {
+        List<Unit> start;
+        lock.lock();
+        try {
+            inFlight--;
+            unit.partition().busy--;
+            unit.lane.state = state;
+            if (state == Lane.State.PARKED && !unit.lane.dropped) {
+                parked.addLast(unit.lane);
+            }
+            settled.signalAll();
+            start = dispatchLocked();
+        } finally {
+            lock.unlock();
+        }
+        start(start);
+    }
+
+    /** While its dead letters are written the unit holds no slot, but stays busy (revocation waits for it). */
+    private void releaseSlot(Unit unit, List<Rejected> rejected) {
+        List<Unit> start;
+        lock.lock();
+        try {
+            for (Work work : unit.works) {
+                work.done = rejected.stream().noneMatch(r -> r.work() == work);
+            }
+            inFlight--;
+            unit.lane.state = Lane.State.WAITING;
+            start = dispatchLocked();
+        } finally {
+            lock.unlock();
+        }
+        start(start);
+    }
+
+    private void resume(Lane lane) {
+        List<Unit> start;
+        lock.lock();
+        try {
+            if (lane.dropped) {
+                return;
+            }
+            lane.state = Lane.State.READY;
+            ready.addFirst(lane);
+            start = dispatchLocked();
+        } finally {
+            lock.unlock();
+        }
+        start(start);
+    }
+
+    /**
+     * Sends the dead letters; only once all are acknowledged are their records done. A failed DLQ write is
+     * retried with backoff, never skipped: the records stay unfinished and their offsets uncommitted meanwhile.
+     */
+    private void deadLetter(Unit unit, List<Rejected> rejected, int round) {
+        if (closed) {
+            finish(unit, null, false);
+            return;
+        }
+        List<CompletableFuture<?>> sends = new ArrayList<>(rejected.size());
+        for (Rejected r : rejected) {
+            CompletableFuture<?> send;
+            try {
+                send = deadLetters.publish(r.letter());
+            } catch (RuntimeException e) {
+                send = CompletableFuture.failedFuture(e);
+            }
+            sends.add(send.thenRun(() -> metrics.deadLettered(r.letter().errorType())));
+        }
+        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).whenComplete((ok, error) -> {
+            if (error == null) {
+                finish(unit, unit.works, false);
+                return;
+            }
+            List<Rejected> failed = new ArrayList<>();
+            for (int i = 0; i < sends.size(); i++) {
+                if (sends.get(i).isCompletedExceptionally()) {
+                    failed.add(rejected.get(i));
+                } else {
+                    rejected.get(i).work().done = true;
+                }
+            }
+            Duration backoff = dlqBackoff.multipliedBy(1L << Math.min(round - 1, 5));
+            Duration wait = backoff.compareTo(MAX_DLQ_BACKOFF) > 0 ? MAX_DLQ_BACKOFF : backoff;
+            LOG.warn("DLQ write failed for {} record(s) of {} ({}); retrying in {} ms", failed.size(),
+                    unit.partition().partition, error.getCause() == null ? error : error.getCause(), wait.toMillis());
+            delays.schedule(wait, () -> deadLetter(unit, failed, round + 1));
+        });
+    }
+}

@@ -1,0 +1,13 @@
+package dev.conveyor.adapters.kafka.consumer;
+
+/**
+ * A decoded, validated message as a handler sees it.
+ *
+ * @param message   the message
+ * @param key       the record key as UTF-8 text; null when the record has none
+ * @param partition where it came from
+ * @param offset    its offset in that partition
+ * @param attempt   1 on the first try, 2 on the first retry, ...
+ */
+public record Inbound<T>(T message, String key, String topic, int partition, long offset, int attempt) {
+}

@@ -1,0 +1,368 @@
+package dev.conveyor.adapters.kafka.consumer;
+
+import dev.conveyor.adapters.http.HealthSnapshot;
+import dev.conveyor.adapters.kafka.codec.JsonCodec;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One KafkaConsumer and the machinery around it: a poll thread that only polls, pauses, commits and handles
+ * rebalances, and a {@link Dispatcher} that runs handlers on workers with key order, retries, breaker and DLQ.
+ *
+ * <p>At-least-once: per partition only the offset below which every record is done (processed, or acknowledged
+ * by the DLQ) is committed — periodically, on revocation (after the revoked partitions' in-flight work settled or
+ * the drain timeout passed) and on stop. A crash therefore replays at most the records that were not yet done.
+ */
+public final class KafkaConsumerEngine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaConsumerEngine.class);
+    private static final Duration IDLE_POLL = Duration.ofMillis(100);
+    private static final Duration PAUSED_POLL = Duration.ofMillis(5);
+    private static final Duration MAX_POLL_STALL = Duration.ofSeconds(60);
+
+    private final String id;
+    private final Consumer<byte[], byte[]> consumer;
+    private final ConsumerSettings settings;
+    private final CircuitBreaker breaker;
+    private final Dispatcher dispatcher;
+    private final ConsumerMetrics metrics;
+    private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
+    private final Set<String> assigned = ConcurrentHashMap.newKeySet();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Thread pollThread;
+    private volatile boolean stopping;
+    private volatile boolean running;
+    private volatile long lastPollNanos = System.nanoTime();
+    private volatile long lag;
+    private volatile int pausedCount;
+    private long lastCommitNanos = System.nanoTime();
+    private long lastLagNanos;
+
+    public <T extends Record> KafkaConsumerEngine(String id, Consumer<byte[], byte[]> consumer,
+                                                  ConsumerSettings settings, JsonCodec<T> codec,
+                                                  MessageHandler<T> handler, DeadLetterSink deadLetters,
+                                                  CircuitBreaker breaker, Executor workers, Delays delays,
+                                                  ConsumerMetrics metrics) {
+        this.id = id;
+        this.consumer = consumer;
+        this.settings = settings;
+        this.breaker = breaker;
+        this.metrics = metrics;
+        UnitRunner<T> runner = new UnitRunner<>(codec, handler, breaker, Resilience.retry(settings),
+                settings.maxMessageBytes(), metrics);
+        this.dispatcher = new Dispatcher(settings.maxInFlight(), settings.batchSize(), workers, breaker, runner,
+                deadLetters, delays, settings.retryBackoff(), metrics);
+        this.pollThread = new Thread(this::pollLoop, "conveyor-poll-" + id);
+        metrics.bindEngine(id, breaker, dispatcher::inFlight, () -> pausedCount, () -> lag);
+    }
+
+    /** Subscribes and starts polling on its own thread. */
+    public KafkaConsumerEngine start() {
+        running = true;
+        pollThread.start();
+        return this;
+    }
+
+    /** Asks the engine to stop: no new records start, in-flight work gets {@code SHUTDOWN_TIMEOUT_MS} to finish. */
+    public void requestStop() {
+        stopping = true;
+        consumer.wakeup();
+    }
+
+    /** Stops waiting for in-flight work: what is done is committed, the rest is replayed by the next owner. */
+    public void forceStop() {
+        requestStop();
+        dispatcher.close();
+    }
+
+    /** Waits until the engine has committed and closed its consumer. */
+    public boolean awaitStopped(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        requestStop();
+        if (!awaitStopped(settings.shutdownTimeout().plusSeconds(10))) {
+            forceStop();
+            awaitStopped(Duration.ofSeconds(10));
+        }
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** What {@code /health} shows for this consumer. */
+    public HealthSnapshot health() {
+        long age = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastPollNanos);
+        return new HealthSnapshot(running, wireName(breaker.getState()), assigned.stream().sorted().toList(),
+                dispatcher.inFlight(), age, lag, MAX_POLL_STALL.toMillis());
+    }
+
+    static String wireName(CircuitBreaker.State state) {
+        return switch (state) {
+            case CLOSED, DISABLED, METRICS_ONLY -> "closed";
+            case HALF_OPEN -> "half_open";
+            default -> "open";
+        };
+    }
+
+    private void pollLoop() {
+        try {
+            consumer.subscribe(List.of(settings.topic()), new Rebalance());
+            while (!stopping) {
+                try {
+                    pollOnce();
+                } catch (WakeupException e) {
+                    // requestStop(): the loop condition ends it.
+                }
+            }
+        } catch (KafkaException | IllegalStateException e) {
+            LOG.error("Consumer {} stopped: {}", id, e.toString(), e);
+        } finally {
+            shutdown();
+        }
+    }
+
+    private void pollOnce() {
+        controlPauses();
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(pausedCount > 0 ? PAUSED_POLL : IDLE_POLL);
+        lastPollNanos = System.nanoTime();
+        if (!records.isEmpty()) {
+            List<Work> works = new ArrayList<>(records.count());
+            for (TopicPartition tp : records.partitions()) {
+                PartitionState state = partitions.get(tp);
+                if (state == null) {
+                    continue; // revoked inside this poll; the new owner reads these records
+                }
+                for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
+                    works.add(state.append(record));
+                }
+            }
+            dispatcher.submit(works);
+        }
+        if (lastPollNanos - lastCommitNanos >= settings.commitInterval().toNanos()) {
+            commitAsync();
+            lastCommitNanos = lastPollNanos;
+        }
+        if (lastPollNanos - lastLagNanos >= TimeUnit.SECONDS.toNanos(1)) {
+            refreshLag();
+            lastLagNanos = lastPollNanos;
+        }
+    }
+
+    /**
+     * Breaker open: every partition paused, nothing runs. Otherwise a partition is paused while its backlog of
+     * uncommittable records is full (until it drains to half), so memory stays bounded and poll() keeps being
+     * called well within max.poll.interval.ms however slow the handlers are.
+     */
+    private void controlPauses() {
+        if (dispatcher.parkedCount() > 0) {
+            dispatcher.unpark();
+        } else if (breaker.getState() == CircuitBreaker.State.OPEN && breaker.tryAcquirePermission()) {
+            // The open period is over and nothing waits to probe: let fresh records be the probes.
+            breaker.releasePermission();
+        }
+        boolean breakerOpen = breaker.getState() == CircuitBreaker.State.OPEN;
+        int high = settings.maxBufferedPerPartition();
+        List<TopicPartition> pause = new ArrayList<>();
+        List<TopicPartition> resume = new ArrayList<>();
+        Set<TopicPartition> paused = consumer.paused();
+        int count = 0;
+        for (PartitionState state : partitions.values()) {
+            int backlog = state.backlog();
+            if (backlog >= high) {
+                state.pausedForBacklog = true;
+            } else if (backlog <= high / 2) {
+                state.pausedForBacklog = false;
+            }
+            boolean want = breakerOpen || state.pausedForBacklog;
+            boolean is = paused.contains(state.partition);
+            if (want && !is) {
+                pause.add(state.partition);
+            } else if (!want && is) {
+                resume.add(state.partition);
+            }
+            count += want ? 1 : 0;
+        }
+        if (!pause.isEmpty()) {
+            consumer.pause(pause);
+        }
+        if (!resume.isEmpty()) {
+            consumer.resume(resume);
+        }
+        pausedCount = count;
+    }
+
+    /** {@code all}: also offsets believed committed already (an async commit of them may still fail). */
+    private Map<TopicPartition, OffsetAndMetadata> committable(Collection<PartitionState> states, boolean all) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (PartitionState state : states) {
+            long offset = state.committable();
+            if (offset >= 0 && (all || offset > state.committed())) {
+                offsets.put(state.partition, new OffsetAndMetadata(offset));
+            }
+        }
+        return offsets;
+    }
+
+    private void commitAsync() {
+        Map<TopicPartition, OffsetAndMetadata> offsets = committable(partitions.values(), false);
+        if (offsets.isEmpty()) {
+            return;
+        }
+        offsets.forEach((tp, offset) -> partitions.get(tp).committed(offset.offset()));
+        consumer.commitAsync(offsets, (done, error) -> {
+            if (error == null) {
+                metrics.committed();
+                return;
+            }
+            LOG.warn("Commit of {} failed ({}); it is retried with the next commit", offsets, error.toString());
+            offsets.forEach((tp, offset) -> {
+                PartitionState state = partitions.get(tp);
+                if (state != null && state.committed() == offset.offset()) {
+                    state.committed(-1);
+                }
+            });
+        });
+    }
+
+    private void commitSync(Collection<PartitionState> states) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = committable(states, true);
+        if (offsets.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.commitSync(offsets, Duration.ofSeconds(10));
+            offsets.forEach((tp, offset) -> {
+                PartitionState state = partitions.get(tp);
+                if (state != null) {
+                    state.committed(offset.offset());
+                }
+            });
+            metrics.committed();
+        } catch (KafkaException e) {
+            LOG.warn("Commit of {} failed: {}; those records will be processed again", offsets, e.toString());
+        }
+    }
+
+    /** Lag that does not lie: from the first unfinished record, not from the fetch position. */
+    private void refreshLag() {
+        long total = 0;
+        for (PartitionState state : partitions.values()) {
+            OptionalLong fromPosition = consumer.currentLag(state.partition);
+            if (fromPosition.isEmpty()) {
+                continue;
+            }
+            long committable = state.committable();
+            long behindPosition = committable < 0 ? 0 : state.nextOffset() - committable;
+            total += fromPosition.getAsLong() + behindPosition;
+        }
+        lag = total;
+    }
+
+    private void shutdown() {
+        try {
+            List<PartitionState> all = new ArrayList<>(partitions.values());
+            Set<PartitionState> states = new HashSet<>(all);
+            if (!dispatcher.drain(states, settings.shutdownTimeout())) {
+                LOG.warn("Consumer {}: in-flight work did not finish within SHUTDOWN_TIMEOUT_MS={}; committing what "
+                        + "is done, the rest will be processed again", id, settings.shutdownTimeout().toMillis());
+            }
+            dispatcher.drop(states);
+            commitSync(all);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.error("Consumer {}: error while stopping", id, e);
+        } finally {
+            dispatcher.close();
+            try {
+                consumer.close(Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                LOG.warn("Consumer {}: close failed: {}", id, e.toString());
+            }
+            running = false;
+            assigned.clear();
+            stopped.countDown();
+        }
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> added) {
+            for (TopicPartition tp : added) {
+                partitions.put(tp, new PartitionState(tp));
+                assigned.add(tp.toString());
+            }
+            if (!added.isEmpty()) {
+                LOG.info("Consumer {} assigned {}", id, added);
+            }
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+            if (revoked.isEmpty()) {
+                return;
+            }
+            Set<PartitionState> states = forget(revoked);
+            try {
+                if (!dispatcher.drain(states, settings.rebalanceDrainTimeout())) {
+                    LOG.warn("Consumer {}: in-flight work of revoked {} did not finish within "
+                            + "REBALANCE_DRAIN_TIMEOUT_MS; the new owner will process it again", id, revoked);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            dispatcher.drop(states);
+            commitSync(states);
+            LOG.info("Consumer {} revoked {}", id, revoked);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> lost) {
+            dispatcher.drop(forget(lost));
+            LOG.warn("Consumer {} lost {} without a chance to commit; their unfinished records will be processed "
+                    + "again", id, lost);
+        }
+
+        private Set<PartitionState> forget(Collection<TopicPartition> gone) {
+            Set<PartitionState> states = new HashSet<>();
+            for (TopicPartition tp : gone) {
+                PartitionState state = partitions.remove(tp);
+                assigned.remove(tp.toString());
+                if (state != null) {
+                    states.add(state);
+                }
+            }
+            return states;
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.conveyor.adapters.kafka.consumer;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The queue of one key (or of one partition, for null keys and batches): its records run one unit at a time. */
+final class Lane {
+    enum State { READY, RUNNING, WAITING, PARKED }
+
+    record Key(PartitionState partition, ByteBuffer key) {
+    }
+
+    final Key key;
+    final ArrayDeque<Work> pending = new ArrayDeque<>();
+    State state = State.READY;
+    /** The unit running, waiting for its retry, parked by the breaker, or waiting for its dead letters. */
+    Unit current;
+    /** Its partition was revoked: never run again. */
+    boolean dropped;
+
+    Lane(Key key) {
+        this.key = key;
+    }
+
+    PartitionState partition() {
+        return key.partition();
+    }
+
+    Unit nextUnit(int batchSize) {
+        if (current != null) {
+            return current;
+        }
+        List<Work> works = new ArrayList<>(Math.min(batchSize, pending.size()));
+        while (works.size() < batchSize && !pending.isEmpty()) {
+            works.add(pending.pollFirst());
+        }
+        current = new Unit(this, works);
+        return current;
+    }
+}

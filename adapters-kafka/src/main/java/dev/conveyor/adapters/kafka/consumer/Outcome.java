@@ -1,0 +1,33 @@
+package dev.conveyor.adapters.kafka.consumer;
+
+import dev.conveyor.adapters.kafka.dlq.DeadLetter;
+
+import java.time.Duration;
+import java.util.List;
+
+/** How running a unit ended. */
+sealed interface Outcome {
+
+    /** Every record done. */
+    record Done() implements Outcome {
+    }
+
+    /** A retriable failure: run the same unit again after {@code delay}; the key waits, other keys go on. */
+    record RetryLater(Duration delay) implements Outcome {
+    }
+
+    /** The breaker is not closed: the unit waits, its attempt not counted, until the breaker lets work through. */
+    record Parked() implements Outcome {
+    }
+
+    /** These records go to the DLQ; the unit's other records are done. */
+    record DeadLetters(List<Rejected> rejected) implements Outcome {
+    }
+
+    /** One record of a unit and its dead letter. */
+    record Rejected(Work work, DeadLetter letter) {
+    }
+
+    Outcome DONE = new Done();
+    Outcome PARKED = new Parked();
+}

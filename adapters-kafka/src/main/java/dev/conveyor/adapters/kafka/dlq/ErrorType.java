@@ -1,0 +1,41 @@
+package dev.conveyor.adapters.kafka.dlq;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * Why a record was dead-lettered; written to the envelope's {@code error_type} field and the {@code dlq.error.type}
+ * header as its {@link #wireName() wire name}.
+ */
+public enum ErrorType {
+    /** The bytes are not a message: null value, not UTF-8, not JSON, not an object, a wrong type, an unknown enum. */
+    DESERIALIZATION,
+    /** The message decoded but violates its constraints. */
+    VALIDATION,
+    /** The value is larger than MAX_MESSAGE_BYTES. */
+    OVERSIZE,
+    /** The handler threw a non-retriable (poison) error. */
+    PROCESSING,
+    /** The handler kept failing with retriable errors until the last retry. */
+    RETRIES_EXHAUSTED;
+
+    /** The lower-case name used on the wire, e.g. {@code retries_exhausted}. */
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The type whose {@link #wireName()} is {@code wire} (case-insensitive).
+     *
+     * @throws IllegalArgumentException if {@code wire} is null or names no type; the message lists the allowed names
+     */
+    public static ErrorType fromWire(String wire) {
+        for (ErrorType type : values()) {
+            if (type.wireName().equalsIgnoreCase(wire)) {
+                return type;
+            }
+        }
+        throw new IllegalArgumentException("unknown error type '" + wire + "', allowed: "
+                + Arrays.stream(values()).map(ErrorType::wireName).toList());
+    }
+}

@@ -1,0 +1,72 @@
+package dev.conveyor.adapters.kafka.consumer;
+
+import dev.conveyor.adapters.kafka.config.ConfigReader;
+import dev.conveyor.adapters.kafka.config.InvalidConfigurationException;
+import dev.conveyor.adapters.kafka.config.KafkaConnectionConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConsumerSettingsTest {
+
+    private static ConsumerSettings read(Map<String, String> variables) {
+        ConfigReader reader = new ConfigReader(variables);
+        ConsumerSettings settings = ConsumerSettings.read(reader, KafkaConnectionConfig.read(reader), "orders",
+                "conveyor-orders");
+        reader.validate();
+        return settings;
+    }
+
+    @Test
+    void givenNothing_whenRead_thenTheDocumentedDefaults() {
+        ConsumerSettings s = read(Map.of());
+        assertEquals("orders", s.topic());
+        assertEquals("conveyor-orders", s.groupId());
+        assertEquals("orders-dlq", s.dlqTopic());
+        assertEquals(500, s.maxPollRecords());
+        assertEquals(256, s.maxInFlight());
+        assertEquals(64, s.workerPool());
+        assertEquals(1, s.batchSize());
+        assertEquals(Duration.ofSeconds(1), s.commitInterval());
+        assertEquals(3, s.maxRetries());
+        assertEquals(Duration.ofSeconds(1), s.retryBackoff());
+        assertEquals(5, s.breakerThreshold());
+        assertEquals(Duration.ofSeconds(60), s.breakerOpen());
+        assertEquals(10 * 1024 * 1024, s.maxMessageBytes());
+        assertEquals(1024, s.maxBufferedPerPartition());
+        Map<String, Object> p = s.consumerProperties("c-0");
+        assertEquals(false, p.get("enable.auto.commit"));
+        assertEquals(CooperativeStickyAssignor.class.getName(), p.get("partition.assignment.strategy"));
+        assertEquals("earliest", p.get("auto.offset.reset"));
+        assertTrue((Integer) p.get("max.partition.fetch.bytes") > 10 * 1024 * 1024, "a 10 MiB record fits a fetch");
+    }
+
+    @Test
+    void givenAutoCommitAndOwnedPropertiesAndBadNumbers_whenRead_thenEveryProblemIsListed() {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> read(Map.of(
+                "KAFKA_CONSUMER_ENABLE_AUTO_COMMIT", "true", "KAFKA_CONSUMER_GROUP_ID", "x",
+                "KAFKA_CONSUMER_NO_SUCH_THING", "1", "MAX_IN_FLIGHT", "abc", "KAFKA_DLQ_TOPIC", "orders")));
+        String message = e.getMessage();
+        for (String expected : new String[] {"KAFKA_CONSUMER_ENABLE_AUTO_COMMIT=true", "KAFKA_CONSUMER_GROUP_ID",
+                "KAFKA_CONSUMER_NO_SUCH_THING", "MAX_IN_FLIGHT", "KAFKA_DLQ_TOPIC=orders"}) {
+            assertTrue(message.contains(expected), expected + " missing from " + message);
+        }
+    }
+
+    @Test
+    void givenOverrides_whenRead_thenPassedThroughButNeverOverSafetySettings() {
+        ConsumerSettings s = read(Map.of("KAFKA_CONSUMER_SESSION_TIMEOUT_MS", "15000",
+                "KAFKA_CONSUMER_ISOLATION_LEVEL", "read_uncommitted", "MAX_POLL_RECORDS", "100"));
+        Map<String, Object> p = s.consumerProperties("c-0");
+        assertEquals("15000", p.get("session.timeout.ms"));
+        assertEquals("read_uncommitted", p.get("isolation.level"));
+        assertEquals(100, p.get("max.poll.records"));
+        assertEquals(false, p.get("enable.auto.commit"));
+    }
+}

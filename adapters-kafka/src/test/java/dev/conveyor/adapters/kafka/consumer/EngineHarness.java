@@ -1,0 +1,164 @@
+package dev.conveyor.adapters.kafka.consumer;
+
+import dev.conveyor.adapters.kafka.codec.JsonCodec;
+import dev.conveyor.adapters.kafka.config.ConfigReader;
+import dev.conveyor.adapters.kafka.config.KafkaConnectionConfig;
+import dev.conveyor.adapters.kafka.dlq.KafkaDeadLetterPublisher;
+import dev.conveyor.domain.message.OrderMessage;
+import dev.conveyor.domain.validation.SchemaValidator;
+import dev.conveyor.localkafka.junit.TestKafka;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+
+/** Engines on the real test broker, with the real DLQ publisher; closes everything it made. */
+final class EngineHarness implements AutoCloseable {
+    static final JsonCodec<OrderMessage> ORDERS = JsonCodec.forType(OrderMessage.class, new SchemaValidator());
+
+    final TestKafka kafka;
+    final String topic;
+    final String dlqTopic;
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final KafkaProducer<byte[], byte[]> producer;
+
+    EngineHarness(TestKafka kafka, String topicPrefix, int partitions) {
+        this.kafka = kafka;
+        this.topic = kafka.createTopic(topicPrefix, partitions);
+        this.dlqTopic = topic + "-dlq";
+        kafka.createTopic(dlqTopic, 1, Map.of("max.message.bytes", String.valueOf(12 * 1024 * 1024)));
+        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 12 * 1024 * 1024,
+                ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024,
+                ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+        resources.add(producer);
+    }
+
+    ConsumerSettings settings(Map<String, String> variables) {
+        Map<String, String> all = new HashMap<>(variables);
+        all.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        all.putIfAbsent("KAFKA_TOPIC", topic);
+        all.putIfAbsent("KAFKA_GROUP_ID", "group-" + topic);
+        all.putIfAbsent("COMMIT_INTERVAL_MS", "100");
+        ConfigReader reader = new ConfigReader(all);
+        ConsumerSettings settings = ConsumerSettings.read(reader, KafkaConnectionConfig.read(reader), topic, "g");
+        reader.validate();
+        return settings;
+    }
+
+    KafkaConsumerEngine start(String id, ConsumerSettings settings, MessageHandler<OrderMessage> handler,
+                              CircuitBreaker breaker, ExecutorService workers) {
+        KafkaDeadLetterPublisher dlq = new KafkaDeadLetterPublisher(producer, settings.dlqTopic(),
+                settings.groupId(), settings.maxMessageBytes(), Clock.systemUTC());
+        KafkaConsumerEngine engine = new KafkaConsumerEngine(id, new KafkaConsumer<>(settings.consumerProperties(id)),
+                settings, ORDERS, handler, dlq::publish, breaker, workers, Delays.timerThread("retry-" + id),
+                new ConsumerMetrics(registry, settings.topic()));
+        resources.add(0, engine);
+        return engine.start();
+    }
+
+    KafkaConsumerEngine start(String id, ConsumerSettings settings, MessageHandler<OrderMessage> handler) {
+        ExecutorService workers = Workers.forIo(settings.workerPool(), "worker-" + id);
+        resources.add(workers::shutdownNow);
+        return start(id, settings, handler, Resilience.breaker(id, settings, Clock.systemUTC()), workers);
+    }
+
+    static String order(String user, String item) {
+        return "{\"order_id\":\"" + UUID.randomUUID() + "\",\"user\":\"" + user + "\",\"item\":\"" + item
+                + "\",\"quantity\":1,\"price\":2.50,\"timestamp\":\"2026-11-23T10:00:00Z\"}";
+    }
+
+    void send(String key, byte[] value) {
+        producer.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value));
+    }
+
+    void send(String key, String value) {
+        send(key, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    void flush() {
+        producer.flush();
+    }
+
+    /** Sends orders for {@code users} users round robin; returns nothing until all are acknowledged. */
+    void sendOrders(int count, int users) throws Exception {
+        List<Future<?>> acks = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String user = "user-" + (i % users);
+            acks.add(producer.send(new ProducerRecord<>(topic, user.getBytes(StandardCharsets.UTF_8),
+                    order(user, "item-" + i).getBytes(StandardCharsets.UTF_8))));
+        }
+        for (Future<?> ack : acks) {
+            ack.get();
+        }
+    }
+
+    /** Everything in {@code topicName} now (read_committed, no group). */
+    List<ConsumerRecord<byte[], byte[]>> readAll(String topicName) {
+        try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024,
+                ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+            List<TopicPartition> partitions = reader.partitionsFor(topicName).stream()
+                    .map(p -> new TopicPartition(topicName, p.partition())).toList();
+            reader.assign(partitions);
+            reader.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = reader.endOffsets(partitions);
+            List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(tp -> reader.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read " + topicName + " to its end");
+                }
+                reader.poll(Duration.ofMillis(200)).forEach(all::add);
+            }
+            return all;
+        }
+    }
+
+    /** The group's committed offsets of the consumed topic. */
+    Map<TopicPartition, Long> committed(String groupId) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(groupId)
+                    .partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, Long> result = new HashMap<>();
+            offsets.forEach((tp, o) -> result.put(tp, o.offset()));
+            return result;
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (AutoCloseable resource : resources) {
+            resource.close();
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package dev.conveyor.adapters.kafka.dlq;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+
+/** Test data for the DLQ tests: consumed records and dead letters with readable defaults. */
+final class DeadLetters {
+    static final String TOPIC = "orders";
+    static final int PARTITION = 3;
+    static final long OFFSET = 42L;
+    static final long ORIGINAL_TIMESTAMP = 1_700_000_000_000L;
+    static final String DLQ_TOPIC = "orders.dlq";
+    static final String GROUP = "order-processors";
+    static final long NOW_MILLIS = 1_763_892_000_123L;
+    static final Clock CLOCK = Clock.fixed(Instant.ofEpochMilli(NOW_MILLIS), ZoneOffset.UTC);
+    static final int ONE_MIB = 1024 * 1024;
+
+    private DeadLetters() {
+    }
+
+    static byte[] utf8(String text) {
+        return text == null ? null : text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static Header header(String name, String value) {
+        return new RecordHeader(name, utf8(value));
+    }
+
+    static ConsumerRecord<byte[], byte[]> consumed(byte[] key, byte[] value, Header... headers) {
+        return consumed(TOPIC, OFFSET, key, value, new RecordHeaders(headers));
+    }
+
+    static ConsumerRecord<byte[], byte[]> consumed(String topic, long offset, byte[] key, byte[] value,
+                                                   RecordHeaders headers) {
+        return new ConsumerRecord<>(topic, PARTITION, offset, ORIGINAL_TIMESTAMP, TimestampType.CREATE_TIME,
+                key == null ? -1 : key.length, value == null ? -1 : value.length, key, value, headers,
+                Optional.empty());
+    }
+
+    static DeadLetter letter(ConsumerRecord<byte[], byte[]> original) {
+        return new DeadLetter(original, ErrorType.VALIDATION, "quantity=0: must be >= 1",
+                "dev.conveyor.domain.validation.ValidationException", 1);
+    }
+}

@@ -1,0 +1,188 @@
+package dev.conveyor.app.consumer;
+
+import dev.conveyor.adapters.http.HealthServer;
+import dev.conveyor.adapters.http.HealthSnapshot;
+import dev.conveyor.adapters.kafka.config.InvalidConfigurationException;
+import dev.conveyor.adapters.kafka.consumer.ConsumerMetrics;
+import dev.conveyor.adapters.kafka.consumer.Delays;
+import dev.conveyor.adapters.kafka.consumer.KafkaConsumerEngine;
+import dev.conveyor.adapters.kafka.consumer.MessageHandler;
+import dev.conveyor.adapters.kafka.consumer.Resilience;
+import dev.conveyor.adapters.kafka.consumer.Workers;
+import dev.conveyor.adapters.kafka.dlq.KafkaDeadLetterPublisher;
+import dev.conveyor.adapters.kafka.codec.JsonCodec;
+import dev.conveyor.domain.message.OrderMessage;
+import dev.conveyor.domain.validation.SchemaValidator;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Wires one consumer process: {@code CONSUMERS_COUNT} engines in one group sharing a worker pool, a circuit breaker
+ * and one idempotent producer (results and dead letters), plus the HTTP endpoints. The first SIGTERM/SIGINT drains
+ * and commits (bounded by {@code SHUTDOWN_TIMEOUT_MS}); a second one stops waiting.
+ */
+final class ConsumerApp {
+    private static final Logger LOG = LoggerFactory.getLogger(ConsumerApp.class);
+
+    private ConsumerApp() {
+    }
+
+    static int run(java.util.Map<String, String> variables) {
+        ConsumerAppConfig config;
+        try {
+            config = ConsumerAppConfig.load(variables);
+        } catch (InvalidConfigurationException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
+        try {
+            return new Running(config).awaitStop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    /** A started process; {@link #awaitStop} returns its exit code. */
+    static final class Running {
+        private final ConsumerAppConfig config;
+        private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        private final List<KafkaConsumerEngine> engines = new ArrayList<>();
+        private final List<AutoCloseable> closeables = new ArrayList<>();
+        private final ExecutorService workers;
+        private final ScheduledExecutorService scheduler;
+        private final Producer<byte[], byte[]> producer;
+        private final HealthServer http;
+        private final CountDownLatch stopRequested = new CountDownLatch(1);
+        private final AtomicInteger signals = new AtomicInteger();
+
+        Running(ConsumerAppConfig config) {
+            this.config = config;
+            var settings = config.consumer();
+            this.workers = Workers.forIo(settings.workerPool(), "conveyor-worker");
+            this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "conveyor-timer");
+                t.setDaemon(true);
+                return t;
+            });
+            this.producer = new KafkaProducer<>(config.producer().producerProperties());
+            bind(new KafkaClientMetrics(producer));
+            SchemaValidator validator = new SchemaValidator();
+            JsonCodec<OrderMessage> codec = OrdersFlow.codec(validator);
+            MessageHandler<OrderMessage> handler = OrdersFlow.handler(config, producer, validator, scheduler,
+                    registry);
+            KafkaDeadLetterPublisher dlq = new KafkaDeadLetterPublisher(producer, settings.dlqTopic(),
+                    settings.groupId(), settings.maxMessageBytes(), Clock.systemUTC());
+            CircuitBreaker breaker = Resilience.breaker("downstream", settings, Clock.systemUTC());
+            ConsumerMetrics metrics = new ConsumerMetrics(registry, settings.topic());
+            Delays delays = (delay, task) -> scheduler.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+            for (int i = 0; i < settings.consumersCount(); i++) {
+                String id = settings.groupId() + "-" + i;
+                KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings.consumerProperties(id));
+                bind(new KafkaClientMetrics(consumer));
+                engines.add(new KafkaConsumerEngine(id, consumer, settings, codec, handler, dlq::publish, breaker,
+                        workers, delays, metrics));
+            }
+            this.http = config.healthPort() == 0 ? null
+                    : HealthServer.start(config.healthPort(), this::health, registry::scrape);
+            Signals.onTermination(this::signalled);
+            LOG.info("Conveyor consumer: flow={} topic={} group={} consumers={} max_in_flight={} workers={} "
+                            + "dlq={} results={} health_port={}", config.flow(), settings.topic(), settings.groupId(),
+                    settings.consumersCount(), settings.maxInFlight(), Workers.virtualThreadsAvailable()
+                            ? "virtual threads" : "platform pool of " + settings.workerPool(), settings.dlqTopic(),
+                    config.responseTopic(), http == null ? "disabled" : http.port());
+            engines.forEach(KafkaConsumerEngine::start);
+        }
+
+        private void bind(KafkaClientMetrics binder) {
+            binder.bindTo(registry);
+            closeables.add(binder);
+        }
+
+        HealthSnapshot health() {
+            return HealthSnapshot.combine(engines.stream().map(KafkaConsumerEngine::health).toList());
+        }
+
+        int httpPort() {
+            return http == null ? 0 : http.port();
+        }
+
+        private void signalled() {
+            if (signals.incrementAndGet() == 1) {
+                LOG.info("Stopping: finishing in-flight work (at most {} ms), then committing",
+                        config.consumer().shutdownTimeout().toMillis());
+                engines.forEach(KafkaConsumerEngine::requestStop);
+                stopRequested.countDown();
+            } else {
+                LOG.warn("Second signal: committing what is done and exiting now");
+                engines.forEach(KafkaConsumerEngine::forceStop);
+            }
+        }
+
+        /** Blocks until the engines stop (signal or failure), then closes everything; returns the exit code. */
+        int awaitStop() throws InterruptedException {
+            while (!stopRequested.await(500, TimeUnit.MILLISECONDS)) {
+                if (engines.stream().noneMatch(KafkaConsumerEngine::isRunning)) {
+                    LOG.error("Every consumer has stopped on its own; exiting");
+                    close(Duration.ZERO);
+                    return 1;
+                }
+            }
+            return close(config.consumer().shutdownTimeout()) ? 0 : 1;
+        }
+
+        /** Stops the engines (if not yet), waits for them, and releases every resource. */
+        boolean close(Duration drain) throws InterruptedException {
+            engines.forEach(KafkaConsumerEngine::requestStop);
+            boolean clean = true;
+            long deadline = System.nanoTime() + drain.plusSeconds(10).toNanos();
+            for (KafkaConsumerEngine engine : engines) {
+                long left = Math.max(0, deadline - System.nanoTime());
+                if (!engine.awaitStopped(Duration.ofNanos(left))) {
+                    engine.forceStop();
+                    clean &= engine.awaitStopped(Duration.ofSeconds(10));
+                }
+            }
+            producer.close(Duration.ofSeconds(10));
+            workers.shutdownNow();
+            scheduler.shutdownNow();
+            for (AutoCloseable closeable : closeables) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    LOG.debug("close failed", e);
+                }
+            }
+            if (config.enableMetrics()) {
+                System.out.println(MetricsReport.render(registry));
+            }
+            if (http != null) {
+                http.close();
+            }
+            return clean;
+        }
+
+        /** Stops as if signalled once (for tests running the app in-process). */
+        void stop() {
+            signalled();
+        }
+    }
+}
