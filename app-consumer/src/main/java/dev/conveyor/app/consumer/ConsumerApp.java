@@ -5,13 +5,15 @@ import dev.conveyor.adapters.http.HealthSnapshot;
 import dev.conveyor.adapters.kafka.config.InvalidConfigurationException;
 import dev.conveyor.adapters.kafka.consumer.ConsumerMetrics;
 import dev.conveyor.adapters.kafka.consumer.Delays;
+import dev.conveyor.adapters.kafka.consumer.Delivery;
 import dev.conveyor.adapters.kafka.consumer.KafkaConsumerEngine;
 import dev.conveyor.adapters.kafka.consumer.MessageHandler;
 import dev.conveyor.adapters.kafka.consumer.Resilience;
 import dev.conveyor.adapters.kafka.consumer.Workers;
+import dev.conveyor.adapters.kafka.dlq.DeadLetterEnvelope;
+import dev.conveyor.adapters.kafka.producer.ProducerPool;
 import dev.conveyor.adapters.kafka.dlq.KafkaDeadLetterPublisher;
-import dev.conveyor.adapters.kafka.codec.JsonCodec;
-import dev.conveyor.domain.message.OrderMessage;
+import dev.conveyor.domain.scenario.ExecuteScenario;
 import dev.conveyor.domain.validation.SchemaValidator;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -69,6 +71,9 @@ final class ConsumerApp {
         private final List<AutoCloseable> closeables = new ArrayList<>();
         private final ExecutorService workers;
         private final ScheduledExecutorService scheduler;
+        private final ExecutorService cpu;
+        private final ProducerPool pool;
+        /** Writes dead letters (and, for orders, results through the pool); at-least-once only. */
         private final Producer<byte[], byte[]> producer;
         private final HealthServer http;
         private final CountDownLatch stopRequested = new CountDownLatch(1);
@@ -83,33 +88,94 @@ final class ConsumerApp {
                 t.setDaemon(true);
                 return t;
             });
-            this.producer = new KafkaProducer<>(config.producer().producerProperties());
-            bind(new KafkaClientMetrics(producer));
-            SchemaValidator validator = new SchemaValidator();
-            JsonCodec<OrderMessage> codec = OrdersFlow.codec(validator);
-            MessageHandler<OrderMessage> handler = OrdersFlow.handler(config, producer, validator, scheduler,
+            this.pool = ProducerPool.create(config.producer(), settings.groupId() + "-out", config.producersCount(),
                     registry);
-            KafkaDeadLetterPublisher dlq = new KafkaDeadLetterPublisher(producer, settings.dlqTopic(),
-                    settings.groupId(), settings.maxMessageBytes(), Clock.systemUTC());
+            this.producer = pool.producers().get(0);
+            this.cpu = Workers.forCpu("conveyor-cpu");
+            SchemaValidator validator = new SchemaValidator();
             CircuitBreaker breaker = Resilience.breaker("downstream", settings, Clock.systemUTC());
             ConsumerMetrics metrics = new ConsumerMetrics(registry, settings.topic());
             Delays delays = (delay, task) -> scheduler.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+            KafkaDeadLetterPublisher dlq = new KafkaDeadLetterPublisher(producer, settings.dlqTopic(),
+                    settings.groupId(), settings.maxMessageBytes(), Clock.systemUTC());
+            Flow<?> flow = flow(validator);
             for (int i = 0; i < settings.consumersCount(); i++) {
                 String id = settings.groupId() + "-" + i;
                 KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings.consumerProperties(id));
                 bind(new KafkaClientMetrics(consumer));
-                engines.add(new KafkaConsumerEngine(id, consumer, settings, codec, handler, dlq::publish, breaker,
-                        workers, delays, metrics));
+                engines.add(flow.engine(id, consumer, delivery(i, dlq), breaker, delays, metrics));
             }
             this.http = config.healthPort() == 0 ? null
                     : HealthServer.start(config.healthPort(), this::health, registry::scrape);
             Signals.onTermination(this::signalled);
-            LOG.info("Conveyor consumer: flow={} topic={} group={} consumers={} max_in_flight={} workers={} "
-                            + "dlq={} results={} health_port={}", config.flow(), settings.topic(), settings.groupId(),
+            LOG.info("Conveyor consumer: flow={} topics={} group={} guarantee={} consumers={} max_in_flight={} "
+                            + "workers={} dlq={} results={} health_port={}", config.flow(), settings.topics(),
+                    settings.groupId(), settings.exactlyOnce() ? "exactly_once" : "at_least_once",
                     settings.consumersCount(), settings.maxInFlight(), Workers.virtualThreadsAvailable()
                             ? "virtual threads" : "platform pool of " + settings.workerPool(), settings.dlqTopic(),
                     config.responseTopic(), http == null ? "disabled" : http.port());
             engines.forEach(KafkaConsumerEngine::start);
+        }
+
+        /** A decoder and a handler for one message type. */
+        private record Flow<T>(dev.conveyor.adapters.kafka.consumer.MessageDecoder<T> decoder,
+                               MessageHandler<T> handler, ConsumerAppConfig config, ExecutorService workers) {
+            KafkaConsumerEngine engine(String id, KafkaConsumer<byte[], byte[]> consumer, Delivery delivery,
+                                       CircuitBreaker breaker, Delays delays, ConsumerMetrics metrics) {
+                return new KafkaConsumerEngine(id, consumer, config.consumer(), decoder, handler, delivery, breaker,
+                        workers, delays, metrics);
+            }
+        }
+
+        private Flow<?> flow(SchemaValidator validator) {
+            return switch (config.flow()) {
+                case "scenarios" -> new Flow<>(new ScenarioCallDecoder(validator), new ScenariosFlow(
+                        new ExecuteScenario(BuiltInScenarios.registry(config.scenarioTaskMs()), this::onCpu,
+                                Clock.systemUTC()), validator, config.responseTopic(),
+                        config.consumer().maxMessageBytes()).handler(), config, workers);
+                case "forward" -> {
+                    ForwardFlow forward = new ForwardFlow(validator, config.responseTopic(), config.maxMessageAge(),
+                            Clock.systemUTC());
+                    yield new Flow<>(forward.decoder(), forward.handler(), config, workers);
+                }
+                default -> new Flow<>(OrdersFlow.codec(validator), OrdersFlow.handler(config, pool.producers(), validator,
+                        scheduler, registry), config, workers);
+            };
+        }
+
+        private <V> V onCpu(java.util.concurrent.Callable<V> work) throws Exception {
+            try {
+                return cpu.submit(work).get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof Exception cause) {
+                    throw cause;
+                }
+                throw e;
+            }
+        }
+
+        /** At-least-once: the shared producer; exactly-once: a transactional producer per consumer, stable id. */
+        private Delivery delivery(int index, KafkaDeadLetterPublisher dlq) {
+            var settings = config.consumer();
+            if (!settings.exactlyOnce()) {
+                return new Delivery.AtLeastOnce(byKey(), dlq::publish);
+            }
+            java.util.Map<String, Object> props = new java.util.HashMap<>(config.producer().producerProperties());
+            props.put(org.apache.kafka.clients.producer.ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                    settings.transactionalIdPrefix() + "-" + index);
+            KafkaProducer<byte[], byte[]> transactional = new KafkaProducer<>(props);
+            bind(new KafkaClientMetrics(transactional));
+            return new Delivery.ExactlyOnce(transactional, letter -> DeadLetterEnvelope.toRecord(letter,
+                    settings.dlqTopic(), settings.groupId(), settings.maxMessageBytes(), Clock.systemUTC()));
+        }
+
+        /** PRODUCERS_COUNT producers share the outputs; a key always uses the same one, keeping its order. */
+        private dev.conveyor.adapters.kafka.consumer.Outbox byKey() {
+            List<dev.conveyor.adapters.kafka.consumer.Outbox> outboxes = pool.producers().stream()
+                    .map(Delivery::sendAndWait).toList();
+            return record -> outboxes.get(record.key() == null ? 0
+                    : dev.conveyor.adapters.kafka.producer.UserKeyPartitioner.partitionFor(record.key(),
+                    outboxes.size())).send(record);
         }
 
         private void bind(KafkaClientMetrics binder) {
@@ -161,8 +227,9 @@ final class ConsumerApp {
                     clean &= engine.awaitStopped(Duration.ofSeconds(10));
                 }
             }
-            producer.close(Duration.ofSeconds(10));
+            pool.close(Duration.ofSeconds(10));
             workers.shutdownNow();
+            cpu.shutdownNow();
             scheduler.shutdownNow();
             for (AutoCloseable closeable : closeables) {
                 try {

@@ -7,43 +7,95 @@ import dev.conveyor.adapters.kafka.consumer.ConsumerSettings;
 import dev.conveyor.adapters.kafka.producer.ProducerSettings;
 
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The consumer binary's configuration, read once from the environment (and {@code .env}) and validated as a whole.
  *
- * @param flow              {@code CONVEYOR_FLOW}: {@code orders} (default)
+ * @param flow              {@code CONVEYOR_FLOW}: {@code orders} (default), {@code scenarios} or {@code forward}
  * @param consumer          the engine settings ({@code KAFKA_TOPIC}, {@code KAFKA_GROUP_ID}, {@code MAX_IN_FLIGHT}, ...)
  * @param producer          the producer that writes results and dead letters ({@code KAFKA_PRODUCER_*}, ...)
- * @param responseTopic     {@code KAFKA_RESPONSE_TOPIC}: where results go (orders: {@code orders-processed})
+ * @param responseTopic     where results go: {@code KAFKA_RESPONSE_TOPIC} ({@code orders-processed},
+ *                          {@code Scenario-Execute-Response}) or, for forward, {@code KAFKA_OUTPUT_TOPIC}
+ *                          ({@code output_topic})
+ * @param producersCount    {@code PRODUCERS_COUNT} (default 1): at-least-once producers for results, a key always
+ *                          using the same one
  * @param healthPort        {@code HEALTH_PORT} (default 8080): HTTP port of /health and /metrics; 0 disables it
  * @param enableMetrics     {@code ENABLE_METRICS} (default false): print a metrics summary on shutdown
  * @param logFormat         {@code LOG_FORMAT}: {@code text} (default) or {@code json}
  * @param orderProcessingMs {@code ORDER_PROCESSING_MS} (default 0): simulated downstream latency per order
  * @param orderFailureRate  {@code ORDER_FAILURE_RATE} (default 0): probability of a simulated transient failure
+ * @param scenarioTaskMs    {@code SCENARIO_TASK_MS} (default 5000): run-analysis duration when a request gives none
+ * @param maxMessageAge     {@code MAX_MESSAGE_AGE} (default 24h; e.g. {@code 90m}, {@code 3600s}, {@code PT2H}):
+ *                          forward rejects older records
  */
 public record ConsumerAppConfig(String flow, ConsumerSettings consumer, ProducerSettings producer,
-                                String responseTopic, int healthPort, boolean enableMetrics, String logFormat,
-                                Duration orderProcessingMs, double orderFailureRate) {
+                                String responseTopic, int producersCount, int healthPort, boolean enableMetrics,
+                                String logFormat, Duration orderProcessingMs, double orderFailureRate,
+                                long scenarioTaskMs, Duration maxMessageAge) {
+
+    private static final Map<String, String[]> DEFAULTS = Map.of(
+            "orders", new String[] {"orders", "conveyor-orders", "orders-processed"},
+            "scenarios", new String[] {"Scenario-Execute", "conveyor-scenarios", "Scenario-Execute-Response"},
+            "forward", new String[] {"input_topic", "conveyor-forward", "output_topic"});
+    private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     /** Reads every variable; throws {@code InvalidConfigurationException} listing all problems. */
     public static ConsumerAppConfig load(Map<String, String> variables) {
         ConfigReader reader = new ConfigReader(variables);
-        String flow = reader.oneOf("CONVEYOR_FLOW", "orders", "orders");
+        String flow = reader.oneOf("CONVEYOR_FLOW", "orders", "orders", "scenarios", "forward");
+        String[] defaults = DEFAULTS.get(flow);
         KafkaConnectionConfig connection = KafkaConnectionConfig.read(reader);
-        ConsumerSettings consumer = ConsumerSettings.read(reader, connection, "orders", "conveyor-orders");
+        ConsumerSettings consumer = ConsumerSettings.read(reader, connection, defaults[0], defaults[1]);
         ProducerSettings producer = ProducerSettings.read(reader, connection);
-        String response = reader.string("KAFKA_RESPONSE_TOPIC", "orders-processed");
-        if (response.equals(consumer.topic())) {
-            reader.problem("KAFKA_RESPONSE_TOPIC=" + response + ": must differ from KAFKA_TOPIC");
+        String response = flow.equals("forward") ? reader.string("KAFKA_OUTPUT_TOPIC", defaults[2])
+                : reader.string("KAFKA_RESPONSE_TOPIC", defaults[2]);
+        if (consumer.topics().contains(response)) {
+            reader.problem((flow.equals("forward") ? "KAFKA_OUTPUT_TOPIC=" : "KAFKA_RESPONSE_TOPIC=") + response
+                    + ": must differ from the consumed topics");
         }
+        if (flow.equals("orders") && consumer.exactlyOnce()) {
+            reader.problem("PROCESSING_GUARANTEE=exactly_once: supported by the scenarios and forward flows; the "
+                    + "orders flow is at-least-once (its results are idempotent by order_id)");
+        }
+        int producers = reader.integer("PRODUCERS_COUNT", 1, 1, 64);
         int port = reader.integer("HEALTH_PORT", 8080, 0, 65535);
         boolean metrics = reader.bool("ENABLE_METRICS", false);
         String logFormat = AppEnvironment.logFormat(reader);
         Duration processing = reader.millis("ORDER_PROCESSING_MS", Duration.ZERO, Duration.ZERO, Duration.ofHours(1));
         double failureRate = reader.decimal("ORDER_FAILURE_RATE", 0, 0, 1);
+        long taskMs = reader.integer("SCENARIO_TASK_MS", 5000, 0, 3_600_000);
+        Duration maxAge = duration(reader, "MAX_MESSAGE_AGE", Duration.ofHours(24));
         reader.validate();
-        return new ConsumerAppConfig(flow, consumer, producer, response, port, metrics, logFormat, processing,
-                failureRate);
+        return new ConsumerAppConfig(flow, consumer, producer, response, producers, port, metrics, logFormat,
+                processing, failureRate, taskMs, maxAge);
+    }
+
+    private static Duration duration(ConfigReader reader, String name, Duration defaultValue) {
+        String text = reader.raw(name);
+        if (text == null || text.isBlank()) {
+            return defaultValue;
+        }
+        Matcher m = SIMPLE_DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        }
+        try {
+            return Duration.parse(text.trim());
+        } catch (DateTimeParseException e) {
+            reader.problem(name + "=" + text + ": must be a duration like 24h, 90m, 3600s, 500ms or PT24H");
+            return defaultValue;
+        }
     }
 }

@@ -31,14 +31,14 @@ final class OrdersFlow {
         return JsonCodec.forType(OrderMessage.class, validator);
     }
 
-    static MessageHandler<OrderMessage> handler(ConsumerAppConfig config, Producer<byte[], byte[]> producer,
+    static MessageHandler<OrderMessage> handler(ConsumerAppConfig config, List<Producer<byte[], byte[]>> producers,
                                                 SchemaValidator validator, ScheduledExecutorService scheduler,
                                                 MeterRegistry registry) {
         // The engine retries failed orders; the publisher must not add its own resends on top.
         ProducerSettings noResends = new ProducerSettings(config.producer().connection(),
                 config.producer().maxMessageBytes(), config.producer().compression(), config.producer().overrides(),
                 0, config.producer().initialBackoff());
-        KafkaJsonPublisher<OrderProcessed> results = new KafkaJsonPublisher<>(List.of(producer),
+        KafkaJsonPublisher<OrderProcessed> results = new KafkaJsonPublisher<>(producers,
                 config.responseTopic(), JsonCodec.forType(OrderProcessed.class, validator), validator,
                 OrderProcessed::user, noResends, scheduler, new ProducerMetrics(registry, config.responseTopic()));
         ProcessOrder useCase = new ProcessOrder(new SimulatedDownstream(config.orderProcessingMs(),

@@ -34,7 +34,7 @@ import java.util.Set;
  * <p>Valid input takes one Jackson pass plus validation. Only when that pass fails is the input taken apart field by
  * field, so that one error lists every wrong field instead of Jackson's first.
  */
-public final class JsonCodec<T extends Record> {
+public final class JsonCodec<T extends Record> implements dev.conveyor.adapters.kafka.consumer.MessageDecoder<T> {
     private final Class<T> type;
     private final SchemaValidator validator;
     private final ObjectMapper mapper = JsonMappers.messages();
@@ -77,6 +77,7 @@ public final class JsonCodec<T extends Record> {
         }
     }
 
+    @Override
     public DecodeResult<T> decode(byte[] bytes) {
         if (bytes == null) {
             return rejected(DecodeFailure.of(Kind.NULL_VALUE, "record has no value"));

@@ -22,12 +22,14 @@ import java.util.Set;
  * @param dlqTopic              {@code KAFKA_DLQ_TOPIC}: dead-letter topic (default {@code <topic>-dlq})
  * @param offsetReset           {@code KAFKA_OFFSET_RESET}: {@code earliest} (default), {@code latest} or {@code none}
  * @param maxPollRecords        {@code MAX_POLL_RECORDS} (default 500): records per poll
- * @param maxInFlight           {@code MAX_IN_FLIGHT} (default 256): handler calls running at once per consumer
+ * @param maxInFlight           {@code MAX_IN_FLIGHT} (default {@code TASKS_PICK_UP}, else 256): handler calls running at
+ *                              once per consumer
  * @param workerPool            {@code WORKER_POOL} (default 64): platform worker threads on Java 17 (Java 21+ uses
  *                              virtual threads)
  * @param batchSize             {@code BATCH_SIZE} (default 1): records per handler call; above 1, records of one
  *                              partition are handled in order, one batch at a time
- * @param commitInterval        {@code COMMIT_INTERVAL_MS} (default 1000): periodic commit of finished offsets
+ * @param commitInterval        {@code COMMIT_INTERVAL_MS} (default 1000; 100 with exactly-once): periodic commit of
+ *                              finished offsets
  * @param maxRetries            {@code MAX_RETRIES} (default 3): retries after a retriable failure, then the DLQ
  * @param retryBackoff          {@code RETRY_BACKOFF_MS} (default 1000): first retry delay; doubles each retry
  * @param breakerThreshold      {@code CIRCUIT_BREAKER_FAILURE_THRESHOLD} (default 5): consecutive failures that open
@@ -42,13 +44,20 @@ import java.util.Set;
  *                              by the new owner)
  * @param shutdownTimeout       {@code SHUTDOWN_TIMEOUT_MS} (default 30000): how long a stop waits for in-flight work
  * @param overrides             {@code KAFKA_CONSUMER_<NAME>}: extra consumer properties
+ * @param topics                every topic consumed: {@code KAFKA_CONSUMER_TOPICS} (space- or comma-separated) when
+ *                              set, else {@code KAFKA_TOPIC}; {@link #topic()} is the first
+ * @param exactlyOnce           {@code PROCESSING_GUARANTEE}: {@code at_least_once} (default) or {@code exactly_once}
+ * @param transactionalIdPrefix {@code KAFKA_TRANSACTIONAL_ID_PREFIX} (default {@code <group>-<hostname>}): exactly-once
+ *                              producers are {@code <prefix>-<consumer index>}; must be stable across restarts of
+ *                              one instance and unique between instances
  */
 public record ConsumerSettings(KafkaConnectionConfig connection, String topic, String groupId, String dlqTopic,
                                String offsetReset, int maxPollRecords, int maxInFlight, int workerPool,
                                int batchSize, Duration commitInterval, int maxRetries, Duration retryBackoff,
                                int breakerThreshold, Duration breakerOpen, int maxMessageBytes, int consumersCount,
                                int maxBufferedPerPartition, Duration rebalanceDrainTimeout, Duration shutdownTimeout,
-                               Map<String, String> overrides) {
+                               Map<String, String> overrides, java.util.List<String> topics, boolean exactlyOnce,
+                               String transactionalIdPrefix) {
 
     private static final Set<String> OWNED = Set.of(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
             ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -57,29 +66,40 @@ public record ConsumerSettings(KafkaConnectionConfig connection, String topic, S
 
     public ConsumerSettings {
         overrides = Map.copyOf(overrides);
+        topics = java.util.List.copyOf(topics);
     }
 
     /** Reads the consumer variables, recording every problem in {@code reader}. */
     public static ConsumerSettings read(ConfigReader reader, KafkaConnectionConfig connection, String defaultTopic,
                                         String defaultGroup) {
-        String topic = reader.string("KAFKA_TOPIC", defaultTopic);
-        checkTopic(reader, "KAFKA_TOPIC", topic);
+        String topicList = reader.raw("KAFKA_CONSUMER_TOPICS");
+        java.util.List<String> topics = topicList == null || topicList.isBlank()
+                ? java.util.List.of(reader.string("KAFKA_TOPIC", defaultTopic))
+                : java.util.Arrays.stream(topicList.trim().split("[\\s,]+")).distinct().toList();
+        topics.forEach(t -> checkTopic(reader, topicList == null || topicList.isBlank() ? "KAFKA_TOPIC"
+                : "KAFKA_CONSUMER_TOPICS", t));
+        String topic = topics.get(0);
         String group = reader.string("KAFKA_GROUP_ID", defaultGroup);
         if (group.isBlank()) {
             reader.problem("KAFKA_GROUP_ID: must not be blank");
         }
         String dlq = reader.string("KAFKA_DLQ_TOPIC", topic + "-dlq");
         checkTopic(reader, "KAFKA_DLQ_TOPIC", dlq);
-        if (dlq.equals(topic)) {
+        if (topics.contains(dlq)) {
             reader.problem("KAFKA_DLQ_TOPIC=" + dlq + ": must differ from KAFKA_TOPIC (a poison record would loop)");
         }
         String reset = reader.oneOf("KAFKA_OFFSET_RESET", "earliest", "earliest", "latest", "none");
         int maxPoll = reader.integer("MAX_POLL_RECORDS", 500, 1, 100_000);
-        int maxInFlight = reader.integer("MAX_IN_FLIGHT", 256, 1, 100_000);
+        // TASKS_PICK_UP is the replaced Go processor's knob for how much work it takes on at once.
+        int pickUp = reader.integer("TASKS_PICK_UP", 256, 1, 100_000);
+        int maxInFlight = reader.integer("MAX_IN_FLIGHT", pickUp, 1, 100_000);
         int pool = reader.integer("WORKER_POOL", 64, 1, 10_000);
         int batch = reader.integer("BATCH_SIZE", 1, 1, 100_000);
-        Duration commit = reader.millis("COMMIT_INTERVAL_MS", Duration.ofSeconds(1), Duration.ofMillis(10),
-                Duration.ofMinutes(10));
+        boolean exactlyOnce = reader.oneOf("PROCESSING_GUARANTEE", "at_least_once", "at_least_once",
+                "exactly_once").equals("exactly_once");
+        // Exactly-once holds responses until their transaction commits: commit more often by default.
+        Duration commit = reader.millis("COMMIT_INTERVAL_MS", exactlyOnce ? Duration.ofMillis(100)
+                : Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMinutes(10));
         int retries = reader.integer("MAX_RETRIES", 3, 0, 100);
         Duration backoff = reader.millis("RETRY_BACKOFF_MS", Duration.ofSeconds(1), Duration.ofMillis(1),
                 Duration.ofMinutes(10));
@@ -95,11 +115,13 @@ public record ConsumerSettings(KafkaConnectionConfig connection, String topic, S
                 Duration.ofMinutes(10));
         Duration shutdown = reader.millis("SHUTDOWN_TIMEOUT_MS", Duration.ofSeconds(30), Duration.ZERO,
                 Duration.ofHours(1));
-        Map<String, String> overrides = reader.passthrough("KAFKA_CONSUMER_");
+        Map<String, String> overrides = new LinkedHashMap<>(reader.passthrough("KAFKA_CONSUMER_"));
+        overrides.remove("topics"); // KAFKA_CONSUMER_TOPICS is ours, not a consumer property
         checkOverrides(reader, overrides);
+        String prefix = reader.string("KAFKA_TRANSACTIONAL_ID_PREFIX", group + "-" + hostname());
         ConsumerSettings settings = new ConsumerSettings(connection, topic, group, dlq, reset, maxPoll, maxInFlight,
                 pool, batch, commit, retries, backoff, threshold, open, maxBytes, consumers, buffered, drain, shutdown,
-                overrides);
+                overrides, topics, exactlyOnce, prefix);
         try {
             new ConsumerConfig(settings.consumerProperties("validation"));
         } catch (ConfigException e) {
@@ -126,6 +148,18 @@ public record ConsumerSettings(KafkaConnectionConfig connection, String topic, S
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         return p;
+    }
+
+    private static String hostname() {
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException e) {
+                host = "localhost";
+            }
+        }
+        return host;
     }
 
     private static void checkTopic(ConfigReader reader, String variable, String topic) {

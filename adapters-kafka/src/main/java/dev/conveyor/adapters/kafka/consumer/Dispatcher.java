@@ -43,6 +43,9 @@ final class Dispatcher {
     private final CircuitBreaker breaker;
     private final UnitRunner<?> runner;
     private final DeadLetterSink deadLetters;
+    /** Exactly-once: dead letters become outputs of their record instead of being sent. */
+    private final java.util.function.Function<dev.conveyor.adapters.kafka.dlq.DeadLetter,
+            org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>> deadLetterRecord;
     private final Delays delays;
     private final Duration dlqBackoff;
     private final ConsumerMetrics metrics;
@@ -50,14 +53,20 @@ final class Dispatcher {
     private volatile boolean closed;
 
     Dispatcher(int maxInFlight, int batchSize, Executor executor, CircuitBreaker breaker, UnitRunner<?> runner,
-               DeadLetterSink deadLetters, Delays delays, Duration dlqBackoff, ConsumerMetrics metrics) {
+               Delivery delivery, Delays delays, Duration dlqBackoff, ConsumerMetrics metrics) {
         this.maxInFlight = maxInFlight;
         this.batchSize = batchSize;
         this.keyed = batchSize == 1;
         this.executor = executor;
         this.breaker = breaker;
         this.runner = runner;
-        this.deadLetters = deadLetters;
+        if (delivery instanceof Delivery.AtLeastOnce atLeastOnce) {
+            this.deadLetters = atLeastOnce.deadLetters();
+            this.deadLetterRecord = null;
+        } else {
+            this.deadLetters = null;
+            this.deadLetterRecord = ((Delivery.ExactlyOnce) delivery).deadLetterRecord();
+        }
         this.delays = delays;
         this.dlqBackoff = dlqBackoff;
         this.metrics = metrics;
@@ -252,6 +261,12 @@ final class Dispatcher {
             delays.schedule(retry.delay(), () -> resume(unit.lane));
         } else if (outcome instanceof Outcome.Parked) {
             waitThen(unit, Lane.State.PARKED);
+        } else if (deadLetterRecord != null) {
+            for (Rejected r : ((Outcome.DeadLetters) outcome).rejected()) {
+                r.work().addOutputs(List.of(deadLetterRecord.apply(r.letter())));
+                metrics.deadLettered(r.letter().errorType());
+            }
+            finish(unit, unit.works, true);
         } else {
             List<Rejected> rejected = ((Outcome.DeadLetters) outcome).rejected();
             releaseSlot(unit, rejected);

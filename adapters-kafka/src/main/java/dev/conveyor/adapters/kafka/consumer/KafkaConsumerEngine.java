@@ -1,7 +1,6 @@
 package dev.conveyor.adapters.kafka.consumer;
 
 import dev.conveyor.adapters.http.HealthSnapshot;
-import dev.conveyor.adapters.kafka.codec.JsonCodec;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -47,6 +46,8 @@ public final class KafkaConsumerEngine implements AutoCloseable {
     private final ConsumerSettings settings;
     private final CircuitBreaker breaker;
     private final Dispatcher dispatcher;
+    /** Exactly-once commits; null for at-least-once. */
+    private final Transactions transactions;
     private final ConsumerMetrics metrics;
     private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
     private final Set<String> assigned = ConcurrentHashMap.newKeySet();
@@ -60,20 +61,25 @@ public final class KafkaConsumerEngine implements AutoCloseable {
     private long lastCommitNanos = System.nanoTime();
     private long lastLagNanos;
 
-    public <T extends Record> KafkaConsumerEngine(String id, Consumer<byte[], byte[]> consumer,
-                                                  ConsumerSettings settings, JsonCodec<T> codec,
-                                                  MessageHandler<T> handler, DeadLetterSink deadLetters,
-                                                  CircuitBreaker breaker, Executor workers, Delays delays,
-                                                  ConsumerMetrics metrics) {
+    /**
+     * @param delivery the processing guarantee; an exactly-once producer is owned (initialised and closed) by the
+     *                 engine, the at-least-once outbox and DLQ sink are not
+     */
+    public <T> KafkaConsumerEngine(String id, Consumer<byte[], byte[]> consumer, ConsumerSettings settings,
+                                   MessageDecoder<T> decoder, MessageHandler<T> handler, Delivery delivery,
+                                   CircuitBreaker breaker, Executor workers, Delays delays, ConsumerMetrics metrics) {
         this.id = id;
         this.consumer = consumer;
         this.settings = settings;
         this.breaker = breaker;
         this.metrics = metrics;
-        UnitRunner<T> runner = new UnitRunner<>(codec, handler, breaker, Resilience.retry(settings),
-                settings.maxMessageBytes(), metrics);
+        this.transactions = delivery instanceof Delivery.ExactlyOnce exactlyOnce
+                ? new Transactions(exactlyOnce.producer(), consumer, metrics) : null;
+        UnitRunner<T> runner = new UnitRunner<>(decoder, handler, breaker, Resilience.retry(settings),
+                settings.maxMessageBytes(), metrics,
+                delivery instanceof Delivery.AtLeastOnce atLeastOnce ? atLeastOnce.outbox() : null);
         this.dispatcher = new Dispatcher(settings.maxInFlight(), settings.batchSize(), workers, breaker, runner,
-                deadLetters, delays, settings.retryBackoff(), metrics);
+                delivery, delays, settings.retryBackoff(), metrics);
         this.pollThread = new Thread(this::pollLoop, "conveyor-poll-" + id);
         metrics.bindEngine(id, breaker, dispatcher::inFlight, () -> pausedCount, () -> lag);
     }
@@ -136,7 +142,10 @@ public final class KafkaConsumerEngine implements AutoCloseable {
 
     private void pollLoop() {
         try {
-            consumer.subscribe(List.of(settings.topic()), new Rebalance());
+            if (transactions != null) {
+                transactions.init();
+            }
+            consumer.subscribe(settings.topics(), new Rebalance());
             while (!stopping) {
                 try {
                     pollOnce();
@@ -234,6 +243,10 @@ public final class KafkaConsumerEngine implements AutoCloseable {
     }
 
     private void commitAsync() {
+        if (transactions != null) {
+            transactions.commit(partitions.values());
+            return;
+        }
         Map<TopicPartition, OffsetAndMetadata> offsets = committable(partitions.values(), false);
         if (offsets.isEmpty()) {
             return;
@@ -255,6 +268,10 @@ public final class KafkaConsumerEngine implements AutoCloseable {
     }
 
     private void commitSync(Collection<PartitionState> states) {
+        if (transactions != null) {
+            transactions.commit(states);
+            return;
+        }
         Map<TopicPartition, OffsetAndMetadata> offsets = committable(states, true);
         if (offsets.isEmpty()) {
             return;
@@ -309,6 +326,9 @@ public final class KafkaConsumerEngine implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("Consumer {}: close failed: {}", id, e.toString());
             }
+            if (transactions != null) {
+                transactions.close();
+            }
             running = false;
             assigned.clear();
             stopped.countDown();
@@ -319,7 +339,7 @@ public final class KafkaConsumerEngine implements AutoCloseable {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> added) {
             for (TopicPartition tp : added) {
-                partitions.put(tp, new PartitionState(tp));
+                partitions.put(tp, new PartitionState(tp, transactions != null));
                 assigned.add(tp.toString());
             }
             if (!added.isEmpty()) {

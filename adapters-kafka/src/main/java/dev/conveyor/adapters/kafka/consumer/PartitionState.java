@@ -13,6 +13,8 @@ import java.util.ArrayDeque;
 final class PartitionState {
     final TopicPartition partition;
     private final ArrayDeque<Work> unfinished = new ArrayDeque<>();
+    /** Exactly-once: done records whose outputs and offset are not yet committed in a transaction; else null. */
+    private final ArrayDeque<Work> doneUncommitted;
     private long nextOffset = -1;
     private long committed = -1;
     /** Units of this partition running a handler or waiting for a DLQ acknowledgement; guarded by the dispatcher. */
@@ -26,7 +28,12 @@ final class PartitionState {
     boolean pausedForBacklog;
 
     PartitionState(TopicPartition partition) {
+        this(partition, false);
+    }
+
+    PartitionState(TopicPartition partition, boolean transactional) {
         this.partition = partition;
+        this.doneUncommitted = transactional ? new ArrayDeque<>() : null;
     }
 
     Work append(org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record) {
@@ -41,14 +48,30 @@ final class PartitionState {
         Work head;
         while ((head = unfinished.peekFirst()) != null && head.done) {
             unfinished.pollFirst();
+            if (doneUncommitted != null) {
+                doneUncommitted.addLast(head);
+            }
         }
         return head == null ? nextOffset : head.offset();
     }
 
-    /** Records polled and not yet committable (including done ones behind an unfinished one). */
+    /** Exactly-once: the done records the next transaction commits, in offset order (they stay until confirmed). */
+    java.util.List<Work> doneUncommitted() {
+        committable();
+        return java.util.List.copyOf(doneUncommitted);
+    }
+
+    /** Exactly-once: the first {@code count} done records are committed. */
+    void confirm(int count) {
+        for (int i = 0; i < count; i++) {
+            doneUncommitted.pollFirst();
+        }
+    }
+
+    /** Records polled and not yet committed (including done ones behind an unfinished one). */
     int backlog() {
         committable();
-        return unfinished.size();
+        return unfinished.size() + (doneUncommitted == null ? 0 : doneUncommitted.size());
     }
 
     long committed() {

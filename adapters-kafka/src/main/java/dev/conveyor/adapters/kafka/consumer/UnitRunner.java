@@ -2,7 +2,6 @@ package dev.conveyor.adapters.kafka.consumer;
 
 import dev.conveyor.adapters.kafka.codec.DecodeFailure;
 import dev.conveyor.adapters.kafka.codec.DecodeResult;
-import dev.conveyor.adapters.kafka.codec.JsonCodec;
 import dev.conveyor.adapters.kafka.consumer.Outcome.Rejected;
 import dev.conveyor.adapters.kafka.dlq.DeadLetter;
 import dev.conveyor.adapters.kafka.dlq.ErrorType;
@@ -10,6 +9,9 @@ import dev.conveyor.domain.processing.PoisonMessageException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.RetryConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -25,22 +27,27 @@ import java.util.concurrent.TimeUnit;
  * unit do not (a single bad record retrying must not open it). A failure that leaves the breaker open parks the
  * unit without counting the attempt, so an outage sends nothing to the DLQ.
  */
-final class UnitRunner<T extends Record> {
-    private final JsonCodec<T> codec;
+final class UnitRunner<T> {
+    private static final Logger LOG = LoggerFactory.getLogger(UnitRunner.class);
+
+    private final MessageDecoder<T> decoder;
     private final MessageHandler<T> handler;
     private final CircuitBreaker breaker;
     private final RetryConfig retry;
     private final int maxMessageBytes;
     private final ConsumerMetrics metrics;
+    /** At-least-once: outputs are sent through this at once. Null: exactly-once, outputs are held by the record. */
+    private final Outbox direct;
 
-    UnitRunner(JsonCodec<T> codec, MessageHandler<T> handler, CircuitBreaker breaker, RetryConfig retry,
-               int maxMessageBytes, ConsumerMetrics metrics) {
-        this.codec = codec;
+    UnitRunner(MessageDecoder<T> decoder, MessageHandler<T> handler, CircuitBreaker breaker, RetryConfig retry,
+               int maxMessageBytes, ConsumerMetrics metrics, Outbox direct) {
+        this.decoder = decoder;
         this.handler = handler;
         this.breaker = breaker;
         this.retry = retry;
         this.maxMessageBytes = maxMessageBytes;
         this.metrics = metrics;
+        this.direct = direct;
     }
 
     /** Called with a breaker permission already acquired for this unit. */
@@ -53,11 +60,13 @@ final class UnitRunner<T extends Record> {
         }
         int attempt = unit.failedAttempts + 1;
         long started = System.nanoTime();
+        Attempt outputs = new Attempt();
         try {
-            handler.handle(inbound(valid, attempt));
+            handler.handle(inbound(valid, attempt, outputs));
             long elapsed = System.nanoTime() - started;
             breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
             metrics.processed(valid.size(), elapsed);
+            valid.get(valid.size() - 1).addOutputs(outputs.held);
             return rejected.isEmpty() ? Outcome.DONE : new Outcome.DeadLetters(rejected);
         } catch (Throwable error) {
             if (error instanceof InterruptedException) {
@@ -86,30 +95,42 @@ final class UnitRunner<T extends Record> {
                     retry.getIntervalBiFunction().apply(attempt, null)));
         }
         if (valid.size() == 1) {
-            rejected.add(letter(valid.get(0), error, attempt, poison));
+            rejected.add(gaveUp(valid.get(0), error, attempt));
         } else {
             eachAlone(valid, attempt, rejected);
         }
-        return rejected.size() == 0 ? Outcome.DONE : new Outcome.DeadLetters(rejected);
+        return rejected.isEmpty() ? Outcome.DONE : new Outcome.DeadLetters(rejected);
     }
 
     /** A batch that kept failing: each record gets one more try on its own; the ones that fail are dead letters. */
     private void eachAlone(List<Work> valid, int batchAttempts, List<Rejected> rejected) {
         for (Work work : valid) {
             long started = System.nanoTime();
+            Attempt outputs = new Attempt();
             try {
-                handler.handle(inbound(List.of(work), batchAttempts + 1));
+                handler.handle(inbound(List.of(work), batchAttempts + 1, outputs));
                 metrics.processed(1, System.nanoTime() - started);
+                work.addOutputs(outputs.held);
             } catch (Throwable error) {
                 if (error instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
                 }
-                rejected.add(letter(work, error, batchAttempts + 1, error instanceof PoisonMessageException));
+                rejected.add(gaveUp(work, error, batchAttempts + 1));
             }
         }
     }
 
-    private static Rejected letter(Work work, Throwable error, int attempts, boolean poison) {
+    /** Lets the handler answer for the record (e.g. a "failed" response), then makes its dead letter. */
+    private Rejected gaveUp(Work work, Throwable error, int attempts) {
+        Attempt outputs = new Attempt();
+        try {
+            handler.gaveUp(inbound(List.of(work), attempts, outputs).get(0), error);
+            work.addOutputs(outputs.held);
+        } catch (Exception e) {
+            LOG.warn("gaveUp hook failed for {}-{}@{}: {}", work.record.topic(), work.record.partition(),
+                    work.offset(), e.toString());
+        }
+        boolean poison = error instanceof PoisonMessageException;
         return new Rejected(work, new DeadLetter(work.record, poison ? ErrorType.PROCESSING
                 : ErrorType.RETRIES_EXHAUSTED, describe(error), error.getClass().getName(), attempts));
     }
@@ -129,33 +150,48 @@ final class UnitRunner<T extends Record> {
             }
             byte[] value = work.record.value();
             if (value != null && value.length > maxMessageBytes) {
+                LOG.error("Record {}-{}@{} of {} bytes exceeds MAX_MESSAGE_BYTES={}; sent to the DLQ",
+                        work.record.topic(), work.record.partition(), work.offset(), value.length, maxMessageBytes);
                 rejected.add(new Rejected(work, new DeadLetter(work.record, ErrorType.OVERSIZE, "value of "
                         + value.length + " bytes exceeds MAX_MESSAGE_BYTES=" + maxMessageBytes, null, 0)));
                 continue;
             }
-            DecodeResult<T> result = codec.decode(value);
+            DecodeResult<T> result = decoder.decode(value);
             if (result instanceof DecodeResult.Decoded<T> decoded) {
                 work.decoded = decoded.message();
                 valid.add(work);
             } else {
                 DecodeFailure failure = ((DecodeResult.Rejected<T>) result).failure();
-                ErrorType type = failure.kind() == DecodeFailure.Kind.CONSTRAINT_VIOLATION ? ErrorType.VALIDATION
-                        : ErrorType.DESERIALIZATION;
-                rejected.add(new Rejected(work, new DeadLetter(work.record, type, failure.message(), null, 0)));
+                rejected.add(new Rejected(work, new DeadLetter(work.record, decoder.errorType(failure),
+                        failure.message(), null, 0)));
             }
         }
         return valid;
     }
 
     @SuppressWarnings("unchecked")
-    private List<Inbound<T>> inbound(List<Work> works, int attempt) {
+    private List<Inbound<T>> inbound(List<Work> works, int attempt, Attempt outputs) {
         List<Inbound<T>> batch = new ArrayList<>(works.size());
         for (Work work : works) {
             ConsumerRecord<byte[], byte[]> record = work.record;
             String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
             batch.add(new Inbound<>((T) work.decoded, key, record.topic(), record.partition(), record.offset(),
-                    attempt));
+                    attempt, record.key(), outputs));
         }
         return batch;
+    }
+
+    /** The outbox of one attempt: sends through {@link #direct}, or holds outputs until the attempt succeeded. */
+    private final class Attempt implements Outbox {
+        final List<ProducerRecord<byte[], byte[]>> held = new ArrayList<>(0);
+
+        @Override
+        public void send(ProducerRecord<byte[], byte[]> record) throws Exception {
+            if (direct != null) {
+                direct.send(record);
+            } else {
+                held.add(record);
+            }
+        }
     }
 }

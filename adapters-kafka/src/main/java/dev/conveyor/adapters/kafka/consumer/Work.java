@@ -10,6 +10,19 @@ final class Work {
     volatile boolean done;
     /** The decoded message, or null; set by the worker that first decodes it. */
     Object decoded;
+    /** Exactly-once: what this record produced, written in the transaction that commits its offset. */
+    java.util.List<org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>> outputs;
+
+    void addOutputs(java.util.List<org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>> more) {
+        if (more.isEmpty()) {
+            return;
+        }
+        if (outputs == null) {
+            outputs = new java.util.ArrayList<>(more);
+        } else {
+            outputs.addAll(more);
+        }
+    }
 
     Work(ConsumerRecord<byte[], byte[]> record, PartitionState partition) {
         this.record = record;

@@ -73,9 +73,10 @@ class DispatcherTest {
     private Dispatcher dispatcher(MessageHandler<OrderMessage> handler) {
         breaker = Resilience.breaker("test", settings, clock);
         UnitRunner<OrderMessage> runner = new UnitRunner<>(CODEC, handler, breaker, Resilience.retry(settings),
-                settings.maxMessageBytes(), metrics);
+                settings.maxMessageBytes(), metrics, record -> { });
         return new Dispatcher(settings.maxInFlight(), settings.batchSize(), workers, breaker, runner,
-                letter -> sink.publish(letter), delays, settings.retryBackoff(), metrics);
+                new Delivery.AtLeastOnce(record -> { }, letter -> sink.publish(letter)), delays,
+                settings.retryBackoff(), metrics);
     }
 
     private List<Work> records(int count, Predicate<Integer> valid, int keys) {

@@ -76,7 +76,8 @@ final class EngineHarness implements AutoCloseable {
         KafkaDeadLetterPublisher dlq = new KafkaDeadLetterPublisher(producer, settings.dlqTopic(),
                 settings.groupId(), settings.maxMessageBytes(), Clock.systemUTC());
         KafkaConsumerEngine engine = new KafkaConsumerEngine(id, new KafkaConsumer<>(settings.consumerProperties(id)),
-                settings, ORDERS, handler, dlq::publish, breaker, workers, Delays.timerThread("retry-" + id),
+                settings, ORDERS, handler, new Delivery.AtLeastOnce(Delivery.sendAndWait(producer), dlq::publish), breaker,
+                workers, Delays.timerThread("retry-" + id),
                 new ConsumerMetrics(registry, settings.topic()));
         resources.add(0, engine);
         return engine.start();

@@ -1,0 +1,52 @@
+package dev.conveyor.domain.scenario;
+
+import dev.conveyor.domain.message.ScenarioRequest;
+import dev.conveyor.domain.message.ScenarioResult;
+import dev.conveyor.domain.port.in.ExecuteScenarioUseCase;
+import dev.conveyor.domain.port.out.CpuExecutor;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@link ExecuteScenarioUseCase} over a {@link ScenarioRegistry}; CPU-bound scenarios go to the CPU pool. */
+public final class ExecuteScenario implements ExecuteScenarioUseCase {
+    private final ScenarioRegistry registry;
+    private final CpuExecutor cpu;
+    private final Clock clock;
+
+    public ExecuteScenario(ScenarioRegistry registry, CpuExecutor cpu, Clock clock) {
+        this.registry = registry;
+        this.cpu = cpu;
+        this.clock = clock;
+    }
+
+    @Override
+    public ScenarioResult execute(ScenarioRequest request) throws Exception {
+        Instant started = clock.instant();
+        Optional<ScenarioHandler> handler = registry.find(request.scenario());
+        if (handler.isEmpty()) {
+            return ScenarioResult.failed(request.requestId(), request.scenario(), "unknown scenario '"
+                    + request.scenario() + "'; known: " + String.join(", ", registry.names()), started,
+                    clock.instant());
+        }
+        ScenarioHandler scenario = handler.get();
+        try {
+            Map<String, Object> result = scenario.cpuBound()
+                    ? cpu.run(() -> scenario.execute(request.parameters()))
+                    : scenario.execute(request.parameters());
+            return ScenarioResult.succeeded(request.requestId(), request.scenario(), result, started, clock.instant());
+        } catch (InvalidScenarioRequestException e) {
+            return ScenarioResult.failed(request.requestId(), request.scenario(), e.getMessage(), started,
+                    clock.instant());
+        }
+    }
+
+    @Override
+    public ScenarioResult gaveUp(ScenarioRequest request, Throwable error) {
+        Instant now = clock.instant();
+        return ScenarioResult.failed(request.requestId(), request.scenario(), "gave up after retries: "
+                + (error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage()), now, now);
+    }
+}
