@@ -119,11 +119,12 @@ final class ConsumerApp {
 
         /** A decoder and a handler for one message type. */
         private record Flow<T>(dev.conveyor.adapters.kafka.consumer.MessageDecoder<T> decoder,
-                               MessageHandler<T> handler, ConsumerAppConfig config, ExecutorService workers) {
+                               MessageHandler<T> handler, ConsumerAppConfig config, ExecutorService workers,
+                               ExecutorService cpuWorkers) {
             KafkaConsumerEngine engine(String id, KafkaConsumer<byte[], byte[]> consumer, Delivery delivery,
                                        CircuitBreaker breaker, Delays delays, ConsumerMetrics metrics) {
                 return new KafkaConsumerEngine(id, consumer, config.consumer(), decoder, handler, delivery, breaker,
-                        workers, delays, metrics);
+                        workers, cpuWorkers, delays, metrics);
             }
         }
 
@@ -132,18 +133,21 @@ final class ConsumerApp {
                 case "scenarios" -> new Flow<>(new ScenarioCallDecoder(validator), new ScenariosFlow(
                         new ExecuteScenario(BuiltInScenarios.registry(config.scenarioTaskMs()), this::onCpu,
                                 Clock.systemUTC()), validator, config.responseTopic(),
-                        config.consumer().maxMessageBytes()).handler(), config, workers);
+                        config.consumer().maxMessageBytes()).handler(), config, workers, cpu);
                 case "forward" -> {
                     ForwardFlow forward = new ForwardFlow(validator, config.responseTopic(), config.maxMessageAge(),
                             Clock.systemUTC());
-                    yield new Flow<>(forward.decoder(), forward.handler(), config, workers);
+                    yield new Flow<>(forward.decoder(), forward.handler(), config, workers, cpu);
                 }
                 default -> new Flow<>(OrdersFlow.codec(validator), OrdersFlow.handler(config, pool.producers(), validator,
-                        scheduler, registry), config, workers);
+                        scheduler, registry), config, workers, cpu);
             };
         }
 
         private <V> V onCpu(java.util.concurrent.Callable<V> work) throws Exception {
+            if (Workers.onCpuPool()) {
+                return work.call(); // the engine already moved this CPU-bound record to the CPU pool
+            }
             try {
                 return cpu.submit(work).get();
             } catch (java.util.concurrent.ExecutionException e) {

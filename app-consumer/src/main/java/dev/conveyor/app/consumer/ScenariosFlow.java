@@ -43,7 +43,8 @@ final class ScenariosFlow {
 
     MessageHandler<ScenarioCall> handler() {
         return MessageHandler.single(in -> respond(in, useCase.execute(request(in)), in.message().legacy()),
-                (in, error) -> respond(in, useCase.gaveUp(request(in), error), false));
+                (in, error) -> respond(in, useCase.gaveUp(request(in), error), false),
+                call -> useCase.cpuBound(call.request()));
     }
 
     private static ScenarioRequest request(Inbound<ScenarioCall> in) {

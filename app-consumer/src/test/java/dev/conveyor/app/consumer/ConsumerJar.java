@@ -28,7 +28,7 @@ final class ConsumerJar {
             throw new IllegalStateException(JAR + " is missing: run the integration tests through Maven (verify)");
         }
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
                 JAR.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
         Map<String, String> environment = builder.environment();

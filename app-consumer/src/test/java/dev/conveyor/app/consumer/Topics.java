@@ -30,15 +30,36 @@ final class Topics {
     }
 
     void send(String topic, List<Map.Entry<String, String>> keyedValues) throws Exception {
+        send(topic, keyedValues, 1024 * 1024);
+    }
+
+    /** Like {@link #send} for values up to 12 MiB. */
+    void sendBig(String topic, List<Map.Entry<String, String>> keyedValues) throws Exception {
+        send(topic, keyedValues, 12 * 1024 * 1024);
+    }
+
+    /** Sends all to one partition. */
+    void sendTo(String topic, int partition, List<Map.Entry<String, String>> keyedValues) throws Exception {
+        send(topic, keyedValues, 12 * 1024 * 1024, partition);
+    }
+
+    private void send(String topic, List<Map.Entry<String, String>> keyedValues, int maxBytes) throws Exception {
+        send(topic, keyedValues, maxBytes, null);
+    }
+
+    private void send(String topic, List<Map.Entry<String, String>> keyedValues, int maxBytes, Integer partition)
+            throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxBytes,
+                ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(64L * 1024 * 1024, 3L * maxBytes),
                 ProducerConfig.LINGER_MS_CONFIG, 5,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
             List<Future<?>> acks = new ArrayList<>();
             for (Map.Entry<String, String> e : keyedValues) {
-                acks.add(producer.send(new ProducerRecord<>(topic, e.getKey().getBytes(StandardCharsets.UTF_8),
+                acks.add(producer.send(new ProducerRecord<>(topic, partition, e.getKey().getBytes(StandardCharsets.UTF_8),
                         e.getValue().getBytes(StandardCharsets.UTF_8))));
             }
             for (Future<?> ack : acks) {
@@ -51,6 +72,8 @@ final class Topics {
         try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024,
+                ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
             List<TopicPartition> partitions = reader.partitionsFor(topic).stream()

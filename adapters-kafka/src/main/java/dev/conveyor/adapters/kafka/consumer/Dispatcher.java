@@ -40,6 +40,8 @@ final class Dispatcher {
     private final int batchSize;
     private final boolean keyed;
     private final Executor executor;
+    /** Where CPU-bound units run; the I/O executor when the flow has none. */
+    private final Executor cpuExecutor;
     private final CircuitBreaker breaker;
     private final UnitRunner<?> runner;
     private final DeadLetterSink deadLetters;
@@ -52,12 +54,13 @@ final class Dispatcher {
     private int inFlight;
     private volatile boolean closed;
 
-    Dispatcher(int maxInFlight, int batchSize, Executor executor, CircuitBreaker breaker, UnitRunner<?> runner,
-               Delivery delivery, Delays delays, Duration dlqBackoff, ConsumerMetrics metrics) {
+    Dispatcher(int maxInFlight, int batchSize, Executor executor, Executor cpuExecutor, CircuitBreaker breaker,
+               UnitRunner<?> runner, Delivery delivery, Delays delays, Duration dlqBackoff, ConsumerMetrics metrics) {
         this.maxInFlight = maxInFlight;
         this.batchSize = batchSize;
         this.keyed = batchSize == 1;
         this.executor = executor;
+        this.cpuExecutor = cpuExecutor == null ? executor : cpuExecutor;
         this.breaker = breaker;
         this.runner = runner;
         if (delivery instanceof Delivery.AtLeastOnce atLeastOnce) {
@@ -236,7 +239,7 @@ final class Dispatcher {
     private void start(List<Unit> units) {
         for (Unit unit : units) {
             try {
-                executor.execute(() -> run(unit));
+                executor.execute(() -> run(unit, false));
             } catch (RejectedExecutionException e) {
                 // Shutting down: the unit stays unfinished, so its offset is never committed.
                 breaker.releasePermission();
@@ -245,16 +248,23 @@ final class Dispatcher {
         }
     }
 
-    private void run(Unit unit) {
+    private void run(Unit unit, boolean onCpuPool) {
         Outcome outcome;
         try {
-            outcome = runner.run(unit);
+            outcome = runner.run(unit, onCpuPool);
         } catch (RuntimeException | Error unexpected) {
             LOG.error("Engine error while running offset {} of {}; it will be retried",
                     unit.works.get(0).offset(), unit.partition().partition, unexpected);
             outcome = new Outcome.RetryLater(dlqBackoff);
         }
-        if (outcome instanceof Outcome.Done) {
+        if (outcome instanceof Outcome.OnCpu) {
+            try {
+                cpuExecutor.execute(() -> run(unit, true));
+            } catch (RejectedExecutionException e) {
+                breaker.releasePermission();
+                finish(unit, null, true);
+            }
+        } else if (outcome instanceof Outcome.Done) {
             finish(unit, unit.works, true);
         } else if (outcome instanceof Outcome.RetryLater retry) {
             waitThen(unit, Lane.State.WAITING);

@@ -62,12 +62,14 @@ public final class KafkaConsumerEngine implements AutoCloseable {
     private long lastLagNanos;
 
     /**
-     * @param delivery the processing guarantee; an exactly-once producer is owned (initialised and closed) by the
-     *                 engine, the at-least-once outbox and DLQ sink are not
+     * @param delivery   the processing guarantee; an exactly-once producer is owned (initialised and closed) by the
+     *                   engine, the at-least-once outbox and DLQ sink are not
+     * @param cpuWorkers where handlers of {@link MessageHandler#cpuBound} messages run; null: on {@code workers}
      */
     public <T> KafkaConsumerEngine(String id, Consumer<byte[], byte[]> consumer, ConsumerSettings settings,
                                    MessageDecoder<T> decoder, MessageHandler<T> handler, Delivery delivery,
-                                   CircuitBreaker breaker, Executor workers, Delays delays, ConsumerMetrics metrics) {
+                                   CircuitBreaker breaker, Executor workers, Executor cpuWorkers, Delays delays,
+                                   ConsumerMetrics metrics) {
         this.id = id;
         this.consumer = consumer;
         this.settings = settings;
@@ -77,9 +79,10 @@ public final class KafkaConsumerEngine implements AutoCloseable {
                 ? new Transactions(exactlyOnce.producer(), consumer, metrics) : null;
         UnitRunner<T> runner = new UnitRunner<>(decoder, handler, breaker, Resilience.retry(settings),
                 settings.maxMessageBytes(), metrics,
-                delivery instanceof Delivery.AtLeastOnce atLeastOnce ? atLeastOnce.outbox() : null);
-        this.dispatcher = new Dispatcher(settings.maxInFlight(), settings.batchSize(), workers, breaker, runner,
-                delivery, delays, settings.retryBackoff(), metrics);
+                delivery instanceof Delivery.AtLeastOnce atLeastOnce ? atLeastOnce.outbox() : null,
+                cpuWorkers != null);
+        this.dispatcher = new Dispatcher(settings.maxInFlight(), settings.batchSize(), workers, cpuWorkers, breaker,
+                runner, delivery, delays, settings.retryBackoff(), metrics);
         this.pollThread = new Thread(this::pollLoop, "conveyor-poll-" + id);
         metrics.bindEngine(id, breaker, dispatcher::inFlight, () -> pausedCount, () -> lag);
     }

@@ -16,6 +16,14 @@ public interface MessageHandler<T> {
     void handle(List<Inbound<T>> batch) throws Exception;
 
     /**
+     * True when handling this message burns CPU: the engine then runs the handler on its CPU pool (as many threads
+     * as cores) instead of an I/O worker, so CPU work never occupies the workers that I/O-bound messages wait on.
+     */
+    default boolean cpuBound(T message) {
+        return false;
+    }
+
+    /**
      * Called once when the engine gives up on a record the handler failed on (retries exhausted, or poison), just
      * before it goes to the DLQ — e.g. to send a "failed" response through {@code inbound.outbox()}. Default: nothing.
      */
@@ -31,9 +39,15 @@ public interface MessageHandler<T> {
         };
     }
 
-    /** A one-message handler with a {@link #gaveUp} hook. */
-    static <T> MessageHandler<T> single(SingleHandler<T> handler, GaveUp<T> gaveUp) {
+    /** A one-message handler with a {@link #gaveUp} hook and a {@link #cpuBound} test. */
+    static <T> MessageHandler<T> single(SingleHandler<T> handler, GaveUp<T> gaveUp,
+                                        java.util.function.Predicate<T> cpuBound) {
         return new MessageHandler<>() {
+            @Override
+            public boolean cpuBound(T message) {
+                return cpuBound.test(message);
+            }
+
             @Override
             public void handle(List<Inbound<T>> batch) throws Exception {
                 for (Inbound<T> inbound : batch) {

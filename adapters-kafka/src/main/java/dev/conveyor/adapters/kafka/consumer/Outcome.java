@@ -28,6 +28,11 @@ sealed interface Outcome {
     record Rejected(Work work, DeadLetter letter) {
     }
 
+    /** Decoded and CPU-bound: run the handler again on the CPU pool (the unit keeps its slot, not its worker). */
+    record OnCpu() implements Outcome {
+    }
+
     Outcome DONE = new Done();
+    Outcome ON_CPU = new OnCpu();
     Outcome PARKED = new Parked();
 }

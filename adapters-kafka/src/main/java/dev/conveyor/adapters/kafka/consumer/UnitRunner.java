@@ -29,6 +29,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class UnitRunner<T> {
     private static final Logger LOG = LoggerFactory.getLogger(UnitRunner.class);
+    /** Values at least this large are decoded on the CPU pool: parsing megabytes of JSON is CPU work too. */
+    static final int CPU_DECODE_BYTES = 64 * 1024;
 
     private final MessageDecoder<T> decoder;
     private final MessageHandler<T> handler;
@@ -38,9 +40,12 @@ final class UnitRunner<T> {
     private final ConsumerMetrics metrics;
     /** At-least-once: outputs are sent through this at once. Null: exactly-once, outputs are held by the record. */
     private final Outbox direct;
+    /** The flow has a CPU pool: large values are decoded there. */
+    private final boolean cpuPoolUsed;
 
     UnitRunner(MessageDecoder<T> decoder, MessageHandler<T> handler, CircuitBreaker breaker, RetryConfig retry,
-               int maxMessageBytes, ConsumerMetrics metrics, Outbox direct) {
+               int maxMessageBytes, ConsumerMetrics metrics, Outbox direct, boolean cpuPoolUsed) {
+        this.cpuPoolUsed = cpuPoolUsed;
         this.decoder = decoder;
         this.handler = handler;
         this.breaker = breaker;
@@ -50,13 +55,24 @@ final class UnitRunner<T> {
         this.direct = direct;
     }
 
-    /** Called with a breaker permission already acquired for this unit. */
-    Outcome run(Unit unit) {
+    /**
+     * Called with a breaker permission already acquired for this unit. {@code onCpuPool}: false on an I/O worker,
+     * where a CPU-bound unit only gets decoded and answers {@link Outcome#ON_CPU}.
+     */
+    @SuppressWarnings("unchecked")
+    Outcome run(Unit unit, boolean onCpuPool) {
+        if (!onCpuPool && cpuPoolUsed && unit.works.stream().anyMatch(w -> w.decoded == null
+                && w.record.value() != null && w.record.value().length >= CPU_DECODE_BYTES)) {
+            return Outcome.ON_CPU;
+        }
         List<Rejected> rejected = new ArrayList<>(0);
         List<Work> valid = decode(unit, rejected);
         if (valid.isEmpty()) {
             breaker.releasePermission();
             return new Outcome.DeadLetters(rejected);
+        }
+        if (!onCpuPool && rejected.isEmpty() && valid.stream().anyMatch(w -> handler.cpuBound((T) w.decoded))) {
+            return Outcome.ON_CPU;
         }
         int attempt = unit.failedAttempts + 1;
         long started = System.nanoTime();

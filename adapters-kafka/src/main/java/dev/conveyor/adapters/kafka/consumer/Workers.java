@@ -34,7 +34,23 @@ public final class Workers {
 
     /** For CPU-bound handlers: exactly as many platform threads as there are cores. */
     public static ExecutorService forCpu(String name) {
-        return Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), daemon(name));
+        AtomicInteger count = new AtomicInteger();
+        return Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), r -> {
+            Thread thread = new CpuThread(r, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** True on a thread of a {@link #forCpu} pool: CPU work can run right here instead of being handed over. */
+    public static boolean onCpuPool() {
+        return Thread.currentThread() instanceof CpuThread;
+    }
+
+    private static final class CpuThread extends Thread {
+        CpuThread(Runnable task, String name) {
+            super(task, name);
+        }
     }
 
     private static Method virtualFactory() {

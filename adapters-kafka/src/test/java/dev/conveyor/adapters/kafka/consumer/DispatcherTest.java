@@ -73,8 +73,8 @@ class DispatcherTest {
     private Dispatcher dispatcher(MessageHandler<OrderMessage> handler) {
         breaker = Resilience.breaker("test", settings, clock);
         UnitRunner<OrderMessage> runner = new UnitRunner<>(CODEC, handler, breaker, Resilience.retry(settings),
-                settings.maxMessageBytes(), metrics, record -> { });
-        return new Dispatcher(settings.maxInFlight(), settings.batchSize(), workers, breaker, runner,
+                settings.maxMessageBytes(), metrics, record -> { }, false);
+        return new Dispatcher(settings.maxInFlight(), settings.batchSize(), workers, null, breaker, runner,
                 new Delivery.AtLeastOnce(record -> { }, letter -> sink.publish(letter)), delays,
                 settings.retryBackoff(), metrics);
     }

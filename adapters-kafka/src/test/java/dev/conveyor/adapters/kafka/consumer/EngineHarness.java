@@ -77,7 +77,7 @@ final class EngineHarness implements AutoCloseable {
                 settings.groupId(), settings.maxMessageBytes(), Clock.systemUTC());
         KafkaConsumerEngine engine = new KafkaConsumerEngine(id, new KafkaConsumer<>(settings.consumerProperties(id)),
                 settings, ORDERS, handler, new Delivery.AtLeastOnce(Delivery.sendAndWait(producer), dlq::publish), breaker,
-                workers, Delays.timerThread("retry-" + id),
+                workers, null, Delays.timerThread("retry-" + id),
                 new ConsumerMetrics(registry, settings.topic()));
         resources.add(0, engine);
         return engine.start();

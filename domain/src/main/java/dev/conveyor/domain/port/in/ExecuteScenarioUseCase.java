@@ -13,6 +13,9 @@ public interface ExecuteScenarioUseCase {
      */
     ScenarioResult execute(ScenarioRequest request) throws Exception;
 
+    /** True when the scenario the request names burns CPU (run it on the CPU pool). */
+    boolean cpuBound(ScenarioRequest request);
+
     /** The {@code failed} answer after the last retry. */
     ScenarioResult gaveUp(ScenarioRequest request, Throwable error);
 }

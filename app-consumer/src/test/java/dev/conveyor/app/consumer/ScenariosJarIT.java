@@ -1,0 +1,325 @@
+package dev.conveyor.app.consumer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.conveyor.adapters.kafka.dlq.DeadLetterEnvelope;
+import dev.conveyor.adapters.kafka.dlq.ParsedDeadLetter;
+import dev.conveyor.localkafka.junit.TestKafka;
+import dev.conveyor.localkafka.junit.WithKafka;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code CONVEYOR_FLOW=scenarios} as its own process on the real broker. */
+@WithKafka
+class ScenariosJarIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int BIG = 12 * 1024 * 1024;
+
+    @TempDir
+    Path work;
+
+    private record Topics2(String requests, String responses, String dlq, String group) {
+    }
+
+    private static Topics2 topics(TestKafka kafka, String name, int partitions) {
+        Map<String, String> big = Map.of("max.message.bytes", String.valueOf(BIG));
+        String requests = kafka.uniqueTopic(name);
+        kafka.createTopic(requests, partitions, big);
+        kafka.createTopic(requests + "-response", 3, big);
+        kafka.createTopic(requests + "-dlq", 1, big);
+        return new Topics2(requests, requests + "-response", requests + "-dlq", "group-" + requests);
+    }
+
+    private static Map<String, String> env(TestKafka kafka, Topics2 t, Map<String, String> extra) {
+        Map<String, String> env = new HashMap<>(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "CONVEYOR_FLOW", "scenarios", "KAFKA_TOPIC", t.requests(), "KAFKA_RESPONSE_TOPIC", t.responses(),
+                "KAFKA_DLQ_TOPIC", t.dlq(), "KAFKA_GROUP_ID", t.group(), "HEALTH_PORT", "0",
+                "RETRY_BACKOFF_MS", "50"));
+        env.putAll(extra);
+        return env;
+    }
+
+    private static String request(String id, String scenario, String parameters) {
+        return "{\"scenario\":\"" + scenario + "\",\"parameters\":" + parameters + ",\"timestamp\":1673456734,"
+                + "\"request_id\":\"" + id + "\"}";
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private static Map<String, JsonNode> byRequestId(List<ConsumerRecord<byte[], byte[]>> responses) throws Exception {
+        Map<String, JsonNode> out = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : responses) {
+            JsonNode body = JSON.readTree(r.value());
+            String id = header(r, "correlation_id");
+            out.put(id, body);
+        }
+        return out;
+    }
+
+    private static void stop(Process process) throws Exception {
+        process.destroy();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "stops after SIGTERM");
+    }
+
+    @Test
+    void givenThousandsOfTwoSecondAnalyses_whenConsumed_thenAllAreAnsweredQuicklyAndCorrelated(TestKafka kafka)
+            throws Exception {
+        boolean virtual = Runtime.version().feature() >= 21;
+        int count = virtual ? 2_000 : 64 * 5; // Java 17: WORKER_POOL=64 platform threads wait at once
+        Topics2 t = topics(kafka, "analysis", 3);
+        Topics topics = new Topics(kafka);
+        List<Map.Entry<String, String>> requests = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            requests.add(Map.entry("k-" + i, request("req-" + i, "run-analysis",
+                    "{\"analysisType\":\"quick\",\"threshold\":10,\"durationMs\":2000}")));
+        }
+        Process consumer = ConsumerJar.start(work, env(kafka, t, Map.of("MAX_IN_FLIGHT", "4096")));
+        try {
+            long started = System.nanoTime();
+            topics.send(t.requests(), requests);
+            await().atMost(Duration.ofSeconds(60)).until(() -> topics.count(t.responses()) >= count);
+            double wall = (System.nanoTime() - started) / 1e9;
+            System.out.printf("[conveyor] %d run-analysis requests of 2 s on Java %d: all answered in %.1f s%n",
+                    count, Runtime.version().feature(), wall);
+            assertTrue(wall < 30, "answered in " + wall + " s");
+        } finally {
+            stop(consumer);
+        }
+        List<ConsumerRecord<byte[], byte[]>> responses = topics.readAll(t.responses());
+        assertEquals(count, responses.size());
+        for (ConsumerRecord<byte[], byte[]> r : responses) {
+            JsonNode body = JSON.readTree(r.value());
+            String id = header(r, "correlation_id");
+            assertEquals(id, body.get("request_id").asText());
+            assertEquals("succeeded", body.get("status").asText(), body.toString());
+            assertEquals("k-" + id.substring(4), new String(r.key(), StandardCharsets.UTF_8), "keyed like the request");
+            assertEquals(t.requests(), header(r, "request_topic"));
+            assertTrue(header(r, "request_offset") != null && header(r, "request_partition") != null);
+        }
+    }
+
+    @Test
+    void givenCpuHeavyRollupsAndHashes_whenIoAnalysesRunBesideThem_thenTheirLatencyStaysWithinTwiceTheBaseline(
+            TestKafka kafka) throws Exception {
+        Topics2 t = topics(kafka, "mixed", 3);
+        Topics topics = new Topics(kafka);
+        Process consumer = ConsumerJar.start(work, env(kafka, t, Map.of("MAX_IN_FLIGHT", "512")));
+        try {
+            // Warm up: group joined, classes loaded, JIT going.
+            topics.send(t.requests(), List.of(Map.entry("warm", request("warm-up", "echo", "{}"))));
+            await().atMost(Duration.ofSeconds(60)).until(() -> topics.count(t.responses()) == 1);
+            ioLatency(topics, t, "warm", 0, 0);
+            double baseline = ioLatency(topics, t, "base", 0, 0);
+            double mixed = ioLatency(topics, t, "mixed", 200, 20);
+            System.out.printf("[conveyor] run-analysis (300 ms) median latency: alone %.0f ms, beside 200 rollups of "
+                    + "1 MiB and 20 cpu-hash %.0f ms (%.2fx)%n", baseline, mixed, mixed / baseline);
+            assertTrue(mixed <= 2 * baseline, "I/O latency " + mixed + " ms vs baseline " + baseline + " ms");
+        } finally {
+            stop(consumer);
+        }
+        assertEquals(200, answered(topics, t, "mixed-rollup"), "every rollup answered");
+    }
+
+    /**
+     * Median ms from request to response of 40 run-analysis (300 ms). With a CPU load, they are sent once the load
+     * is being processed, and the load must still be running when they are all answered.
+     */
+    private static double ioLatency(Topics topics, Topics2 t, String tag, int rollups, int hashes) throws Exception {
+        List<Map.Entry<String, String>> load = new ArrayList<>();
+        String parameters = rollupParameters(3_700); // ~1 MiB
+        for (int i = 0; i < rollups; i++) {
+            load.add(Map.entry("r" + i, request(tag + "-rollup-" + i, "weekly-rollup", parameters)));
+        }
+        for (int i = 0; i < hashes; i++) {
+            load.add(Map.entry("h" + i, request(tag + "-hash-" + i, "cpu-hash", "{\"rounds\":500000}")));
+        }
+        if (!load.isEmpty()) {
+            // The load goes to partitions 1 and 2, the I/O requests to 0: what is measured is CPU interference,
+            // not the time to fetch past 200 MiB of load in the same partition.
+            topics.sendTo(t.requests(), 1, load.subList(0, load.size() / 2));
+            topics.sendTo(t.requests(), 2, load.subList(load.size() / 2, load.size()));
+            await().atMost(Duration.ofSeconds(60)).until(() -> answered(topics, t, tag + "-r") + answered(topics, t,
+                    tag + "-h") >= 10);
+        }
+        List<Map.Entry<String, String>> io = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            io.add(Map.entry(tag + "-io" + i, request(tag + "-io-" + i, "run-analysis", "{\"durationMs\":300}")));
+        }
+        topics.sendTo(t.requests(), 0, io);
+        await().atMost(Duration.ofSeconds(120)).until(() -> answered(topics, t, tag + "-io-") == 40);
+        if (!load.isEmpty()) {
+            assertTrue(answered(topics, t, tag + "-r") + answered(topics, t, tag + "-h") < load.size(),
+                    "the CPU load was still running while the I/O requests were answered");
+            await().atMost(Duration.ofSeconds(120)).until(() -> answered(topics, t, tag + "-r")
+                    + answered(topics, t, tag + "-h") == load.size());
+        }
+        Map<String, Long> requestTime = topics.readAll(t.requests()).stream().collect(Collectors.toMap(
+                r -> new String(r.key(), StandardCharsets.UTF_8), ConsumerRecord::timestamp, (a, b) -> b));
+        List<Long> latencies = topics.readAll(t.responses()).stream()
+                .filter(r -> header(r, "correlation_id").startsWith(tag + "-io-"))
+                .map(r -> r.timestamp() - requestTime.get(new String(r.key(), StandardCharsets.UTF_8)))
+                .sorted().toList();
+        return latencies.get(latencies.size() / 2);
+    }
+
+    private static long answered(Topics topics, Topics2 t, String idPrefix) {
+        return topics.readAll(t.responses()).stream().filter(r -> header(r, "correlation_id").startsWith(idPrefix))
+                .count();
+    }
+
+    static String rollupParameters(int records) {
+        StringBuilder weekly = new StringBuilder("{\"weekly\":[");
+        for (int i = 0; i < records; i++) {
+            if (i > 0) {
+                weekly.append(',');
+            }
+            weekly.append(WEEKLY_RECORD.replace("DAY", String.format("2024-01-%02d", 1 + i % 28))
+                    .replace("CENTER", "C" + (i % 7)));
+        }
+        return weekly.append("]}").toString();
+    }
+
+    private static final String WEEKLY_RECORD = "{\"Week\":\"DAY\",\"Contact Type\":\"Voice\",\"Staff Type\":\"Agent\","
+            + "\"Call Center\":\"CENTER\",\"Volume\":120,\"Abandons\":4,\"Top Line Agents (FTE)\":12.5,"
+            + "\"Handled Threshold\":100,\"Service Level (X Seconds)\":20,\"Acceptable Wait Time\":30,"
+            + "\"Base AHT\":300,\"Total Queue Time\":900}";
+
+    @Test
+    void givenTheHandFixtureInBothFormats_whenRolledUp_thenBothAnswersCarryTheSameExactWeeks(TestKafka kafka)
+            throws Exception {
+        Topics2 t = topics(kafka, "rollup", 1);
+        Topics topics = new Topics(kafka);
+        String records = "[" + String.join(",",
+                fixtureRecord("2024-01-03", "North", 100, 5, "10.5", 200),
+                fixtureRecord("2024-01-04", "North", 50, 3, "4.5", 100),
+                fixtureRecord("2024-01-05", "North", 70, 1, "7", 150)) + "]";
+        topics.send(t.requests(), List.of(
+                Map.entry("new", request("new-format", "weekly-rollup", "{\"organizationId\":\"org-9\","
+                        + "\"week_start\":\"2023-12-29\",\"weekly\":" + records + "}")),
+                Map.entry("old", "{\"organizationId\":\"org-9\",\"week_start\":\"2023-12-29\",\"weekly\":" + records
+                        + "}")));
+        Process consumer = ConsumerJar.start(work, env(kafka, t, Map.of()));
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> topics.count(t.responses()) == 2);
+        } finally {
+            stop(consumer);
+        }
+        Map<String, JsonNode> byKey = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : topics.readAll(t.responses())) {
+            byKey.put(new String(r.key(), StandardCharsets.UTF_8), JSON.readTree(r.value()));
+        }
+        JsonNode fromNew = byKey.get("new").get("result");
+        JsonNode fromOld = byKey.get("old");
+        assertEquals("succeeded", byKey.get("new").get("status").asText());
+        assertEquals(fromNew, fromOld, "the old format is answered with the bare rollup");
+        assertEquals("rollup", fromOld.get("event").asText());
+        assertEquals("org-9", fromOld.get("organizationId").asText());
+        JsonNode weeks = fromOld.get("weekly").get("Voice_Agent_North");
+        assertEquals(2, weeks.size());
+        assertEquals("2023-12-29", weeks.get(0).get("Week").asText());
+        assertEquals(150, weeks.get(0).get("Volume").asInt());
+        assertEquals(0, weeks.get(0).get("Top Line Agents (FTE)").decimalValue().compareTo(new java.math.BigDecimal("15")));
+        assertEquals(150, weeks.get(0).get("Base AHT").asInt());
+        assertEquals("2024-01-05", weeks.get(1).get("Week").asText());
+        assertEquals(70, weeks.get(1).get("Volume").asInt());
+    }
+
+    private static String fixtureRecord(String day, String center, int volume, int abandons, String fte, int aht) {
+        return "{\"Week\":\"" + day + "\",\"Contact Type\":\"Voice\",\"Staff Type\":\"Agent\",\"Call Center\":\""
+                + center + "\",\"Volume\":" + volume + ",\"Abandons\":" + abandons + ",\"Top Line Agents (FTE)\":"
+                + fte + ",\"Handled Threshold\":1,\"Service Level (X Seconds)\":1,\"Acceptable Wait Time\":1,"
+                + "\"Base AHT\":" + aht + ",\"Total Queue Time\":1}";
+    }
+
+    @Test
+    void givenUnknownMalformedWrongTypedBigAndOversizeRequests_whenConsumed_thenEachIsHandledAsSpecified(
+            TestKafka kafka) throws Exception {
+        Topics2 t = topics(kafka, "edge", 1);
+        Topics topics = new Topics(kafka);
+        String payload = "x".repeat(9 * 1024 * 1024 + 512 * 1024);
+        topics.sendBig(t.requests(), List.of(
+                Map.entry("a", request("unknown", "no-such-scenario", "{}")),
+                Map.entry("b", "{\"scenario\": \"echo\", "),
+                Map.entry("c", request("wrong-types", "run-analysis", "{\"threshold\":\"ten\"}")),
+                Map.entry("d", request("big", "run-analysis", "{\"durationMs\":1,\"payload\":\"" + payload + "\"}")),
+                Map.entry("e", request("oversize", "echo", "{\"payload\":\"" + "y".repeat(10 * 1024 * 1024)
+                        + "\"}")),
+                Map.entry("f", request("after", "echo", "{\"n\":1}"))));
+        int port = ConsumerJar.freePort();
+        Process consumer = ConsumerJar.start(work, env(kafka, t, Map.of("HEALTH_PORT", String.valueOf(port))));
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> topics.count(t.responses()) == 4
+                    && topics.count(t.dlq()) == 2);
+            assertEquals(200, ConsumerJar.get(port, "/health/ready").statusCode(), "healthy throughout");
+        } finally {
+            stop(consumer);
+        }
+        Map<String, JsonNode> responses = byRequestId(topics.readAll(t.responses()));
+        assertEquals("failed", responses.get("unknown").get("status").asText());
+        assertTrue(responses.get("unknown").get("error").asText().contains("unknown scenario 'no-such-scenario'"));
+        assertEquals("failed", responses.get("wrong-types").get("status").asText());
+        assertEquals("parameters.threshold=\"ten\": must be a number",
+                responses.get("wrong-types").get("error").asText());
+        assertEquals("succeeded", responses.get("big").get("status").asText(), "a 9.5 MiB request is answered");
+        assertEquals("succeeded", responses.get("after").get("status").asText());
+        Map<String, String> dlq = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : topics.readAll(t.dlq())) {
+            ParsedDeadLetter letter = DeadLetterEnvelope.parse(r.value());
+            dlq.put(new String(r.key(), StandardCharsets.UTF_8), letter.errorType().wireName());
+        }
+        assertEquals(Map.of("b", "deserialization", "e", "oversize"), dlq);
+        assertTrue(ConsumerJar.stderr(work).contains("exceeds MAX_MESSAGE_BYTES=10485760"),
+                "oversize is logged as an error");
+    }
+
+    @Test
+    void givenExactlyOnce_whenTheConsumerIsKilledMidStreamAndRestarted_thenEachRequestHasExactlyOneResponse(
+            TestKafka kafka) throws Exception {
+        Topics2 t = topics(kafka, "eos", 3);
+        Topics topics = new Topics(kafka);
+        List<Map.Entry<String, String>> requests = new ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            requests.add(Map.entry("k" + (i % 500), request("eos-" + i, "run-analysis", "{\"durationMs\":2}")));
+        }
+        topics.send(t.requests(), requests);
+        Map<String, String> env = env(kafka, t, Map.of("PROCESSING_GUARANTEE", "exactly_once",
+                "KAFKA_TRANSACTIONAL_ID_PREFIX", "eos-it", "MAX_IN_FLIGHT", "64"));
+        Process first = ConsumerJar.start(work, env);
+        await().atMost(Duration.ofSeconds(60)).until(() -> topics.count(t.responses()) >= 1_000);
+        first.destroyForcibly();
+        first.waitFor(30, TimeUnit.SECONDS);
+        Process second = ConsumerJar.start(work, env);
+        try {
+            await().atMost(Duration.ofSeconds(120)).until(() -> topics.count(t.responses()) >= 5_000
+                    && topics.committedTotal(t.group()) == 5_000);
+        } finally {
+            stop(second);
+        }
+        Map<String, Integer> seen = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : topics.readAll(t.responses())) {
+            seen.merge(header(r, "correlation_id"), 1, Integer::sum);
+        }
+        assertEquals(5_000, seen.size(), "none missing");
+        assertEquals(List.of(), seen.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey)
+                .toList(), "none twice");
+    }
+}
