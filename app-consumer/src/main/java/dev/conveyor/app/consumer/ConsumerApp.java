@@ -41,7 +41,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and one idempotent producer (results and dead letters), plus the HTTP endpoints. The first SIGTERM/SIGINT drains
  * and commits (bounded by {@code SHUTDOWN_TIMEOUT_MS}); a second one stops waiting.
  */
-final class ConsumerApp {
+public final class ConsumerApp {
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerApp.class);
 
     private ConsumerApp() {
@@ -56,15 +56,23 @@ final class ConsumerApp {
             return 2;
         }
         try {
-            return new Running(config).awaitStop();
+            return new Running(config, true).awaitStop();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 1;
         }
     }
 
-    /** A started process; {@link #awaitStop} returns its exit code. */
-    static final class Running {
+    /**
+     * Starts a consumer inside this JVM (the demo does): configuration from {@code variables} only, no signal
+     * handling. Throws {@code InvalidConfigurationException} listing every problem.
+     */
+    public static Running start(java.util.Map<String, String> variables) {
+        return new Running(ConsumerAppConfig.load(variables), false);
+    }
+
+    /** A started consumer process (or in-process consumer); {@link #awaitStop} returns its exit code. */
+    public static final class Running {
         private final ConsumerAppConfig config;
         private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         private final List<KafkaConsumerEngine> engines = new ArrayList<>();
@@ -79,7 +87,7 @@ final class ConsumerApp {
         private final CountDownLatch stopRequested = new CountDownLatch(1);
         private final AtomicInteger signals = new AtomicInteger();
 
-        Running(ConsumerAppConfig config) {
+        Running(ConsumerAppConfig config, boolean handleSignals) {
             this.config = config;
             var settings = config.consumer();
             this.workers = Workers.forIo(settings.workerPool(), "conveyor-worker");
@@ -107,7 +115,9 @@ final class ConsumerApp {
             }
             this.http = config.healthPort() == 0 ? null
                     : HealthServer.start(config.healthPort(), this::health, registry::scrape);
-            Signals.onTermination(this::signalled);
+            if (handleSignals) {
+                Signals.onTermination(this::signalled);
+            }
             LOG.info("Conveyor consumer: flow={} topics={} group={} guarantee={} consumers={} max_in_flight={} "
                             + "workers={} dlq={} results={} health_port={}", config.flow(), settings.topics(),
                     settings.groupId(), settings.exactlyOnce() ? "exactly_once" : "at_least_once",
@@ -187,11 +197,11 @@ final class ConsumerApp {
             closeables.add(binder);
         }
 
-        HealthSnapshot health() {
+        public HealthSnapshot health() {
             return HealthSnapshot.combine(engines.stream().map(KafkaConsumerEngine::health).toList());
         }
 
-        int httpPort() {
+        public int httpPort() {
             return http == null ? 0 : http.port();
         }
 
@@ -208,7 +218,7 @@ final class ConsumerApp {
         }
 
         /** Blocks until the engines stop (signal or failure), then closes everything; returns the exit code. */
-        int awaitStop() throws InterruptedException {
+        public int awaitStop() throws InterruptedException {
             while (!stopRequested.await(500, TimeUnit.MILLISECONDS)) {
                 if (engines.stream().noneMatch(KafkaConsumerEngine::isRunning)) {
                     LOG.error("Every consumer has stopped on its own; exiting");
@@ -220,7 +230,7 @@ final class ConsumerApp {
         }
 
         /** Stops the engines (if not yet), waits for them, and releases every resource. */
-        boolean close(Duration drain) throws InterruptedException {
+        public boolean close(Duration drain) throws InterruptedException {
             engines.forEach(KafkaConsumerEngine::requestStop);
             boolean clean = true;
             long deadline = System.nanoTime() + drain.plusSeconds(10).toNanos();
@@ -252,8 +262,18 @@ final class ConsumerApp {
         }
 
         /** Stops as if signalled once (for tests running the app in-process). */
-        void stop() {
+        public void stop() {
             signalled();
+        }
+
+        /** The process's meters (what /metrics shows). */
+        public io.micrometer.core.instrument.MeterRegistry registry() {
+            return registry;
+        }
+
+        /** The /metrics text. */
+        public String scrape() {
+            return registry.scrape();
         }
     }
 }

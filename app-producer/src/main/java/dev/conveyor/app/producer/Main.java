@@ -19,7 +19,7 @@ public final class Main {
     }
 
     /** Runs the CLI with the given variables and returns the exit code (0 ok, 1 rejected/unacked, 2 usage). */
-    static int execute(Map<String, String> variables, String... args) {
+    public static int execute(Map<String, String> variables, String... args) {
         // picocli's defaults are ours: 2 for invalid input, 1 for an exception escaping a command.
         return new CommandLine(new ProducerCommand(variables)).execute(args);
     }

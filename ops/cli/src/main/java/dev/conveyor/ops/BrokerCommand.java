@@ -1,0 +1,82 @@
+package dev.conveyor.ops;
+
+import dev.conveyor.localkafka.LocalKafka;
+import dev.conveyor.localkafka.LocalKafkaConfig;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+
+/** {@code broker}: a real single-node KRaft Kafka on this machine, data kept across restarts, until Ctrl-C. */
+@Command(name = "broker", mixinStandardHelpOptions = true,
+        description = "Run a local single-node Kafka (KRaft) with Conveyor's topics until Ctrl-C.")
+public final class BrokerCommand implements Callable<Integer> {
+    @ParentCommand
+    ConveyorCommand root;
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--port", defaultValue = "9092", description = "Listener port (default ${DEFAULT-VALUE}).")
+    int port;
+    @Option(names = "--data-dir", defaultValue = ".conveyor/kafka",
+            description = "Data directory, kept across restarts (default ${DEFAULT-VALUE}).")
+    Path dataDir;
+    @Option(names = "--clean", description = "Delete the data directory first.")
+    boolean clean;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        if (clean) {
+            deleteRecursively(dataDir);
+        }
+        LocalKafka kafka;
+        try {
+            kafka = LocalKafka.start(LocalKafkaConfig.defaults().withPort(port).withDataDir(dataDir.toAbsolutePath()));
+        } catch (RuntimeException e) {
+            throw new OpsException(1, "cannot start the local broker on port " + port + ": " + e.getMessage());
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            kafka.close();
+            stopped.countDown();
+        }, "broker-shutdown"));
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            TopicsCommand.ensure(admin, kafka.bootstrapServers(), DefaultTopics.ALL.stream()
+                    .map(DefaultTopics.Topic::name).toList(), null, (short) 1, DefaultTopics.MAX_MESSAGE_BYTES, out);
+        }
+        out.printf("Kafka is running at %s (data in %s). Ctrl-C stops it.%n", kafka.bootstrapServers(),
+                kafka.dataDir());
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + dir, e);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package dev.conveyor.ops;
+
+import dev.conveyor.adapters.kafka.config.ConfigReader;
+import dev.conveyor.adapters.kafka.config.InvalidConfigurationException;
+import dev.conveyor.adapters.kafka.config.KafkaConnectionConfig;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code --bootstrap} and the connection settings every ops command shares: the environment's
+ * {@code KAFKA_BOOTSTRAP_SERVERS} and security variables (as the binaries read them), with {@code --bootstrap} winning.
+ */
+public final class ClusterOptions {
+    /** How long a command waits for the cluster before saying it cannot reach it. */
+    public static final int TIMEOUT_MS = 10_000;
+
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
+            description = "Kafka bootstrap servers (default: KAFKA_BOOTSTRAP_SERVERS, else localhost:9092).")
+    String bootstrap;
+
+    /** The connection's client properties (bootstrap, security). Exit 2 on invalid settings. */
+    public Map<String, Object> clientProperties(Map<String, String> variables) {
+        Map<String, String> merged = new HashMap<>(variables);
+        if (bootstrap != null) {
+            merged.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+        }
+        try {
+            ConfigReader reader = new ConfigReader(merged);
+            KafkaConnectionConfig connection = KafkaConnectionConfig.read(reader);
+            reader.validate();
+            return new HashMap<>(connection.clientProperties());
+        } catch (InvalidConfigurationException e) {
+            throw new OpsException(2, e.getMessage());
+        }
+    }
+
+    public String bootstrapServers(Map<String, String> variables) {
+        return String.valueOf(clientProperties(variables).get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG));
+    }
+
+    /** An admin client with short timeouts, so an unreachable cluster is reported in seconds. */
+    public Admin admin(Map<String, String> variables) {
+        Map<String, Object> props = clientProperties(variables);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
+        return Admin.create(props);
+    }
+
+    /** Waits for an admin result; unreachable cluster and unknown topics become exit-1 errors with a clear line. */
+    public static <T> T await(org.apache.kafka.common.KafkaFuture<T> future, String bootstrap, String what) {
+        try {
+            return future.get(TIMEOUT_MS + 2_000L, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OpsException(1, "interrupted while " + what);
+        } catch (TimeoutException e) {
+            throw unreachable(bootstrap);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof UnknownTopicOrPartitionException) {
+                throw new OpsException(1, what + ": " + cause.getMessage());
+            }
+            if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw unreachable(bootstrap);
+            }
+            throw new OpsException(1, what + " failed: " + cause);
+        }
+    }
+
+    public static OpsException unreachable(String bootstrap) {
+        return new OpsException(1, "cannot reach Kafka at " + bootstrap + " within " + TIMEOUT_MS / 1000
+                + " s (is it running? see --bootstrap / KAFKA_BOOTSTRAP_SERVERS)");
+    }
+
+    /** The topics' descriptions; exit 1 naming the first unknown topic. */
+    public static Map<String, TopicDescription> describe(Admin admin, Collection<String> topics, String bootstrap) {
+        Map<String, TopicDescription> found = new HashMap<>();
+        for (var entry : admin.describeTopics(topics).topicNameValues().entrySet()) {
+            try {
+                found.put(entry.getKey(), await(entry.getValue(), bootstrap, "describing " + entry.getKey()));
+            } catch (OpsException e) {
+                if (e.getMessage().startsWith("describing " + entry.getKey() + ":")) {
+                    throw new OpsException(1, "unknown topic '" + entry.getKey() + "' on " + bootstrap);
+                }
+                throw e;
+            }
+        }
+        return found;
+    }
+}

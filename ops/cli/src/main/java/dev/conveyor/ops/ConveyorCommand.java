@@ -1,0 +1,35 @@
+package dev.conveyor.ops;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.util.Map;
+
+/** {@code conveyor}: the operator's commands. The launcher adds {@code producer} and {@code consumer}. */
+@Command(name = "conveyor", mixinStandardHelpOptions = true, version = "Conveyor 0.1.0",
+        description = "Conveyor operations. Cluster settings come from KAFKA_BOOTSTRAP_SERVERS (default "
+                + "localhost:9092) and the KAFKA_SECURITY_* / KAFKA_SASL_* / KAFKA_SSL_* variables, or --bootstrap.",
+        footer = {"", "Also, through ./conveyor:",
+                "  producer    Publish orders or scenario requests (java -jar conveyor-producer.jar --help)",
+                "  consumer    Run a consumer flow (java -jar conveyor-consumer.jar; configured by environment)"},
+        subcommands = {BrokerCommand.class, TopicsCommand.class, HealthCommand.class})
+public final class ConveyorCommand implements Runnable {
+    private final Map<String, String> variables;
+
+    @Spec
+    CommandSpec spec;
+
+    public ConveyorCommand(Map<String, String> variables) {
+        this.variables = variables;
+    }
+
+    public Map<String, String> variables() {
+        return variables;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}
