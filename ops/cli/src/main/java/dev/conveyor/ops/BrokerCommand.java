@@ -10,17 +10,11 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.Stream;
 
 /** {@code broker}: a real single-node KRaft Kafka on this machine, data kept across restarts, until Ctrl-C. */
 @Command(name = "broker", mixinStandardHelpOptions = true,
@@ -43,7 +37,7 @@ public final class BrokerCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         if (clean) {
-            deleteRecursively(dataDir);
+            dev.conveyor.localkafka.DataDirs.deleteRecursively(dataDir.toAbsolutePath());
         }
         LocalKafka kafka;
         try {
@@ -65,18 +59,5 @@ public final class BrokerCommand implements Callable<Integer> {
         out.flush();
         stopped.await();
         return 0;
-    }
-
-    static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + dir, e);
-        }
     }
 }

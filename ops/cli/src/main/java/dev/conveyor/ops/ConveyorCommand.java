@@ -13,7 +13,7 @@ import java.util.Map;
         footer = {"", "Also, through ./conveyor:",
                 "  producer    Publish orders or scenario requests (java -jar conveyor-producer.jar --help)",
                 "  consumer    Run a consumer flow (java -jar conveyor-consumer.jar; configured by environment)"},
-        subcommands = {BrokerCommand.class, TopicsCommand.class, HealthCommand.class})
+        subcommands = {BrokerCommand.class, TopicsCommand.class, DemoCommand.class, HealthCommand.class})
 public final class ConveyorCommand implements Runnable {
     private final Map<String, String> variables;
 

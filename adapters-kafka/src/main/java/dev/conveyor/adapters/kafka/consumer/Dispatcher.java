@@ -160,8 +160,11 @@ final class Dispatcher {
                     continue;
                 }
                 lane.pending.removeIf(work -> work.offset() >= partition.fence);
-                if (lane.pending.isEmpty() && (lane.state == Lane.State.READY || lane.state == Lane.State.PARKED)
-                        && lane.current == null) {
+                // Records waiting for a retry or for the breaker are not in flight: they are abandoned (and replayed
+                // by the next owner); only running work and queued records below the fence are waited for.
+                boolean waiting = lane.state == Lane.State.BACKOFF || lane.state == Lane.State.PARKED
+                        || (lane.state == Lane.State.READY && lane.current != null);
+                if (waiting || (lane.pending.isEmpty() && lane.state == Lane.State.READY)) {
                     lane.dropped = true;
                     partition.lanes--;
                     it.remove();
@@ -216,6 +219,15 @@ final class Dispatcher {
         List<Unit> start = null;
         Lane lane;
         while (inFlight < maxInFlight && !closed && (lane = ready.pollFirst()) != null) {
+            if (lane.current != null && lane.current.failedBefore
+                    && breaker.getState() == CircuitBreaker.State.HALF_OPEN
+                    && ready.stream().anyMatch(other -> other.current == null)) {
+                // Probe with fresh records while there are any: a record that keeps failing may be poison, and
+                // must not be what decides whether the downstream is back.
+                lane.state = Lane.State.PARKED;
+                parked.addLast(lane);
+                continue;
+            }
             if (!breaker.tryAcquirePermission()) {
                 lane.state = Lane.State.PARKED;
                 parked.addLast(lane);
@@ -267,7 +279,7 @@ final class Dispatcher {
         } else if (outcome instanceof Outcome.Done) {
             finish(unit, unit.works, true);
         } else if (outcome instanceof Outcome.RetryLater retry) {
-            waitThen(unit, Lane.State.WAITING);
+            waitThen(unit, Lane.State.BACKOFF);
             delays.schedule(retry.delay(), () -> resume(unit.lane));
         } else if (outcome instanceof Outcome.Parked) {
             waitThen(unit, Lane.State.PARKED);
@@ -327,9 +339,15 @@ final class Dispatcher {
         try {
             inFlight--;
             unit.partition().busy--;
-            unit.lane.state = state;
-            if (state == Lane.State.PARKED && !unit.lane.dropped) {
-                parked.addLast(unit.lane);
+            Lane lane = unit.lane;
+            lane.state = state;
+            if (!lane.dropped && lane.partition().fence != Long.MAX_VALUE) {
+                // Draining: a record that now waits is not in flight any more; abandon it.
+                lane.dropped = true;
+                lane.partition().lanes--;
+                lanes.remove(lane.key, lane);
+            } else if (state == Lane.State.PARKED && !lane.dropped) {
+                parked.addLast(lane);
             }
             settled.signalAll();
             start = dispatchLocked();
@@ -348,7 +366,7 @@ final class Dispatcher {
                 work.done = rejected.stream().noneMatch(r -> r.work() == work);
             }
             inFlight--;
-            unit.lane.state = Lane.State.WAITING;
+            unit.lane.state = Lane.State.DEAD_LETTERING;
             start = dispatchLocked();
         } finally {
             lock.unlock();

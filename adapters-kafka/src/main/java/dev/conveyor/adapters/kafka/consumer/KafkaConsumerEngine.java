@@ -280,7 +280,11 @@ public final class KafkaConsumerEngine implements AutoCloseable {
             return;
         }
         try {
-            consumer.commitSync(offsets, Duration.ofSeconds(10));
+            try {
+                consumer.commitSync(offsets, Duration.ofSeconds(10));
+            } catch (WakeupException stopSignalDuringCommit) {
+                consumer.commitSync(offsets, Duration.ofSeconds(10));
+            }
             offsets.forEach((tp, offset) -> {
                 PartitionState state = partitions.get(tp);
                 if (state != null) {

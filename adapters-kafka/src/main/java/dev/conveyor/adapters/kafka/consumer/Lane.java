@@ -7,7 +7,9 @@ import java.util.List;
 
 /** The queue of one key (or of one partition, for null keys and batches): its records run one unit at a time. */
 final class Lane {
-    enum State { READY, RUNNING, WAITING, PARKED }
+    /** READY: queued to run; BACKOFF: waiting for a retry; PARKED: waiting for the breaker; DEAD_LETTERING: waiting
+     *  for its dead letters to be acknowledged. */
+    enum State { READY, RUNNING, BACKOFF, PARKED, DEAD_LETTERING }
 
     record Key(PartitionState partition, ByteBuffer key) {
     }

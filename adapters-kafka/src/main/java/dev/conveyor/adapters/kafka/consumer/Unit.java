@@ -10,6 +10,8 @@ final class Unit {
     int failedAttempts;
     /** The breaker was half-open when this attempt was let through: its outcome decides the breaker. */
     boolean probe;
+    /** Some attempt of this unit failed already (counted or not). */
+    boolean failedBefore;
 
     Unit(Lane lane, List<Work> works) {
         this.lane = lane;

@@ -96,19 +96,25 @@ final class UnitRunner<T> {
     private Outcome failed(Unit unit, List<Work> valid, List<Rejected> rejected, int attempt, long elapsed,
                            Throwable error) {
         boolean poison = error instanceof PoisonMessageException;
-        if (poison || !(unit.failedAttempts == 0 || unit.probe)) {
+        boolean firstFailure = !unit.failedBefore;
+        // A waiting record that fails again as a half-open probe is evidence against the record, not only the
+        // downstream: its attempt counts, so a handful of poison records cannot hold the breaker open forever.
+        boolean failedAgainAsProbe = unit.probe && unit.failedBefore;
+        unit.failedBefore = true;
+        if (poison || !(firstFailure || unit.probe)) {
             breaker.releasePermission();
         } else {
             breaker.onError(elapsed, TimeUnit.NANOSECONDS, error);
         }
-        if (!poison && breaker.getState() != CircuitBreaker.State.CLOSED) {
+        boolean breakerClosed = breaker.getState() == CircuitBreaker.State.CLOSED;
+        if (!poison && !breakerClosed && !failedAgainAsProbe) {
             return Outcome.PARKED;
         }
         if (!poison && retry.getExceptionPredicate().test(error) && attempt <= retry.getMaxAttempts() - 1) {
             unit.failedAttempts = attempt;
             metrics.retry();
-            return new Outcome.RetryLater(Duration.ofMillis(
-                    retry.getIntervalBiFunction().apply(attempt, null)));
+            return breakerClosed ? new Outcome.RetryLater(Duration.ofMillis(
+                    retry.getIntervalBiFunction().apply(attempt, null))) : Outcome.PARKED;
         }
         if (valid.size() == 1) {
             rejected.add(gaveUp(valid.get(0), error, attempt));

@@ -209,6 +209,26 @@ class DispatcherTest {
     }
 
     @Test
+    void givenOnlyPoisonRecordsThatOpenTheBreaker_whenProbedAgainAndAgain_thenTheyReachTheDlqInsteadOfStallingForever() {
+        settings = settings(Map.of("CIRCUIT_BREAKER_FAILURE_THRESHOLD", "3", "CIRCUIT_BREAKER_OPEN_MS", "10000",
+                "MAX_RETRIES", "2"));
+        Dispatcher dispatcher = dispatcher(MessageHandler.single(in -> {
+            throw new RetriableProcessingException("always fails for this item");
+        }));
+        dispatcher.submit(records(5, i -> true, 5));
+        await().until(() -> breaker.getState() == CircuitBreaker.State.OPEN && dispatcher.inFlight() == 0);
+        for (int cycle = 0; cycle < 20 && dlq.size() < 5; cycle++) {
+            clock.advance(Duration.ofSeconds(11));
+            delays.runDue();
+            dispatcher.unpark();
+            await().until(() -> dispatcher.inFlight() == 0);
+        }
+        await().until(() -> dlq.size() == 5);
+        assertTrue(dlq.stream().allMatch(l -> l.errorType() == ErrorType.RETRIES_EXHAUSTED), dlq::toString);
+        awaitCommittable(5);
+    }
+
+    @Test
     void givenOneSlowRecordAndManyFastOnes_whenTheyFinishOutOfOrder_thenTheCommitNeverPassesTheSlowOne()
             throws Exception {
         CountDownLatch release = new CountDownLatch(1);

@@ -1,0 +1,124 @@
+package dev.conveyor.ops;
+
+import dev.conveyor.adapters.kafka.dlq.DeadLetterEnvelope;
+import dev.conveyor.adapters.kafka.dlq.ParsedDeadLetter;
+import dev.conveyor.app.consumer.ConsumerApp;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** What the demo prints at the end: counts that must add up, the DLQ, scenario latencies, health and metrics. */
+final class DemoReport {
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Map<String, Object> client;
+    private final int ordersPort;
+    private final ConsumerApp.Running ordersConsumer;
+    private final int valid;
+    private final int malformed;
+    private final int failing;
+    private final int scenarios;
+
+    DemoReport(String bootstrap, int ordersPort, ConsumerApp.Running ordersConsumer, int valid, int malformed,
+               int failing, int scenarios) {
+        this.client = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        this.ordersPort = ordersPort;
+        this.ordersConsumer = ordersConsumer;
+        this.valid = valid;
+        this.malformed = malformed;
+        this.failing = failing;
+        this.scenarios = scenarios;
+    }
+
+    void print(PrintWriter out, boolean complete, Duration elapsed) throws InterruptedException {
+        int published = valid + malformed + failing;
+        List<ConsumerRecord<byte[], byte[]>> processed = TopicScan.readAll(client, "orders-processed", READ_TIMEOUT);
+        List<ConsumerRecord<byte[], byte[]>> dead = TopicScan.readAll(client, "orders-dlq", READ_TIMEOUT);
+        out.printf("%n== Orders ==%n");
+        out.printf("published  %,6d  (%,d valid samples, %d malformed, %d for item 'test-failure')%n", published, valid,
+                malformed, failing);
+        out.printf("processed  %,6d  -> orders-processed%n", processed.size());
+        out.printf("DLQ        %,6d  -> orders-dlq%n", dead.size());
+        out.printf("accounted  %,6d of %,d%s%n", processed.size() + dead.size(), published,
+                processed.size() + dead.size() >= published ? "  (every order processed or in the DLQ)" : "  MISSING");
+        Map<String, Integer> byType = new TreeMap<>();
+        ParsedDeadLetter sample = null;
+        for (ConsumerRecord<byte[], byte[]> r : dead) {
+            ParsedDeadLetter letter = DeadLetterEnvelope.parse(r.value());
+            byType.merge(letter.errorType().wireName(), 1, Integer::sum);
+            if (sample == null || letter.errorType().wireName().equals("retries_exhausted")) {
+                sample = letter;
+            }
+        }
+        out.printf("%n== DLQ by error_type ==%n");
+        byType.forEach((type, count) -> out.printf("%-20s %d%n", type, count));
+        if (sample != null) {
+            out.printf("%n== A dead letter (./conveyor dlq inspect shows them all) ==%n");
+            out.printf("original   %s-%d@%d%nerror_type %s%nerror      %s%nattempts   %d%nvalue      %s%n",
+                    sample.originalTopic(), sample.originalPartition(), sample.originalOffset(),
+                    sample.errorType().wireName(), sample.error(), sample.attempts(), preview(sample.originalValue()));
+        }
+        scenarioLatencies(out);
+        out.printf("%n== GET http://localhost:%d/health ==%n%s%n", ordersPort, get("/health"));
+        out.printf("%n== GET /metrics (a few lines) ==%n");
+        ordersConsumer.scrape().lines().filter(l -> !l.startsWith("#"))
+                .filter(l -> l.startsWith("consumer_messages_processed_total") || l.startsWith("consumer_dlq_sent_total")
+                        || l.startsWith("consumer_retries_total") || l.startsWith("consumer_commits_total"))
+                .limit(10).forEach(out::println);
+        out.printf("%nDemo %s in %.1f s.%n", complete ? "finished" : "did NOT finish", elapsed.toMillis() / 1000.0);
+        out.flush();
+    }
+
+    private void scenarioLatencies(PrintWriter out) {
+        Map<String, Long> requested = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : TopicScan.readAll(client, "Scenario-Execute", READ_TIMEOUT)) {
+            requested.put(new String(r.key(), StandardCharsets.UTF_8), r.timestamp());
+        }
+        List<Long> latencies = TopicScan.readAll(client, "Scenario-Execute-Response", READ_TIMEOUT).stream()
+                .map(r -> {
+                    Header id = r.headers().lastHeader("correlation_id");
+                    Long at = id == null ? null : requested.get(new String(id.value(), StandardCharsets.UTF_8));
+                    return at == null ? null : r.timestamp() - at;
+                }).filter(java.util.Objects::nonNull).sorted().toList();
+        out.printf("%n== Scenarios ==%n%d of %d requests answered", latencies.size(), scenarios);
+        if (!latencies.isEmpty()) {
+            out.printf("; request -> response latency p50 %d ms, p90 %d ms, p99 %d ms, max %d ms", pct(latencies, 50),
+                    pct(latencies, 90), pct(latencies, 99), latencies.get(latencies.size() - 1));
+        }
+        out.println();
+    }
+
+    private static long pct(List<Long> sorted, int p) {
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+    }
+
+    private static String preview(byte[] value) {
+        if (value == null) {
+            return "<null>";
+        }
+        String text = new String(value, StandardCharsets.UTF_8);
+        return text.length() > 100 ? text.substring(0, 100) + "…" : text;
+    }
+
+    private String get(String path) throws InterruptedException {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + ordersPort
+                    + path)).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            return "(no answer: " + e.getMessage() + ")";
+        }
+    }
+}
