@@ -1,7 +1,5 @@
 package dev.conveyor.adapters.http;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.slf4j.Logger;
@@ -14,138 +12,129 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * The consumer's HTTP endpoints on the JDK's server: {@code /health} (JSON; 200 when healthy or degraded, 503 when
- * unhealthy), {@code /health/live} and {@code /health/ready} (200/503, for Kubernetes-style probes) and
- * {@code /metrics} (Prometheus text format). A failing supplier answers 500; the server keeps serving.
+ * The consumer's HTTP endpoints, on the JDK's {@code com.sun.net.httpserver} (no extra dependency):
+ * <ul>
+ *   <li>{@code GET /health}: JSON {@code status, running, circuit_breaker_state, assigned_partitions, in_flight,
+ *       last_poll_age_ms, lag}; <b>200</b> when healthy or degraded, <b>503</b> when unhealthy, so that a plain
+ *       HTTP check (load balancer, Kubernetes probe) fails only when a restart may help.</li>
+ *   <li>{@code GET /health/live}: 200 {@code {"status":"up"}} if {@link HealthSnapshot#live()}, else 503
+ *       {@code {"status":"down"}}; meant for a Kubernetes liveness probe.</li>
+ *   <li>{@code GET /health/ready}: 200 {@code {"status":"up"}} if {@link HealthSnapshot#ready()}, else 503
+ *       {@code {"status":"down","reason":"..."}}; an open breaker is live but not ready.</li>
+ *   <li>{@code GET /metrics}: 200, {@code text/plain; version=0.0.4; charset=utf-8} (the Prometheus text format),
+ *       the scrape supplier's text verbatim.</li>
+ * </ul>
+ * {@code HEAD} is allowed wherever {@code GET} is (headers only). Any other method answers 405 with
+ * {@code Allow: GET, HEAD}; an unknown path 404. A supplier that throws or returns {@code null} makes that request
+ * answer 500 {@code {"error":"internal error"}}; the first failure in a row is logged at WARN, repeats at DEBUG, and
+ * the server keeps serving. Suppliers are called on the server's threads, once per request: they must be
+ * thread-safe and quick.
  */
 public final class HealthServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HealthServer.class);
-    private static final String JSON = "application/json";
-    private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
+    private static final int THREADS = 2;
 
     private final HttpServer server;
     private final ExecutorService executor;
-    private final Supplier<HealthSnapshot> health;
-    private final Supplier<String> scrape;
+    private final HealthRoutes routes;
 
-    private HealthServer(HttpServer server, ExecutorService executor, Supplier<HealthSnapshot> health,
-                         Supplier<String> scrape) {
+    private HealthServer(HttpServer server, ExecutorService executor, HealthRoutes routes) {
         this.server = server;
         this.executor = executor;
-        this.health = health;
-        this.scrape = scrape;
+        this.routes = routes;
     }
 
-    /** Binds {@code 0.0.0.0:port} (0: any free port) and starts serving on two daemon threads. */
-    public static HealthServer start(int port, Supplier<HealthSnapshot> health, Supplier<String> scrape) {
+    /**
+     * Binds the wildcard address ({@code 0.0.0.0}, and {@code ::} where IPv6 is on) at {@code port} and serves on
+     * two daemon threads. Port 0 picks a free port (see {@link #port()}); disabling the server is the caller's
+     * business. Throws {@link UncheckedIOException} naming the port if it cannot be bound; nothing is left open then.
+     *
+     * @param health           the snapshot for the {@code /health*} endpoints
+     * @param prometheusScrape the {@code /metrics} body, e.g. {@code PrometheusMeterRegistry::scrape}
+     */
+    public static HealthServer start(int port, Supplier<HealthSnapshot> health, Supplier<String> prometheusScrape) {
+        HealthRoutes routes = new HealthRoutes(health, prometheusScrape);
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(port), 0);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on HEALTH_PORT=" + port + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot listen for HTTP on port " + port + ": " + e.getMessage(), e);
         }
-        ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
-            Thread thread = new Thread(r, "conveyor-http");
-            thread.setDaemon(true);
-            return thread;
-        });
-        HealthServer health1 = new HealthServer(server, executor, health, scrape);
-        server.setExecutor(executor);
-        server.createContext("/", health1::handle);
-        server.start();
-        return health1;
+        ExecutorService executor = Executors.newFixedThreadPool(THREADS, daemonThreads());
+        HealthServer started = new HealthServer(server, executor, routes);
+        try {
+            server.setExecutor(executor);
+            server.createContext("/", started::handle);
+            server.start();
+        } catch (RuntimeException e) {
+            started.close();
+            throw e;
+        }
+        return started;
     }
 
+    /** The bound port: the one asked for, or the one chosen for port 0. */
     public int port() {
         return server.getAddress().getPort();
     }
 
+    /**
+     * Stops at once: the port is released, requests in progress are cut off and the threads are shut down.
+     * Calling it again does nothing harmful.
+     */
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        try {
+            server.stop(0);
+        } finally {
+            executor.shutdownNow();
+        }
     }
 
     private void handle(HttpExchange exchange) {
         try (exchange) {
-            String method = exchange.getRequestMethod();
-            if (!method.equals("GET") && !method.equals("HEAD")) {
-                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-                respond(exchange, 405, JSON, "{\"error\":\"method not allowed\"}");
-                return;
-            }
-            try {
-                route(exchange);
-            } catch (RuntimeException e) {
-                LOG.warn("{} failed: {}", exchange.getRequestURI().getPath(), e.toString());
-                respond(exchange, 500, JSON, "{\"error\":\"internal error\"}");
-            }
+            send(exchange, replyTo(exchange.getRequestMethod(), exchange.getRequestURI().getPath()));
         } catch (IOException e) {
             LOG.debug("HTTP client went away: {}", e.toString());
         }
     }
 
-    private void route(HttpExchange exchange) throws IOException {
-        switch (exchange.getRequestURI().getPath()) {
-            case "/health" -> {
-                HealthSnapshot snapshot = health.get();
-                respond(exchange, snapshot.status() == HealthSnapshot.Status.UNHEALTHY ? 503 : 200, JSON,
-                        json(snapshot));
-            }
-            case "/health/live" -> {
-                boolean live = health.get().live();
-                respond(exchange, live ? 200 : 503, JSON, live ? "{\"status\":\"up\"}" : "{\"status\":\"down\"}");
-            }
-            case "/health/ready" -> {
-                HealthSnapshot snapshot = health.get();
-                if (snapshot.ready()) {
-                    respond(exchange, 200, JSON, "{\"status\":\"up\"}");
-                } else {
-                    ObjectNode body = JsonNodeFactory.instance.objectNode().put("status", "down")
-                            .put("reason", reason(snapshot));
-                    respond(exchange, 503, JSON, body.toString());
-                }
-            }
-            case "/metrics" -> respond(exchange, 200, PROMETHEUS, scrape.get());
-            default -> respond(exchange, 404, JSON, "{\"error\":\"not found\"}");
+    private Reply replyTo(String method, String path) {
+        try {
+            return routes.reply(method, path);
+        } catch (ObservedSupplier.Failed e) {
+            return Reply.error(500, "internal error");
+        } catch (RuntimeException e) {
+            LOG.warn("{} {} failed", method, path, e);
+            return Reply.error(500, "internal error");
         }
     }
 
-    private static String reason(HealthSnapshot s) {
-        if (!s.running()) {
-            return "consumer not running";
-        }
-        if (!s.live()) {
-            return "poll loop silent for " + s.lastPollAgeMs() + " ms";
-        }
-        return "circuit breaker " + s.circuitBreakerState();
-    }
-
-    static String json(HealthSnapshot s) {
-        ObjectNode body = JsonNodeFactory.instance.objectNode();
-        body.put("status", s.status().wireName());
-        body.put("running", s.running());
-        body.put("circuit_breaker_state", s.circuitBreakerState());
-        s.assignedPartitions().forEach(body.putArray("assigned_partitions")::add);
-        body.put("in_flight", s.inFlight());
-        body.put("last_poll_age_ms", s.lastPollAgeMs());
-        body.put("lag", s.lag());
-        return body.toString();
-    }
-
-    private static void respond(HttpExchange exchange, int status, String contentType, String body)
-            throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", contentType);
+    private static void send(HttpExchange exchange, Reply reply) throws IOException {
+        byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", reply.contentType());
+        reply.headers().forEach(exchange.getResponseHeaders()::set);
+        // HEAD: same status and headers as GET, no body; -1 tells the server that no body follows.
         boolean head = exchange.getRequestMethod().equals("HEAD");
-        exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
+        exchange.sendResponseHeaders(reply.status(), head ? -1 : body.length);
         if (!head) {
             try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
+                out.write(body);
             }
         }
+    }
+
+    private static ThreadFactory daemonThreads() {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, "conveyor-http-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 }

@@ -1,35 +1,55 @@
 package dev.conveyor.adapters.http;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
+import java.util.Objects;
 
 /**
  * What {@code /health} reports for one consumer, or for all consumers of a process ({@link #combine}).
+ * Construction fails with {@link IllegalArgumentException} for a breaker state outside {@link #BREAKER_STATES} and
+ * with {@link NullPointerException} for a null state, partition list or partition.
  *
- * @param circuitBreakerState  {@code closed|open|half_open}
- * @param assignedPartitions   e.g. {@code orders-0}
+ * @param running              the poll loop has started and not stopped
+ * @param circuitBreakerState  {@code closed|half_open|open} (resilience4j's disabled/metrics-only count as closed,
+ *                             forced-open as open: the caller maps them)
+ * @param assignedPartitions   e.g. {@code orders-0}; copied, order kept
  * @param inFlight             handler calls running now
  * @param lastPollAgeMs        time since the poll loop last returned from poll()
  * @param lag                  records after the first unfinished one, summed over assigned partitions
- * @param pollStallThresholdMs a poll loop silent for longer than this is unhealthy
+ * @param pollStallThresholdMs a poll loop silent for longer than this (strictly) is unhealthy
  */
 public record HealthSnapshot(boolean running, String circuitBreakerState, List<String> assignedPartitions,
                              int inFlight, long lastPollAgeMs, long lag, long pollStallThresholdMs) {
 
-    public enum Status {
-        HEALTHY, DEGRADED, UNHEALTHY;
+    /** The breaker states {@code /health} knows, from best to worst; {@link #combine} reports the worst. */
+    public static final List<String> BREAKER_STATES = List.of("closed", "half_open", "open");
 
+    /** The overall verdict; {@link #wireName()} is what the JSON carries. */
+    public enum Status {
+        /** Running, polling and the breaker is closed: ready for traffic. */
+        HEALTHY,
+        /** Alive, but the breaker is open or half-open: not ready, restarting would not help. */
+        DEGRADED,
+        /** Stopped, or the poll loop is stalled: a restart may help. */
+        UNHEALTHY;
+
+        /** Lower-case name for the wire: {@code healthy}, {@code degraded}, {@code unhealthy}. */
         public String wireName() {
             return name().toLowerCase(Locale.ROOT);
         }
     }
 
     public HealthSnapshot {
+        Objects.requireNonNull(circuitBreakerState, "circuitBreakerState");
+        if (!BREAKER_STATES.contains(circuitBreakerState)) {
+            throw new IllegalArgumentException("circuitBreakerState '" + circuitBreakerState
+                    + "' is not one of " + BREAKER_STATES);
+        }
         assignedPartitions = List.copyOf(assignedPartitions);
     }
 
-    /** Unhealthy: stopped or poll loop stalled. Degraded: breaker not closed. Healthy otherwise. */
+    /** {@code UNHEALTHY} unless {@link #live()}; else {@code DEGRADED} if the breaker is not closed; else healthy. */
     public Status status() {
         if (!live()) {
             return Status.UNHEALTHY;
@@ -37,32 +57,34 @@ public record HealthSnapshot(boolean running, String circuitBreakerState, List<S
         return "closed".equals(circuitBreakerState) ? Status.HEALTHY : Status.DEGRADED;
     }
 
-    /** Running and polling: restarting the process would not help otherwise. */
+    /** Running and polling ({@code lastPollAgeMs <= pollStallThresholdMs}): otherwise a restart may help. */
     public boolean live() {
         return running && lastPollAgeMs <= pollStallThresholdMs;
     }
 
-    /** Healthy: a consumer whose breaker is open is alive but not ready. */
+    /** {@link Status#HEALTHY} only: a consumer whose breaker is open is alive but not ready. */
     public boolean ready() {
         return status() == Status.HEALTHY;
     }
 
-    /** Several consumers of one process as one: all must run, the worst breaker wins, the rest adds up. */
+    /**
+     * Several consumers of one process as one: running only if all run, the worst breaker, partitions concatenated
+     * and sorted, in-flight and lag summed, the oldest poll and the strictest threshold. An empty list is a
+     * process with no consumer: not running, hence unhealthy.
+     */
     public static HealthSnapshot combine(List<HealthSnapshot> consumers) {
         if (consumers.isEmpty()) {
             return new HealthSnapshot(false, "closed", List.of(), 0, 0, 0, 0);
         }
-        String breaker = consumers.stream().map(HealthSnapshot::circuitBreakerState)
-                .max((a, b) -> Integer.compare(severity(a), severity(b))).orElse("closed");
-        return new HealthSnapshot(consumers.stream().allMatch(HealthSnapshot::running), breaker,
+        String worstBreaker = consumers.stream().map(HealthSnapshot::circuitBreakerState)
+                .max(Comparator.comparingInt(BREAKER_STATES::indexOf)).orElseThrow();
+        return new HealthSnapshot(
+                consumers.stream().allMatch(HealthSnapshot::running),
+                worstBreaker,
                 consumers.stream().flatMap(c -> c.assignedPartitions().stream()).sorted().toList(),
                 consumers.stream().mapToInt(HealthSnapshot::inFlight).sum(),
-                consumers.stream().mapToLong(HealthSnapshot::lastPollAgeMs).max().orElse(0),
+                consumers.stream().mapToLong(HealthSnapshot::lastPollAgeMs).max().orElseThrow(),
                 consumers.stream().mapToLong(HealthSnapshot::lag).sum(),
-                consumers.stream().mapToLong(HealthSnapshot::pollStallThresholdMs).min().orElse(0));
-    }
-
-    private static int severity(String state) {
-        return Stream.of("closed", "half_open", "open").toList().indexOf(state);
+                consumers.stream().mapToLong(HealthSnapshot::pollStallThresholdMs).min().orElseThrow());
     }
 }

@@ -130,7 +130,7 @@ class ScenariosJarIT {
             ioLatency(topics, t, "warm", 0, 0);
             double baseline = ioLatency(topics, t, "base", 0, 0);
             double mixed = ioLatency(topics, t, "mixed", 200, 20);
-            System.out.printf("[conveyor] run-analysis (300 ms) median latency: alone %.0f ms, beside 200 rollups of "
+            System.out.printf("[conveyor] run-analysis (1 s) median latency: alone %.0f ms, beside 200 rollups of "
                     + "1 MiB and 20 cpu-hash %.0f ms (%.2fx)%n", baseline, mixed, mixed / baseline);
             assertTrue(mixed <= 2 * baseline, "I/O latency " + mixed + " ms vs baseline " + baseline + " ms");
         } finally {
@@ -140,7 +140,7 @@ class ScenariosJarIT {
     }
 
     /**
-     * Median ms from request to response of 40 run-analysis (300 ms). With a CPU load, they are sent once the load
+     * Median ms from request to response of 40 run-analysis (1 s). With a CPU load, they are sent once the load
      * is being processed, and the load must still be running when they are all answered.
      */
     private static double ioLatency(Topics topics, Topics2 t, String tag, int rollups, int hashes) throws Exception {
@@ -162,7 +162,7 @@ class ScenariosJarIT {
         }
         List<Map.Entry<String, String>> io = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            io.add(Map.entry(tag + "-io" + i, request(tag + "-io-" + i, "run-analysis", "{\"durationMs\":300}")));
+            io.add(Map.entry(tag + "-io" + i, request(tag + "-io-" + i, "run-analysis", "{\"durationMs\":1000}")));
         }
         topics.sendTo(t.requests(), 0, io);
         await().atMost(Duration.ofSeconds(120)).until(() -> answered(topics, t, tag + "-io-") == 40);
