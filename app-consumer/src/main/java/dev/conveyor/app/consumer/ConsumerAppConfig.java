@@ -8,8 +8,11 @@ import dev.conveyor.adapters.kafka.producer.ProducerSettings;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -47,6 +50,27 @@ public record ConsumerAppConfig(String flow, ConsumerSettings consumer, Producer
     /** Reads every variable; throws {@code InvalidConfigurationException} listing all problems. */
     public static ConsumerAppConfig load(Map<String, String> variables) {
         ConfigReader reader = new ConfigReader(variables);
+        ConsumerAppConfig config = read(reader);
+        reader.validate();
+        return config;
+    }
+
+    /**
+     * Every variable the consumer reads, in any flow (see {@link ConfigReader#namesRead()}: passthrough prefixes
+     * appear as {@code KAFKA_CONSUMER_*}, {@code KAFKA_PRODUCER_*}). Used to check deployment files.
+     */
+    public static Set<String> knownVariables() {
+        Set<String> names = new TreeSet<>();
+        for (String flow : DEFAULTS.keySet()) {
+            ConfigReader reader = new ConfigReader(Map.of("CONVEYOR_FLOW", flow));
+            read(reader);
+            names.addAll(reader.namesRead());
+        }
+        return Collections.unmodifiableSet(names);
+    }
+
+    /** Reads every variable, recording problems in {@code reader} for the caller to validate. */
+    private static ConsumerAppConfig read(ConfigReader reader) {
         String flow = reader.oneOf("CONVEYOR_FLOW", "orders", "orders", "scenarios", "forward");
         String[] defaults = DEFAULTS.get(flow);
         KafkaConnectionConfig connection = KafkaConnectionConfig.read(reader);
@@ -70,7 +94,6 @@ public record ConsumerAppConfig(String flow, ConsumerSettings consumer, Producer
         double failureRate = reader.decimal("ORDER_FAILURE_RATE", 0, 0, 1);
         long taskMs = reader.integer("SCENARIO_TASK_MS", 5000, 0, 3_600_000);
         Duration maxAge = duration(reader, "MAX_MESSAGE_AGE", Duration.ofHours(24));
-        reader.validate();
         return new ConsumerAppConfig(flow, consumer, producer, response, producers, port, metrics, logFormat,
                 processing, failureRate, taskMs, maxAge);
     }

@@ -2,6 +2,7 @@ package dev.conveyor.app.producer;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 
 import dev.conveyor.adapters.kafka.config.AppEnvironment;
 import dev.conveyor.adapters.kafka.config.ConfigReader;
@@ -26,6 +27,23 @@ public record ProducerAppConfig(String topic, int producersCount, boolean enable
     /** Reads every variable; throws {@code InvalidConfigurationException} listing all problems. */
     public static ProducerAppConfig load(Map<String, String> variables, String defaultTopic) {
         ConfigReader reader = new ConfigReader(variables);
+        ProducerAppConfig config = read(reader, defaultTopic);
+        reader.validate();
+        return config;
+    }
+
+    /**
+     * Every variable the producer reads (see {@link ConfigReader#namesRead()}: the passthrough prefix appears as
+     * {@code KAFKA_PRODUCER_*}). Used to check deployment files.
+     */
+    public static Set<String> knownVariables() {
+        ConfigReader reader = new ConfigReader(Map.of());
+        read(reader, "orders");
+        return reader.namesRead();
+    }
+
+    /** Reads every variable, recording problems in {@code reader} for the caller to validate. */
+    private static ProducerAppConfig read(ConfigReader reader, String defaultTopic) {
         String topic = reader.string("KAFKA_TOPIC", defaultTopic);
         if (!topic.matches("[a-zA-Z0-9._-]{1,249}")) {
             reader.problem("KAFKA_TOPIC=" + topic + ": must be 1-249 characters of a-z, A-Z, 0-9, '.', '_', '-'");
@@ -37,7 +55,6 @@ public record ProducerAppConfig(String topic, int producersCount, boolean enable
                 Duration.ofHours(1));
         KafkaConnectionConfig connection = KafkaConnectionConfig.read(reader);
         ProducerSettings settings = ProducerSettings.read(reader, connection);
-        reader.validate();
         return new ProducerAppConfig(topic, producers, metrics, logFormat, shutdown, settings);
     }
 

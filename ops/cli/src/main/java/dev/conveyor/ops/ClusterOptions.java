@@ -13,6 +13,7 @@ import picocli.CommandLine.ParentCommand;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -43,6 +44,13 @@ public final class ClusterOptions {
         } catch (InvalidConfigurationException e) {
             throw new OpsException(2, e.getMessage());
         }
+    }
+
+    /** Every variable the ops commands read (see {@link ConfigReader#namesRead()}); used to check deployment files. */
+    public static Set<String> knownVariables() {
+        ConfigReader reader = new ConfigReader(Map.of());
+        KafkaConnectionConfig.read(reader);
+        return reader.namesRead();
     }
 
     public String bootstrapServers(Map<String, String> variables) {

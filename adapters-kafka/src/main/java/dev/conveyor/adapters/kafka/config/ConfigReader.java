@@ -7,21 +7,26 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
  * Reads typed values from a variable map and collects every problem instead of stopping at the first. Each bad
  * value yields its default so that reading can go on; {@link #validate()} then throws one
  * {@link InvalidConfigurationException} listing everything. Messages name the variable, the bad value (never for
- * secrets) and what is allowed.
+ * secrets) and what is allowed. It also remembers every name it was asked for ({@link #namesRead()}), so that a
+ * deployment file can be checked against what a binary really reads.
  */
 public final class ConfigReader {
     private final Map<String, String> variables;
     private final List<String> problems = new ArrayList<>();
+    private final Set<String> namesRead = new TreeSet<>();
 
     public ConfigReader(Map<String, String> variables) {
         this.variables = Map.copyOf(variables);
@@ -29,6 +34,7 @@ public final class ConfigReader {
 
     /** The raw value, or {@code null} when unset or blank. */
     public String raw(String name) {
+        namesRead.add(name);
         String value = variables.get(name);
         return value == null || value.isBlank() ? null : value.strip();
     }
@@ -151,11 +157,22 @@ public final class ConfigReader {
      * (e.g. {@code KAFKA_PRODUCER_LINGER_MS=5} → {@code linger.ms=5}).
      */
     public Map<String, String> passthrough(String prefix) {
+        namesRead.add(prefix + "*");
         return variables.entrySet().stream()
                 .filter(e -> e.getKey().startsWith(prefix) && e.getKey().length() > prefix.length())
                 .collect(Collectors.toMap(
                         e -> e.getKey().substring(prefix.length()).toLowerCase(Locale.ROOT).replace('_', '.'),
                         e -> e.getValue().strip(), (a, b) -> b, TreeMap::new));
+    }
+
+    /**
+     * Every variable name this reader was asked for so far, sorted, whether set or not (every typed read and
+     * {@link #secret} go through {@link #raw}); a {@link #passthrough} prefix appears as {@code PREFIX*}, e.g.
+     * {@code KAFKA_PRODUCER_*}. Reading with empty variables therefore lists what a binary knows about, except names
+     * read only when another variable has some value.
+     */
+    public Set<String> namesRead() {
+        return Collections.unmodifiableSet(new TreeSet<>(namesRead));
     }
 
     /** Records a problem found by a cross-field check. */

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -74,5 +75,17 @@ class ConfigReaderTest {
         ConfigReader reader = new ConfigReader(Map.of("PW_FILE", dir.resolve("absent").toString()));
         assertNull(reader.secret("PW", "PW_FILE"));
         assertTrue(reader.problems().get(0).contains("PW_FILE="), reader.problems().toString());
+    }
+
+    @Test
+    void givenReadsOfEveryKind_whenNamesReadListed_thenSetAndUnsetNamesAndPassthroughPrefixesSorted() {
+        ConfigReader reader = new ConfigReader(Map.of("SET", "1", "KAFKA_PRODUCER_LINGER_MS", "5"));
+        reader.integer("SET", 0, 0, 10);
+        reader.string("UNSET", "x");
+        reader.secret("PW", "PW_FILE");
+        reader.passthrough("KAFKA_PRODUCER_");
+
+        assertEquals(List.of("KAFKA_PRODUCER_*", "PW", "PW_FILE", "SET", "UNSET"), List.copyOf(reader.namesRead()));
+        assertThrows(UnsupportedOperationException.class, () -> reader.namesRead().add("OTHER"));
     }
 }
