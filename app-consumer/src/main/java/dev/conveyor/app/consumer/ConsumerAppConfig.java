@@ -76,8 +76,8 @@ public record ConsumerAppConfig(String flow, ConsumerSettings consumer, Producer
         KafkaConnectionConfig connection = KafkaConnectionConfig.read(reader);
         ConsumerSettings consumer = ConsumerSettings.read(reader, connection, defaults[0], defaults[1]);
         ProducerSettings producer = ProducerSettings.read(reader, connection);
-        String response = flow.equals("forward") ? reader.string("KAFKA_OUTPUT_TOPIC", defaults[2])
-                : reader.string("KAFKA_RESPONSE_TOPIC", defaults[2]);
+        String response = flow.equals("forward") ? reader.topic("KAFKA_OUTPUT_TOPIC", defaults[2])
+                : reader.topic("KAFKA_RESPONSE_TOPIC", defaults[2]);
         if (consumer.topics().contains(response)) {
             reader.problem((flow.equals("forward") ? "KAFKA_OUTPUT_TOPIC=" : "KAFKA_RESPONSE_TOPIC=") + response
                     + ": must differ from the consumed topics");

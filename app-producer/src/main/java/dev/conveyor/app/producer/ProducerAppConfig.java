@@ -44,10 +44,7 @@ public record ProducerAppConfig(String topic, int producersCount, boolean enable
 
     /** Reads every variable, recording problems in {@code reader} for the caller to validate. */
     private static ProducerAppConfig read(ConfigReader reader, String defaultTopic) {
-        String topic = reader.string("KAFKA_TOPIC", defaultTopic);
-        if (!topic.matches("[a-zA-Z0-9._-]{1,249}")) {
-            reader.problem("KAFKA_TOPIC=" + topic + ": must be 1-249 characters of a-z, A-Z, 0-9, '.', '_', '-'");
-        }
+        String topic = reader.topic("KAFKA_TOPIC", defaultTopic);
         int producers = reader.integer("PRODUCERS_COUNT", 1, 1, 64);
         boolean metrics = reader.bool("ENABLE_METRICS", false);
         String logFormat = AppEnvironment.logFormat(reader);

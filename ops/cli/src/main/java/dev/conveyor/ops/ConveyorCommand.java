@@ -1,5 +1,8 @@
 package dev.conveyor.ops;
 
+import dev.conveyor.ops.dlq.DlqCommand;
+import dev.conveyor.ops.inspect.LagCommand;
+import dev.conveyor.ops.inspect.VerifyCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -13,7 +16,8 @@ import java.util.Map;
         footer = {"", "Also, through ./conveyor:",
                 "  producer    Publish orders or scenario requests (java -jar conveyor-producer.jar --help)",
                 "  consumer    Run a consumer flow (java -jar conveyor-consumer.jar; configured by environment)"},
-        subcommands = {BrokerCommand.class, TopicsCommand.class, DemoCommand.class, HealthCommand.class})
+        subcommands = {BrokerCommand.class, TopicsCommand.class, DemoCommand.class, DlqCommand.class,
+                LagCommand.class, VerifyCommand.class, HealthCommand.class})
 public final class ConveyorCommand implements Runnable {
     private final Map<String, String> variables;
 

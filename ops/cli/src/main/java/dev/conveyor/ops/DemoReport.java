@@ -3,6 +3,8 @@ package dev.conveyor.ops;
 import dev.conveyor.adapters.kafka.dlq.DeadLetterEnvelope;
 import dev.conveyor.adapters.kafka.dlq.ParsedDeadLetter;
 import dev.conveyor.app.consumer.ConsumerApp;
+import dev.conveyor.ops.dlq.DlqEntry;
+import dev.conveyor.ops.dlq.DlqTable;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -55,21 +57,17 @@ final class DemoReport {
         out.printf("accounted  %,6d of %,d%s%n", processed.size() + dead.size(), published,
                 processed.size() + dead.size() >= published ? "  (every order processed or in the DLQ)" : "  MISSING");
         Map<String, Integer> byType = new TreeMap<>();
-        ParsedDeadLetter sample = null;
+        Map<String, DlqEntry> onePerType = new TreeMap<>();
         for (ConsumerRecord<byte[], byte[]> r : dead) {
             ParsedDeadLetter letter = DeadLetterEnvelope.parse(r.value());
             byType.merge(letter.errorType().wireName(), 1, Integer::sum);
-            if (sample == null || letter.errorType().wireName().equals("retries_exhausted")) {
-                sample = letter;
-            }
+            onePerType.putIfAbsent(letter.errorType().wireName(), DlqEntry.of(r));
         }
         out.printf("%n== DLQ by error_type ==%n");
         byType.forEach((type, count) -> out.printf("%-20s %d%n", type, count));
-        if (sample != null) {
-            out.printf("%n== A dead letter (./conveyor dlq inspect shows them all) ==%n");
-            out.printf("original   %s-%d@%d%nerror_type %s%nerror      %s%nattempts   %d%nvalue      %s%n",
-                    sample.originalTopic(), sample.originalPartition(), sample.originalOffset(),
-                    sample.errorType().wireName(), sample.error(), sample.attempts(), preview(sample.originalValue()));
+        if (!onePerType.isEmpty()) {
+            out.printf("%n== One dead letter of each type, as ./conveyor dlq inspect shows them ==%n");
+            out.print(DlqTable.render(List.copyOf(onePerType.values())));
         }
         scenarioLatencies(out);
         out.printf("%n== GET http://localhost:%d/health ==%n%s%n", ordersPort, get("/health"));
@@ -103,14 +101,6 @@ final class DemoReport {
 
     private static long pct(List<Long> sorted, int p) {
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
-    }
-
-    private static String preview(byte[] value) {
-        if (value == null) {
-            return "<null>";
-        }
-        String text = new String(value, StandardCharsets.UTF_8);
-        return text.length() > 100 ? text.substring(0, 100) + "…" : text;
     }
 
     private String get(String path) throws InterruptedException {

@@ -3,6 +3,7 @@ package dev.conveyor.ops;
 import dev.conveyor.adapters.kafka.config.AppEnvironment;
 import picocli.CommandLine;
 
+import java.io.PrintWriter;
 import java.util.Map;
 
 /**
@@ -19,7 +20,14 @@ public final class Main {
     }
 
     public static int execute(Map<String, String> variables, String... args) {
+        return execute(variables, new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /** Runs one command with its output and errors going to {@code out} and {@code err}; returns the exit code. */
+    public static int execute(Map<String, String> variables, PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new ConveyorCommand(variables));
+        cli.setOut(out);
+        cli.setErr(err);
         cli.setExecutionExceptionHandler((error, commandLine, parsed) -> {
             if (error instanceof OpsException ops) {
                 commandLine.getErr().println(commandLine.getColorScheme().errorText("error: " + ops.getMessage()));

@@ -89,15 +89,27 @@ public final class TopicsCommand implements Runnable {
                         String.valueOf(maxMessageBytes))));
             }
         }
+        java.util.Set<String> created = new java.util.HashSet<>();
         if (!create.isEmpty()) {
-            ClusterOptions.await(admin.createTopics(create).all(), bootstrap, "creating topics");
+            var results = admin.createTopics(create).values();
+            for (NewTopic topic : create) {
+                try {
+                    ClusterOptions.await(results.get(topic.name()), bootstrap, "creating " + topic.name());
+                    created.add(topic.name());
+                } catch (OpsException e) {
+                    // Created meanwhile by someone else (or listed late): it exists, which is all we need.
+                    if (!e.getMessage().contains("already exists")) {
+                        throw e;
+                    }
+                }
+            }
         }
         for (String name : names) {
-            boolean created = create.stream().anyMatch(t -> t.name().equals(name));
-            if (!created) {
+            boolean wasCreated = created.contains(name);
+            if (!wasCreated) {
                 raiseMaxMessageBytes(admin, bootstrap, name, maxMessageBytes, out);
             }
-            out.printf("%-28s %s%n", name, created ? "created" : "exists");
+            out.printf("%-28s %s%n", name, wasCreated ? "created" : "exists");
         }
         out.flush();
         return 0;

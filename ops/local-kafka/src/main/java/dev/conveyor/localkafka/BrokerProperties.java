@@ -5,6 +5,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
 
 /** The server properties of a single-node KRaft broker that is also its own (standalone) controller. */
@@ -19,6 +20,11 @@ final class BrokerProperties {
     }
 
     static Properties of(LocalKafkaConfig config, Path dataDir, int port, int controllerPort) {
+        return of(config, dataDir, port, controllerPort, 0);
+    }
+
+    /** {@code saslPort} is used only when the config has SASL users. */
+    static Properties of(LocalKafkaConfig config, Path dataDir, int port, int controllerPort, int saslPort) {
         Properties p = new Properties();
         p.setProperty("process.roles", "broker,controller");
         p.setProperty("node.id", Integer.toString(NODE_ID));
@@ -30,6 +36,9 @@ final class BrokerProperties {
         p.setProperty("advertised.listeners", "PLAINTEXT://" + config.host() + ":" + port);
         p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         p.setProperty("log.dirs", logDir(dataDir).toString());
+        if (!config.saslPlainUsers().isEmpty()) {
+            addSaslPlainListener(p, config, saslPort);
+        }
 
         // One node: internal topics cannot have more than one replica.
         p.setProperty("offsets.topic.replication.factor", "1");
@@ -59,6 +68,27 @@ final class BrokerProperties {
         p.setProperty("log.segment.bytes", Integer.toString(64 * 1024 * 1024));
         config.brokerOverrides().forEach(p::setProperty);
         return p;
+    }
+
+    /** A SASL_PLAINTEXT listener, mechanism PLAIN, whose JAAS config lists the users ({@code user_<name>="pw"}). */
+    private static void addSaslPlainListener(Properties p, LocalKafkaConfig config, int saslPort) {
+        p.setProperty("listeners", p.getProperty("listeners") + ",SASL_PLAINTEXT://" + listenHost(config.host()) + ":"
+                + saslPort);
+        p.setProperty("advertised.listeners", p.getProperty("advertised.listeners") + ",SASL_PLAINTEXT://"
+                + config.host() + ":" + saslPort);
+        p.setProperty("listener.security.protocol.map", p.getProperty("listener.security.protocol.map")
+                + ",SASL_PLAINTEXT:SASL_PLAINTEXT");
+        p.setProperty("sasl.enabled.mechanisms", "PLAIN");
+        p.setProperty("listener.name.sasl_plaintext.sasl.enabled.mechanisms", "PLAIN");
+        StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+        config.saslPlainUsers().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(user ->
+                jaas.append(" user_").append(user.getKey()).append("=\"").append(jaasEscape(user.getValue()))
+                        .append('"'));
+        p.setProperty("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.append(';').toString());
+    }
+
+    private static String jaasEscape(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 
     static void write(Properties props, Path file) throws IOException {

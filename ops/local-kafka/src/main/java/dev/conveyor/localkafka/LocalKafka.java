@@ -39,14 +39,17 @@ public final class LocalKafka implements AutoCloseable {
     private final Path dataDir;
     private final boolean temporary;
     private final int port;
+    private final int saslPort;
     private final KafkaRaftServer server;
     private boolean closed;
 
-    private LocalKafka(LocalKafkaConfig config, Path dataDir, boolean temporary, int port, KafkaRaftServer server) {
+    private LocalKafka(LocalKafkaConfig config, Path dataDir, boolean temporary, int port, int saslPort,
+                       KafkaRaftServer server) {
         this.config = config;
         this.dataDir = dataDir;
         this.temporary = temporary;
         this.port = port;
+        this.saslPort = saslPort;
         this.server = server;
     }
 
@@ -60,13 +63,14 @@ public final class LocalKafka implements AutoCloseable {
             Files.createDirectories(dataDir);
             BrokerState state = BrokerState.loadOrCreate(dataDir.resolve(STATE_FILE));
             int port = config.port() == 0 ? FreePorts.pick() : config.port();
-            Properties props = BrokerProperties.of(config, dataDir, port, state.controllerPort());
+            int saslPort = config.saslPlainUsers().isEmpty() ? 0 : FreePorts.pick();
+            Properties props = BrokerProperties.of(config, dataDir, port, state.controllerPort(), saslPort);
             Path propsFile = dataDir.resolve("server.properties");
             BrokerProperties.write(props, propsFile);
             formatIfNeeded(dataDir, propsFile, state.clusterId());
             server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             server.startup();
-            LocalKafka kafka = new LocalKafka(config, dataDir, temporary, port, server);
+            LocalKafka kafka = new LocalKafka(config, dataDir, temporary, port, saslPort, server);
             KafkaTopics.awaitReady(kafka.bootstrapServers(), READY_TIMEOUT);
             log.info("Local Kafka {} ready at {} (data in {})", state.clusterId(), kafka.bootstrapServers(), dataDir);
             return kafka;
@@ -83,6 +87,18 @@ public final class LocalKafka implements AutoCloseable {
     /** {@code host:port} for {@code bootstrap.servers}. */
     public String bootstrapServers() {
         return config.host() + ":" + port;
+    }
+
+    /**
+     * {@code host:port} of the SASL_PLAINTEXT (PLAIN) listener; only with {@link LocalKafkaConfig#saslPlainUsers()}.
+     *
+     * @throws IllegalStateException when the broker was started without SASL users
+     */
+    public String saslBootstrapServers() {
+        if (saslPort == 0) {
+            throw new IllegalStateException("this broker has no SASL listener: start it withSaslPlainUsers(...)");
+        }
+        return config.host() + ":" + saslPort;
     }
 
     public int port() {

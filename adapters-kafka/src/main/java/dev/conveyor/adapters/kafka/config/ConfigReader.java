@@ -176,6 +176,35 @@ public final class ConfigReader {
     }
 
     /** Records a problem found by a cross-field check. */
+    /** A topic name: {@code name}'s value or {@code defaultValue}, checked against Kafka's naming rules. */
+    public String topic(String name, String defaultValue) {
+        String topic = string(name, defaultValue);
+        checkTopic(name, topic);
+        return topic;
+    }
+
+    /** Records a problem unless {@code topic} is a legal Kafka topic name. */
+    public void checkTopic(String variable, String topic) {
+        if (topic == null || !topic.matches("[a-zA-Z0-9._-]{1,249}") || topic.equals(".") || topic.equals("..")) {
+            problem(variable + "=" + topic + ": must be 1-249 characters of a-z, A-Z, 0-9, '.', '_', '-'");
+        }
+    }
+
+    /**
+     * Records the complaint of Kafka's own config validation about a passthrough property, naming the variable it
+     * came from ({@code prefix} + the property in upper case, e.g. {@code KAFKA_PRODUCER_LINGER_MS}).
+     */
+    public void kafkaConfigProblem(String prefix, org.apache.kafka.common.config.ConfigException e) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Invalid value (.*) for configuration ([^:]+): (.*)")
+                .matcher(String.valueOf(e.getMessage()));
+        if (m.matches()) {
+            String variable = prefix + m.group(2).toUpperCase(java.util.Locale.ROOT).replace('.', '_');
+            problem(variable + "=" + m.group(1) + ": " + m.group(3));
+        } else {
+            problem(prefix + "*: " + e.getMessage());
+        }
+    }
+
     public void problem(String message) {
         problems.add(message);
     }

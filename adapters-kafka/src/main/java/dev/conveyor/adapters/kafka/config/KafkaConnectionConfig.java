@@ -42,8 +42,12 @@ public record KafkaConnectionConfig(String bootstrapServers, String securityProt
                         + "KAFKA_SECURITY_PROTOCOL=" + protocol);
             }
         }
-        return new KafkaConnectionConfig(bootstrap, protocol, mechanism, username, password,
-                reader.raw("KAFKA_SSL_TRUSTSTORE_LOCATION"), reader.secret("KAFKA_SSL_TRUSTSTORE_PASSWORD", null));
+        String truststore = reader.raw("KAFKA_SSL_TRUSTSTORE_LOCATION");
+        if (truststore != null && !java.nio.file.Files.isReadable(java.nio.file.Path.of(truststore))) {
+            reader.problem("KAFKA_SSL_TRUSTSTORE_LOCATION=" + truststore + ": no readable file there");
+        }
+        return new KafkaConnectionConfig(bootstrap, protocol, mechanism, username, password, truststore,
+                reader.secret("KAFKA_SSL_TRUSTSTORE_PASSWORD", null));
     }
 
     /** The client properties for this connection (bootstrap, security, SASL login, trust store). */
@@ -51,7 +55,9 @@ public record KafkaConnectionConfig(String bootstrapServers, String securityProt
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("bootstrap.servers", bootstrapServers);
         p.put("security.protocol", securityProtocol);
-        if (securityProtocol.startsWith("SASL_") && saslMechanism != null && saslPassword != null) {
+        // Incomplete SASL settings are reported by read(); build the login only from complete ones.
+        if (securityProtocol.startsWith("SASL_") && saslMechanism != null && saslUsername != null
+                && saslPassword != null) {
             p.put("sasl.mechanism", saslMechanism);
             String module = "PLAIN".equals(saslMechanism)
                     ? "org.apache.kafka.common.security.plain.PlainLoginModule"

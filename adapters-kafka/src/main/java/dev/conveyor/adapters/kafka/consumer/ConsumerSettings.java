@@ -76,7 +76,7 @@ public record ConsumerSettings(KafkaConnectionConfig connection, String topic, S
         java.util.List<String> topics = topicList == null || topicList.isBlank()
                 ? java.util.List.of(reader.string("KAFKA_TOPIC", defaultTopic))
                 : java.util.Arrays.stream(topicList.trim().split("[\\s,]+")).distinct().toList();
-        topics.forEach(t -> checkTopic(reader, topicList == null || topicList.isBlank() ? "KAFKA_TOPIC"
+        topics.forEach(t -> reader.checkTopic(topicList == null || topicList.isBlank() ? "KAFKA_TOPIC"
                 : "KAFKA_CONSUMER_TOPICS", t));
         String topic = topics.get(0);
         String group = reader.string("KAFKA_GROUP_ID", defaultGroup);
@@ -84,7 +84,7 @@ public record ConsumerSettings(KafkaConnectionConfig connection, String topic, S
             reader.problem("KAFKA_GROUP_ID: must not be blank");
         }
         String dlq = reader.string("KAFKA_DLQ_TOPIC", topic + "-dlq");
-        checkTopic(reader, "KAFKA_DLQ_TOPIC", dlq);
+        reader.checkTopic("KAFKA_DLQ_TOPIC", dlq);
         if (topics.contains(dlq)) {
             reader.problem("KAFKA_DLQ_TOPIC=" + dlq + ": must differ from KAFKA_TOPIC (a poison record would loop)");
         }
@@ -125,7 +125,7 @@ public record ConsumerSettings(KafkaConnectionConfig connection, String topic, S
         try {
             new ConsumerConfig(settings.consumerProperties("validation"));
         } catch (ConfigException e) {
-            reader.problem("KAFKA_CONSUMER_*: " + e.getMessage());
+            reader.kafkaConfigProblem("KAFKA_CONSUMER_", e);
         }
         return settings;
     }
@@ -160,12 +160,6 @@ public record ConsumerSettings(KafkaConnectionConfig connection, String topic, S
             }
         }
         return host;
-    }
-
-    private static void checkTopic(ConfigReader reader, String variable, String topic) {
-        if (!topic.matches("[a-zA-Z0-9._-]{1,249}")) {
-            reader.problem(variable + "=" + topic + ": must be 1-249 characters of a-z, A-Z, 0-9, '.', '_', '-'");
-        }
     }
 
     private static void checkOverrides(ConfigReader reader, Map<String, String> overrides) {

@@ -54,7 +54,7 @@ public record ProducerSettings(KafkaConnectionConfig connection, int maxMessageB
         try {
             new ProducerConfig(settings.producerProperties());
         } catch (ConfigException e) {
-            reader.problem("KAFKA_PRODUCER_*: " + e.getMessage());
+            reader.kafkaConfigProblem("KAFKA_PRODUCER_", e);
         }
         return settings;
     }

@@ -1,0 +1,140 @@
+package dev.conveyor.ops.dlq;
+
+import dev.conveyor.adapters.kafka.dlq.ErrorType;
+import dev.conveyor.adapters.kafka.producer.UserKeyPartitioner;
+import dev.conveyor.ops.ClusterOptions;
+import dev.conveyor.ops.Consumers;
+import dev.conveyor.ops.DefaultTopics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code dlq replay}: republishes dead letters, each at most once. Exit 0 when everything in reach was replayed or
+ * skipped by a filter, 1 if a record was refused or a send failed (or the cluster/topic is not there), 2 on bad
+ * options.
+ */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = {"Republish dead letters: the original key, value (byte-exact) and headers, plus header "
+                + "dlq.replayed_from=<dlq-topic>-<partition>@<offset>, with an idempotent producer (acks=all) to the "
+                + "original topic or --to.",
+                "",
+                "Progress: consumer group " + DlqReplayCommand.GROUP_PREFIX + "<dlq-topic>. After each batch is "
+                        + "acknowledged by the broker, the group's offset is committed as the first DLQ offset not yet "
+                        + "replayed, and the commit metadata lists the replayed offsets after it. So a rerun never "
+                        + "replays a record twice, and records skipped by --error-type/--since/--until, refused, or "
+                        + "whose send failed stay pending: a later run (e.g. without filters) replays them. A crash "
+                        + "between the acknowledgement and the commit can republish that batch once more "
+                        + "(at-least-once). Run one replay per DLQ at a time.",
+                "",
+                "Refused (listed, not replayed, not marked, exit 1): records that are not Conveyor envelopes, "
+                        + "truncated envelopes (only a prefix of the value was kept), and records whose original "
+                        + "topic no longer exists."})
+public final class DlqReplayCommand implements Callable<Integer> {
+    /** The replay progress group is this prefix followed by the DLQ topic. */
+    public static final String GROUP_PREFIX = "conveyor-dlq-replay.";
+    private static final int BATCH = 100;
+
+    @ParentCommand
+    DlqCommand parent;
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    ClusterOptions cluster;
+
+    @Option(names = "--topic", required = true, description = "Dead-letter topic to replay, e.g. orders-dlq.")
+    String topic;
+    @Option(names = "--to", paramLabel = "TOPIC", description = "Send every record here (default: each envelope's "
+            + "original topic).")
+    String to;
+    @Option(names = "--error-type", converter = ErrorTypeConverter.class, paramLabel = "TYPE",
+            description = "Only this error type: deserialization, validation, oversize, processing, retries_exhausted.")
+    ErrorType errorType;
+    @Option(names = "--since", paramLabel = "TIME", converter = InstantConverter.class,
+            description = "Only records dead-lettered at or after TIME (ISO-8601, or e.g. PT1H for an hour ago).")
+    Instant since;
+    @Option(names = "--until", paramLabel = "TIME", converter = InstantConverter.class,
+            description = "Only records dead-lettered before TIME.")
+    Instant until;
+    @Option(names = "--limit", paramLabel = "N", description = "Replay at most N records in this run.")
+    Integer limit;
+    @Option(names = "--dry-run", description = "List what would be replayed; write and commit nothing.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() {
+        ReplayFilter filter = filter(); // usage errors before any connection is made
+        if (limit != null && limit < 1) {
+            throw new ParameterException(spec.commandLine(), "--limit must be at least 1, was " + limit);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        Map<String, String> variables = parent.root.variables();
+        String bootstrap = cluster.bootstrapServers(variables);
+        String group = GROUP_PREFIX + topic;
+        List<TopicPartition> partitions;
+        Set<String> existing;
+        try (Admin admin = cluster.admin(variables)) {
+            partitions = Consumers.partitions(admin, List.of(topic), bootstrap);
+            if (to != null) {
+                Consumers.partitions(admin, List.of(to), bootstrap);
+            }
+            existing = ClusterOptions.await(admin.listTopics().names(), bootstrap, "listing topics");
+        }
+        ReplayOptions options = new ReplayOptions(group, to, filter, limit, dryRun, existing, bootstrap);
+        out.printf("%s %s to %s (progress: consumer group %s)%n", dryRun ? "Dry run of replaying" : "Replaying",
+                topic, to == null ? "the original topics" : to, group);
+        Map<String, Object> client = cluster.clientProperties(variables);
+        ReplaySummary summary;
+        try (Consumer<byte[], byte[]> consumer = Consumers.forGroup(client, "conveyor-dlq-replay", group, BATCH);
+             Producer<byte[], byte[]> producer = dryRun ? null : producer(client)) {
+            summary = new Replayer(consumer, producer, options, out).run(partitions);
+        }
+        out.println(summary.line());
+        out.flush();
+        return summary.exitCode();
+    }
+
+    private ReplayFilter filter() {
+        try {
+            return new ReplayFilter(errorType, since, until);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /** Idempotent (no duplicates or reordering from Kafka's own retries), acks=all, keyed like Conveyor's producer. */
+    private static Producer<byte[], byte[]> producer(Map<String, Object> clientProperties) {
+        Map<String, Object> p = new HashMap<>(clientProperties);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "conveyor-dlq-replay");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, DefaultTopics.MAX_MESSAGE_BYTES);
+        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 4L * DefaultTopics.MAX_MESSAGE_BYTES);
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, ClusterOptions.TIMEOUT_MS);
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, ClusterOptions.TIMEOUT_MS);
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 3 * ClusterOptions.TIMEOUT_MS);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.PARTITIONER_CLASS_CONFIG, UserKeyPartitioner.class.getName());
+        return new KafkaProducer<>(p);
+    }
+}

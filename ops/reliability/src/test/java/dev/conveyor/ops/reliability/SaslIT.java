@@ -1,0 +1,161 @@
+package dev.conveyor.ops.reliability;
+
+import dev.conveyor.localkafka.KafkaTopics;
+import dev.conveyor.localkafka.LocalKafka;
+import dev.conveyor.localkafka.LocalKafkaConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Both binaries against a broker whose SASL_PLAINTEXT listener (PLAIN) knows one user. */
+class SaslIT {
+    private static final String USER = "conveyor";
+    private static final String PASSWORD = "pw-" + UUID.randomUUID();
+    private static final Pattern AUTH_LINE = Pattern.compile("(?i)authenticat");
+    private static LocalKafka broker;
+
+    @TempDir
+    Path work;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = LocalKafka.start(LocalKafkaConfig.defaults().withSaslPlainUsers(Map.of(USER, PASSWORD)));
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private static Map<String, String> sasl(String password) {
+        return Map.of("KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT", "KAFKA_SASL_MECHANISM", "PLAIN",
+                "KAFKA_SASL_USERNAME", USER, "KAFKA_SASL_PASSWORD", password);
+    }
+
+    /** Topics are created over the PLAINTEXT listener; the binaries only ever see the SASL one. */
+    private static OrdersFlow flow(String name) {
+        String plaintext = broker.bootstrapServers();
+        String orders = name + "-" + UUID.randomUUID().toString().substring(0, 8);
+        KafkaTopics.create(plaintext, orders, 3, Map.of());
+        OrdersFlow created = OrdersFlow.create(plaintext, orders,
+                (topic, partitions) -> KafkaTopics.create(plaintext, topic, partitions, Map.of()));
+        return new OrdersFlow(broker.saslBootstrapServers(), created.orders(), created.processed(), created.dlq(),
+                created.group());
+    }
+
+    private static Topics plaintextTopics() {
+        return new Topics(broker.bootstrapServers());
+    }
+
+    @Test
+    void givenTheRightCredentials_whenTheProducerJarPublishesAndTheConsumerJarConsumes_thenEveryOrderGoesEndToEnd()
+            throws Exception {
+        long start = System.nanoTime();
+        int count = 2_000;
+        OrdersFlow flow = flow("orders-sasl");
+        Map<String, String> producerEnv = new HashMap<>(sasl(PASSWORD));
+        producerEnv.putAll(Map.of("KAFKA_BOOTSTRAP_SERVERS", flow.bootstrap(), "KAFKA_TOPIC", flow.orders()));
+        Process producer = Binaries.producer(work.resolve("producer"), producerEnv, "orders", "--count",
+                String.valueOf(count));
+        assertTrue(producer.waitFor(90, TimeUnit.SECONDS));
+        String out = Binaries.stdout(work.resolve("producer"));
+        assertEquals(0, producer.exitValue(), out + Binaries.stderr(work.resolve("producer")));
+        assertTrue(out.contains(" acknowledged=" + count + " "), out);
+
+        Process consumer = Binaries.consumer(work.resolve("consumer"), flow.consumerEnv(sasl(PASSWORD)));
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> plaintextTopics().committedTotal(flow.group()) == count);
+        } finally {
+            consumer.destroy();
+            assertTrue(consumer.waitFor(60, TimeUnit.SECONDS));
+        }
+        assertEquals(0, consumer.exitValue(), Binaries.stderr(work.resolve("consumer")));
+        Ledger ledger = new Ledger(new OrdersFlow(broker.bootstrapServers(), flow.orders(), flow.processed(),
+                flow.dlq(), flow.group()));
+        assertEquals(Set.of(), ledger.lost());
+        assertEquals(count, ledger.processed.size());
+        Ledger.summary("sasl-plain", count, ledger.lost().size(), ledger.duplicates().size(), start, "");
+    }
+
+    @Test
+    void givenAWrongPassword_whenTheProducerJarStarts_thenItExits1WithOneAuthenticationErrorAndNoRetryStorm()
+            throws Exception {
+        long start = System.nanoTime();
+        OrdersFlow flow = flow("orders-sasl-wrong");
+        Map<String, String> env = new HashMap<>(sasl("wrong-" + PASSWORD));
+        env.putAll(Map.of("KAFKA_BOOTSTRAP_SERVERS", flow.bootstrap(), "KAFKA_TOPIC", flow.orders()));
+        Path dir = work.resolve("producer-wrong");
+        Process producer = Binaries.producer(dir, env, "orders", "--count", "100");
+        assertTrue(producer.waitFor(60, TimeUnit.SECONDS), "gives up by itself: " + Binaries.stderr(dir));
+        String output = Binaries.stdout(dir) + Binaries.stderr(dir);
+        long authLines = output.lines().filter(l -> AUTH_LINE.matcher(l).find()).count();
+        Ledger.summary("sasl-wrong-password-producer", 100, 0, 0, start, "exit=" + producer.exitValue()
+                + " auth_lines=" + authLines + " lines=" + output.lines().count());
+        assertEquals(1, producer.exitValue(), output);
+        assertTrue(authLines >= 1, "says it is an authentication problem: " + output);
+        assertTrue(authLines <= 5, "no retry storm: " + authLines + " authentication lines\n" + output);
+        assertFalse(output.contains(PASSWORD), "the password is never printed");
+        assertEquals(0, plaintextTopics().endOffsetTotal(flow.orders()), "nothing was written");
+    }
+
+    @Test
+    void givenAWrongPassword_whenTheConsumerJarStarts_thenItStopsOrReportsUnhealthyQuickly() throws Exception {
+        long start = System.nanoTime();
+        OrdersFlow flow = flow("orders-sasl-wrong-consumer");
+        int port = Binaries.freePort();
+        Map<String, String> env = new HashMap<>(sasl("wrong-" + PASSWORD));
+        env.put("HEALTH_PORT", String.valueOf(port));
+        Path dir = work.resolve("consumer-wrong");
+        Process consumer = Binaries.consumer(dir, flow.consumerEnv(env));
+        String[] seen = {"nothing"};
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                if (!consumer.isAlive()) {
+                    seen[0] = "exit " + consumer.exitValue();
+                    return true;
+                }
+                HttpResponse<String> health = Binaries.get(port, "/health");
+                if (health != null && health.statusCode() != 200) {
+                    seen[0] = "/health " + health.statusCode() + " " + health.body();
+                    return true;
+                }
+                return false;
+            });
+            // Unhealthy first, then does it stop by itself?
+            if (consumer.waitFor(30, TimeUnit.SECONDS)) {
+                seen[0] += ", then exit " + consumer.exitValue();
+            } else {
+                seen[0] += ", still running 30 s later";
+            }
+        } finally {
+            consumer.destroy();
+            consumer.waitFor(60, TimeUnit.SECONDS);
+        }
+        String output = Binaries.stdout(dir) + Binaries.stderr(dir);
+        long authLines = output.lines().filter(l -> AUTH_LINE.matcher(l).find()).count();
+        Ledger.summary("sasl-wrong-password-consumer", 0, 0, 0, start, "behaviour=[" + seen[0].replaceAll(
+                "\\{.*}", "unhealthy") + "] auth_lines=" + authLines + " lines=" + output.lines().count());
+        assertTrue(seen[0].endsWith("exit 1"), "stops with exit 1 by itself: " + seen[0] + "\n" + output);
+        assertTrue(authLines >= 1, "says it is an authentication problem: " + output);
+        assertFalse(output.contains(PASSWORD), "the password is never printed");
+    }
+}
