@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class KafkaConnectionConfigTest {
     @Test
@@ -19,11 +22,15 @@ class KafkaConnectionConfigTest {
                 config.clientProperties());
     }
 
+    @TempDir
+    Path dir;
+
     @Test
-    void givenSaslScram_whenRead_thenJaasConfigCarriesTheCredentialsButDescribeMasksThem() {
+    void givenSaslScram_whenRead_thenJaasConfigCarriesTheCredentialsButDescribeMasksThem() throws Exception {
+        Path truststore = Files.writeString(dir.resolve("ts.jks"), "not really a key store");
         ConfigReader reader = new ConfigReader(Map.of("KAFKA_SECURITY_PROTOCOL", "sasl_ssl",
                 "KAFKA_SASL_MECHANISM", "SCRAM-SHA-512", "KAFKA_SASL_USERNAME", "svc",
-                "KAFKA_SASL_PASSWORD", "pa\"ss", "KAFKA_SSL_TRUSTSTORE_LOCATION", "/etc/ts.jks",
+                "KAFKA_SASL_PASSWORD", "pa\"ss", "KAFKA_SSL_TRUSTSTORE_LOCATION", truststore.toString(),
                 "KAFKA_SSL_TRUSTSTORE_PASSWORD", "tspw"));
         Map<String, Object> props = KafkaConnectionConfig.read(reader).clientProperties();
         reader.validate();
@@ -32,7 +39,20 @@ class KafkaConnectionConfigTest {
                 + "password=\"pa\\\"ss\";", props.get("sasl.jaas.config"));
         String described = ClientProperties.describe(props);
         assertFalse(described.contains("pa\\\"ss") || described.contains("tspw"), described);
-        assertTrue(described.contains("ssl.truststore.location=/etc/ts.jks"), described);
+        assertTrue(described.contains("ssl.truststore.location=" + truststore), described);
+    }
+
+    @Test
+    void givenAMissingTrustStoreAndSaslWithoutUser_whenRead_thenProblemsNotCrashes() {
+        ConfigReader reader = new ConfigReader(Map.of("KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+                "KAFKA_SASL_MECHANISM", "PLAIN", "KAFKA_SASL_PASSWORD", "secret",
+                "KAFKA_SSL_TRUSTSTORE_LOCATION", dir.resolve("missing.jks").toString()));
+        KafkaConnectionConfig config = KafkaConnectionConfig.read(reader);
+        assertFalse(config.clientProperties().containsKey("sasl.jaas.config"), "no login from incomplete settings");
+        var e = assertThrows(InvalidConfigurationException.class, reader::validate);
+        assertTrue(e.getMessage().contains("KAFKA_SASL_USERNAME: required"), e.getMessage());
+        assertTrue(e.getMessage().contains("KAFKA_SSL_TRUSTSTORE_LOCATION=" + dir.resolve("missing.jks")
+                + ": no readable file there"), e.getMessage());
     }
 
     @Test

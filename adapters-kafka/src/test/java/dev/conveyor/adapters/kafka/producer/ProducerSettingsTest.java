@@ -57,9 +57,10 @@ class ProducerSettingsTest {
     }
 
     @Test
-    void givenAValueKafkaCannotParse_whenRead_thenKafkasOwnCheckIsReported() {
+    void givenAValueKafkaCannotParse_whenRead_thenKafkasOwnCheckIsReportedNamingTheVariable() {
         var e = assertThrows(InvalidConfigurationException.class,
                 () -> read(Map.of("KAFKA_PRODUCER_LINGER_MS", "soon")));
-        assertTrue(e.getMessage().contains("linger.ms"), e.getMessage());
+        assertTrue(e.getMessage().contains("KAFKA_PRODUCER_LINGER_MS=soon: Not a number of type LONG"),
+                e.getMessage());
     }
 }
