@@ -52,6 +52,8 @@ final class Dispatcher {
     private final Duration dlqBackoff;
     private final ConsumerMetrics metrics;
     private int inFlight;
+    /** Threads waiting in {@link #drain}; completions only signal when there are some. */
+    private int draining;
     private volatile boolean closed;
 
     Dispatcher(int maxInFlight, int batchSize, Executor executor, Executor cpuExecutor, CircuitBreaker breaker,
@@ -178,7 +180,12 @@ final class Dispatcher {
                 if (left <= 0 || closed) {
                     return false;
                 }
-                settled.awaitNanos(left);
+                draining++;
+                try {
+                    settled.awaitNanos(left);
+                } finally {
+                    draining--;
+                }
             }
             return true;
         } finally {
@@ -325,7 +332,9 @@ final class Dispatcher {
                     ready.addLast(lane);
                 }
             }
-            settled.signalAll();
+            if (draining > 0) {
+                settled.signalAll();
+            }
             start = dispatchLocked();
         } finally {
             lock.unlock();
@@ -349,7 +358,9 @@ final class Dispatcher {
             } else if (state == Lane.State.PARKED && !lane.dropped) {
                 parked.addLast(lane);
             }
-            settled.signalAll();
+            if (draining > 0) {
+                settled.signalAll();
+            }
             start = dispatchLocked();
         } finally {
             lock.unlock();

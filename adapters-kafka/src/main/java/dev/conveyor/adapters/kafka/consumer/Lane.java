@@ -11,7 +11,32 @@ final class Lane {
      *  for its dead letters to be acknowledged. */
     enum State { READY, RUNNING, BACKOFF, PARKED, DEAD_LETTERING }
 
-    record Key(PartitionState partition, ByteBuffer key) {
+    /** Partition plus key bytes (null key: the partition alone); the hash is computed once, not per map lookup. */
+    static final class Key {
+        private final PartitionState partition;
+        private final ByteBuffer key;
+        private final int hash;
+
+        Key(PartitionState partition, ByteBuffer key) {
+            this.partition = partition;
+            this.key = key;
+            this.hash = 31 * System.identityHashCode(partition) + (key == null ? 0 : key.hashCode());
+        }
+
+        PartitionState partition() {
+            return partition;
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Key k && k.hash == hash && k.partition == partition
+                    && java.util.Objects.equals(k.key, key);
+        }
     }
 
     final Key key;
