@@ -24,8 +24,6 @@ import java.util.TreeMap;
 
 /** What the demo prints at the end: counts that must add up, the DLQ, scenario latencies, health and metrics. */
 final class DemoReport {
-    private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
-
     private final Map<String, Object> client;
     private final int ordersPort;
     private final ConsumerApp.Running ordersConsumer;
@@ -47,8 +45,8 @@ final class DemoReport {
 
     void print(PrintWriter out, boolean complete, Duration elapsed) throws InterruptedException {
         int published = valid + malformed + failing;
-        List<ConsumerRecord<byte[], byte[]>> processed = TopicScan.readAll(client, "orders-processed", READ_TIMEOUT);
-        List<ConsumerRecord<byte[], byte[]>> dead = TopicScan.readAll(client, "orders-dlq", READ_TIMEOUT);
+        List<ConsumerRecord<byte[], byte[]>> processed = TopicScan.readAll(client, "orders-processed");
+        List<ConsumerRecord<byte[], byte[]>> dead = TopicScan.readAll(client, "orders-dlq");
         out.printf("%n== Orders ==%n");
         out.printf("published  %,6d  (%,d valid samples, %d malformed, %d for item 'test-failure')%n", published, valid,
                 malformed, failing);
@@ -82,10 +80,10 @@ final class DemoReport {
 
     private void scenarioLatencies(PrintWriter out) {
         Map<String, Long> requested = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : TopicScan.readAll(client, "Scenario-Execute", READ_TIMEOUT)) {
+        for (ConsumerRecord<byte[], byte[]> r : TopicScan.readAll(client, "Scenario-Execute")) {
             requested.put(new String(r.key(), StandardCharsets.UTF_8), r.timestamp());
         }
-        List<Long> latencies = TopicScan.readAll(client, "Scenario-Execute-Response", READ_TIMEOUT).stream()
+        List<Long> latencies = TopicScan.readAll(client, "Scenario-Execute-Response").stream()
                 .map(r -> {
                     Header id = r.headers().lastHeader("correlation_id");
                     Long at = id == null ? null : requested.get(new String(id.value(), StandardCharsets.UTF_8));

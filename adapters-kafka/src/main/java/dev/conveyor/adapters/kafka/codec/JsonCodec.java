@@ -17,10 +17,7 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -98,8 +95,7 @@ public final class JsonCodec<T extends Record> implements dev.conveyor.adapters.
 
     private DecodeFailure explain(byte[] bytes) {
         try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
+            Utf8.decode(bytes);
         } catch (CharacterCodingException e) {
             return DecodeFailure.of(Kind.NOT_UTF8, bytes.length + " bytes are not valid UTF-8 (" + e + ")");
         }

@@ -1,9 +1,5 @@
 package dev.conveyor.adapters.kafka.dlq;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -15,14 +11,7 @@ final class Bytes {
 
     /** The text if {@code bytes} is well-formed UTF-8 (so it round-trips exactly), otherwise null. */
     static String utf8OrNull(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
+        return dev.conveyor.adapters.kafka.codec.Utf8.decodeOrNull(bytes);
     }
 
     /** The largest length {@code <= limit} that does not cut a UTF-8 sequence of well-formed {@code utf8}. */

@@ -1,9 +1,5 @@
 package dev.conveyor.ops.dlq;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /** Text helpers for showing record contents on one terminal line. */
@@ -13,14 +9,7 @@ final class Text {
 
     /** The text if {@code bytes} is well-formed UTF-8, otherwise null. */
     static String utf8OrNull(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
+        return dev.conveyor.adapters.kafka.codec.Utf8.decodeOrNull(bytes);
     }
 
     /** {@code text} on one line (runs of whitespace and control characters become one space), cut with "…". */
