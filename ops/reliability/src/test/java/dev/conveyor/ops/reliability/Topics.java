@@ -1,7 +1,5 @@
 package dev.conveyor.ops.reliability;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -13,9 +11,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
@@ -65,21 +61,7 @@ final class Topics {
 
     /** Everything in {@code topic} now, in partition order (read_committed, no group). */
     List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
-        try (KafkaConsumer<byte[], byte[]> reader = reader()) {
-            List<TopicPartition> partitions = partitions(reader, topic);
-            reader.assign(partitions);
-            reader.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = reader.endOffsets(partitions);
-            List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (partitions.stream().anyMatch(tp -> reader.position(tp) < end.get(tp))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read " + topic + " to its end");
-                }
-                reader.poll(Duration.ofMillis(200)).forEach(all::add);
-            }
-            return all;
-        }
+        return dev.conveyor.localkafka.junit.TopicContents.readAll(bootstrap, topic);
     }
 
     /** Sum of the log-end offsets of {@code topic}: how many records it holds, without reading them. */
@@ -89,13 +71,8 @@ final class Topics {
         }
     }
 
-    Map<TopicPartition, Long> committed(String groupId) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            Map<TopicPartition, Long> result = new HashMap<>();
-            admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get()
-                    .forEach((tp, o) -> result.put(tp, o.offset()));
-            return result;
-        }
+    Map<TopicPartition, Long> committed(String groupId) {
+        return dev.conveyor.localkafka.junit.TopicContents.committed(bootstrap, groupId);
     }
 
     long committedTotal(String groupId) throws Exception {
