@@ -51,8 +51,7 @@ public final class BrokerCommand implements Callable<Integer> {
             stopped.countDown();
         }, "broker-shutdown"));
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            TopicsCommand.ensure(admin, kafka.bootstrapServers(), DefaultTopics.ALL.stream()
-                    .map(DefaultTopics.Topic::name).toList(), null, (short) 1, DefaultTopics.MAX_MESSAGE_BYTES, out);
+            TopicsCommand.ensure(admin, kafka.bootstrapServers(), DefaultTopics.names(), null, (short) 1, DefaultTopics.MAX_MESSAGE_BYTES, out);
         }
         out.printf("Kafka is running at %s (data in %s). Ctrl-C stops it.%n", kafka.bootstrapServers(),
                 kafka.dataDir());

@@ -21,6 +21,16 @@ public final class DefaultTopics {
     private DefaultTopics() {
     }
 
+    /** The six names, in the order above. */
+    public static List<String> names() {
+        return ALL.stream().map(Topic::name).toList();
+    }
+
+    /** {@code topics}, or the six defaults when none are given. */
+    public static List<String> orDefaults(List<String> topics) {
+        return topics.isEmpty() ? names() : topics;
+    }
+
     public static int partitions(String topic, int otherwise) {
         return ALL.stream().filter(t -> t.name().equals(topic)).mapToInt(Topic::partitions).findFirst()
                 .orElse(otherwise);

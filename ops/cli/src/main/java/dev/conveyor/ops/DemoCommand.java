@@ -67,8 +67,7 @@ public final class DemoCommand implements Callable<Integer> {
         try (LocalKafka kafka = LocalKafka.start(LocalKafkaConfig.defaults())) {
             String bootstrap = kafka.bootstrapServers();
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-                TopicsCommand.ensure(admin, bootstrap, DefaultTopics.ALL.stream().map(DefaultTopics.Topic::name)
-                        .toList(), null, (short) 1, DefaultTopics.MAX_MESSAGE_BYTES, new PrintWriter(
+                TopicsCommand.ensure(admin, bootstrap, DefaultTopics.names(), null, (short) 1, DefaultTopics.MAX_MESSAGE_BYTES, new PrintWriter(
                         java.io.OutputStream.nullOutputStream()));
                 int ordersPort = port(8080);
                 int scenariosPort = port(8081);

@@ -66,8 +66,7 @@ public final class TopicsCommand implements Runnable {
             PrintWriter out = parent.spec.commandLine().getOut();
             Map<String, String> variables = parent.root.variables();
             String bootstrap = cluster.bootstrapServers(variables);
-            List<String> names = topics.isEmpty() ? DefaultTopics.ALL.stream().map(DefaultTopics.Topic::name).toList()
-                    : topics;
+            List<String> names = DefaultTopics.orDefaults(topics);
             try (Admin admin = cluster.admin(variables)) {
                 return ensure(admin, bootstrap, names, partitions, replication, maxMessageBytes, out);
             }
@@ -144,8 +143,7 @@ public final class TopicsCommand implements Runnable {
             PrintWriter out = parent.spec.commandLine().getOut();
             Map<String, String> variables = parent.root.variables();
             String bootstrap = cluster.bootstrapServers(variables);
-            List<String> names = topics.isEmpty() ? DefaultTopics.ALL.stream().map(DefaultTopics.Topic::name).toList()
-                    : topics;
+            List<String> names = DefaultTopics.orDefaults(topics);
             try (Admin admin = cluster.admin(variables)) {
                 Map<String, TopicDescription> descriptions = ClusterOptions.describe(admin, names, bootstrap);
                 out.printf("%-28s %10s %12s %18s %12s%n", "TOPIC", "PARTITIONS", "REPLICATION", "MAX.MESSAGE.BYTES",

@@ -116,24 +116,4 @@ public final class ConsumerMetrics {
     void committed() {
         commits.increment();
     }
-
-    public double processedCount() {
-        return processed.count();
-    }
-
-    public double deadLetteredCount() {
-        return deadLettered.values().stream().mapToDouble(Counter::count).sum();
-    }
-
-    public double deadLetteredCount(ErrorType type) {
-        return deadLettered.get(type).count();
-    }
-
-    public double retryCount() {
-        return retries.count();
-    }
-
-    public double commitCount() {
-        return commits.count();
-    }
 }
