@@ -85,8 +85,8 @@ public final class DemoCommand implements Callable<Integer> {
                     DemoProgress progress = new DemoProgress(admin, bootstrap, orders + MALFORMED + FAILING,
                             scenarios);
                     boolean complete = progress.await(Duration.ofSeconds(timeoutSeconds), out);
-                    new DemoReport(bootstrap, ordersPort, ordersConsumer, orders, MALFORMED, FAILING, scenarios)
-                            .print(out, complete, Duration.ofNanos(System.nanoTime() - started));
+                    boolean exact = new DemoReport(bootstrap, ordersPort, ordersConsumer, orders, MALFORMED, FAILING,
+                            scenarios).print(out, complete, Duration.ofNanos(System.nanoTime() - started));
                     if (keepRunning) {
                         out.printf("%nStill running: try http://localhost:%d/health, http://localhost:%d/metrics, "
                                         + "or ./conveyor dlq inspect --bootstrap %s. Ctrl-C stops.%n", ordersPort,
@@ -96,7 +96,7 @@ public final class DemoCommand implements Callable<Integer> {
                         Runtime.getRuntime().addShutdownHook(new Thread(forever::countDown));
                         forever.await();
                     }
-                    return complete ? 0 : 1;
+                    return complete && exact ? 0 : 1;
                 } finally {
                     ordersConsumer.close(Duration.ofSeconds(5));
                     scenarioConsumer.close(Duration.ofSeconds(5));

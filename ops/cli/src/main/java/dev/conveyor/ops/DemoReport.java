@@ -5,6 +5,8 @@ import dev.conveyor.adapters.kafka.dlq.ParsedDeadLetter;
 import dev.conveyor.app.consumer.ConsumerApp;
 import dev.conveyor.ops.dlq.DlqEntry;
 import dev.conveyor.ops.dlq.DlqTable;
+import dev.conveyor.ops.inspect.Accounting;
+import dev.conveyor.ops.inspect.VerifyReport;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -17,6 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,17 +46,24 @@ final class DemoReport {
         this.scenarios = scenarios;
     }
 
-    void print(PrintWriter out, boolean complete, Duration elapsed) throws InterruptedException {
+    /**
+     * Prints the report; true when every published order has exactly one outcome, matched by {@code order_id} (by
+     * input position for a record without one), so a loss hidden behind a duplicate shows.
+     */
+    boolean print(PrintWriter out, boolean complete, Duration elapsed) throws InterruptedException {
         int published = valid + malformed + failing;
+        List<ConsumerRecord<byte[], byte[]>> input = TopicScan.readAll(client, "orders");
         List<ConsumerRecord<byte[], byte[]>> processed = TopicScan.readAll(client, "orders-processed");
         List<ConsumerRecord<byte[], byte[]>> dead = TopicScan.readAll(client, "orders-dlq");
+        List<ConsumerRecord<byte[], byte[]>> outputs = new ArrayList<>(processed);
+        outputs.addAll(dead);
+        VerifyReport orders = Accounting.match("orders", "order_id", input, outputs);
         out.printf("%n== Orders ==%n");
         out.printf("published  %,6d  (%,d valid samples, %d malformed, %d for item 'test-failure')%n", published, valid,
                 malformed, failing);
         out.printf("processed  %,6d  -> orders-processed%n", processed.size());
         out.printf("DLQ        %,6d  -> orders-dlq%n", dead.size());
-        out.printf("accounted  %,6d of %,d%s%n", processed.size() + dead.size(), published,
-                processed.size() + dead.size() >= published ? "  (every order processed or in the DLQ)" : "  MISSING");
+        out.println(accountedLine(orders, published));
         Map<String, Integer> byType = new TreeMap<>();
         Map<String, DlqEntry> onePerType = new TreeMap<>();
         for (ConsumerRecord<byte[], byte[]> r : dead) {
@@ -76,6 +86,20 @@ final class DemoReport {
                 .limit(10).forEach(out::println);
         out.printf("%nDemo %s in %.1f s.%n", complete ? "finished" : "did NOT finish", elapsed.toMillis() / 1000.0);
         out.flush();
+        return exact(orders, published);
+    }
+
+    static boolean exact(VerifyReport orders, int published) {
+        return orders.exact() && orders.inputs() == published;
+    }
+
+    /** One line: matched by id, so a lost order and a duplicated one cannot cancel out as they would in counts. */
+    static String accountedLine(VerifyReport orders, int published) {
+        String verdict = exact(orders, published) ? "(each order processed or in the DLQ exactly once)"
+                : String.format("MISMATCH: %d missing %s, %d duplicated %s, %d outputs matching no order, %d of %d "
+                                + "published in 'orders'", orders.missing(), orders.missingShown(), orders.duplicates(),
+                        orders.duplicateExamples(), orders.unmatchedOutputs(), orders.inputs(), published);
+        return String.format("accounted  %,6d of %,d  %s", orders.accounted(), published, verdict);
     }
 
     private void scenarioLatencies(PrintWriter out) {

@@ -15,7 +15,7 @@ import java.util.Map;
  * the id inside its {@code original_value}, or, when that is not JSON with an id (binary, truncated, id-less), by
  * its original partition and offset in the input topic. Every output must be added before the first input.
  */
-final class Accounting {
+public final class Accounting {
     static final int MISSING_SHOWN = 20;
     static final int DUPLICATES_SHOWN = 10;
 
@@ -36,6 +36,15 @@ final class Accounting {
     Accounting(String input, String idField) {
         this.input = input;
         this.idField = idField;
+    }
+
+    /** Matches whole topics already in memory (the demo's small topics); {@code verify} streams instead. */
+    public static VerifyReport match(String input, String idField, List<ConsumerRecord<byte[], byte[]>> inputs,
+                                     List<ConsumerRecord<byte[], byte[]>> outputs) {
+        Accounting accounting = new Accounting(input, idField);
+        outputs.forEach(accounting::output);
+        inputs.forEach(accounting::input);
+        return accounting.report();
     }
 
     void output(ConsumerRecord<byte[], byte[]> record) {

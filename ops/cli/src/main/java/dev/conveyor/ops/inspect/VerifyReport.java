@@ -13,13 +13,18 @@ import java.util.stream.Collectors;
  * @param unmatchedOutputs  output records whose id no input record has
  * @param unreadableOutputs output records that are neither envelopes nor JSON with the id field
  */
-record VerifyReport(Map<String, Long> recordsPerTopic, long inputs, long accounted, long missing,
+public record VerifyReport(Map<String, Long> recordsPerTopic, long inputs, long accounted, long missing,
                     List<String> missingShown, long duplicates, List<String> duplicateExamples, long withoutId,
                     long unmatchedOutputs, long unreadableOutputs, long otherTopicDeadLetters) {
-    VerifyReport {
+    public VerifyReport {
         recordsPerTopic = Map.copyOf(recordsPerTopic);
         missingShown = List.copyOf(missingShown);
         duplicateExamples = List.copyOf(duplicateExamples);
+    }
+
+    /** True when every input has exactly one outcome: nothing missing, duplicated or matching no input. */
+    public boolean exact() {
+        return missing == 0 && duplicates == 0 && unmatchedOutputs == 0;
     }
 
     /** 1 if any input is missing, else 0. */

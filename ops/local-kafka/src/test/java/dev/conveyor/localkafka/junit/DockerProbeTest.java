@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,28 +37,35 @@ class DockerProbeTest {
     void givenAnEngineThatAnswersPing_whenProbing_thenReachable() throws Exception {
         Path socket = dir.resolve("docker.sock");
         try (ServerSocketChannel server = listen(socket)) {
-            Thread engine = serveOnce(server, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK");
+            CompletableFuture<String> request = serveOnce(server, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK");
             assertTrue(DockerProbe.engineReachable(Map.of("DOCKER_HOST", "unix://" + socket), Duration.ofSeconds(5)));
-            engine.join();
+            assertPinged(request);
         }
     }
 
+    /** The engine must have been asked: a probe that fails before pinging (or never tries) does not pass. */
     @Test
-    void givenAnEngineThatReturnsAnError_whenProbing_thenNotReachable() throws Exception {
+    void givenAnEngineThatReturnsAnError_whenProbing_thenItWasPingedAndIsNotReachable() throws Exception {
         Path socket = dir.resolve("docker.sock");
         try (ServerSocketChannel server = listen(socket)) {
-            serveOnce(server, "HTTP/1.1 500 Internal Server Error\r\n\r\n");
+            CompletableFuture<String> request = serveOnce(server, "HTTP/1.1 500 Internal Server Error\r\n\r\n");
             assertFalse(DockerProbe.pingUnix(socket, Duration.ofSeconds(5)));
+            assertPinged(request);
         }
     }
 
+    /** Not reachable because the timeout ran out (it waited at least that long), not because connecting failed. */
     @Test
-    void givenASocketThatNeverAnswers_whenProbing_thenNotReachableAfterTheTimeout() throws Exception {
+    void givenASocketThatPingsButNeverAnswers_whenProbing_thenNotReachableAfterTheTimeout() throws Exception {
         Path socket = dir.resolve("silent.sock");
         try (ServerSocketChannel server = listen(socket)) {
+            CompletableFuture<String> request = serveOnce(server, null);
             long start = System.nanoTime();
             assertFalse(DockerProbe.pingUnix(socket, TIMEOUT));
-            assertTrue(System.nanoTime() - start < Duration.ofSeconds(3).toNanos(), "the timeout bounds the probe");
+            long elapsed = System.nanoTime() - start;
+            assertPinged(request);
+            assertTrue(elapsed >= TIMEOUT.toNanos(), "gave up after " + elapsed / 1_000_000 + " ms, before the timeout");
+            assertTrue(elapsed < Duration.ofSeconds(3).toNanos(), "the timeout bounds the probe");
         }
     }
 
@@ -66,16 +75,33 @@ class DockerProbeTest {
         return server;
     }
 
-    private static Thread serveOnce(ServerSocketChannel server, String response) {
+    private static void assertPinged(CompletableFuture<String> request) throws Exception {
+        String received = request.get(5, TimeUnit.SECONDS);
+        assertTrue(received.startsWith("GET /_ping HTTP/1.1\r\n"), "the engine received: " + received);
+    }
+
+    /**
+     * Accepts one connection and completes with the request it read; answers {@code response}, or nothing (holding
+     * the connection open until the probe gives up) when it is null.
+     */
+    private static CompletableFuture<String> serveOnce(ServerSocketChannel server, String response) {
+        CompletableFuture<String> request = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
             try (SocketChannel client = server.accept()) {
-                client.read(ByteBuffer.allocate(1024));
-                client.write(ByteBuffer.wrap(response.getBytes(StandardCharsets.US_ASCII)));
+                ByteBuffer buffer = ByteBuffer.allocate(1024);
+                client.read(buffer);
+                request.complete(new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII));
+                if (response == null) {
+                    client.read(ByteBuffer.allocate(1)); // until the probe closes its end
+                } else {
+                    client.write(ByteBuffer.wrap(response.getBytes(StandardCharsets.US_ASCII)));
+                }
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                request.completeExceptionally(e);
             }
-        });
+        }, "fake-docker-engine");
+        thread.setDaemon(true);
         thread.start();
-        return thread;
+        return request;
     }
 }
