@@ -4,8 +4,11 @@ import dev.conveyor.adapters.kafka.consumer.Inbound;
 import dev.conveyor.adapters.kafka.consumer.MessageHandler;
 import dev.conveyor.adapters.kafka.consumer.Workers;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,14 +22,23 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * {@code bench concurrency}: I/O-like handlers (each sleeps {@code --latency-ms}) with key order on; how close the
  * engine gets to the ideal {@code max-in-flight × 1000 / latency-ms} messages/s, and whether key order held
- * (a record handled before an earlier one of its key, or two of one key at once, is a violation).
+ * (a record handled before an earlier one of its key, or two of one key at once, is a violation). With
+ * {@code --baseline M} each round also runs max-in-flight M alike, and the table shows how many times M's msgs/s the
+ * main run reaches (e.g. {@code --latency-ms 50 --max-in-flight 100 --baseline 1}: ideal 100x).
  */
 @Command(name = "concurrency", mixinStandardHelpOptions = true,
         description = {"Throughput of sleeping handlers vs the ideal max-in-flight x 1000 / latency-ms; key order.",
-                "Goals on 2 cores: >= 0.95x ideal at 256/20 ms, >= 0.9x at 256/10 ms, >= 50,000 msgs/s at 1024/10 ms."})
+                "Goals on 2 cores: >= 0.95x ideal at 256/20 ms, >= 0.9x at 256/10 ms, >= 50,000 msgs/s at 1024/10 ms.",
+                "--baseline 1 shows the gain over one record at a time (ideal: max-in-flight x)."})
 final class ConcurrencyBench implements Runnable {
+    private static final List<String> COLUMNS = List.of("max-in-flight / run", "records", "msgs/s", "ideal msgs/s",
+            "of ideal", "violations");
+
     @Mixin
     BenchOptions options;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--latency-ms", defaultValue = "20", description = "Handler sleep per message (default 20).")
     int latencyMs;
@@ -48,31 +60,46 @@ final class ConcurrencyBench implements Runnable {
     @Option(names = "--sweep", description = "One run each at max-in-flight 1, 2, 4, ..., 1024.")
     boolean sweep;
 
-    private record Run(double rate, long violations) {
+    @Option(names = "--baseline", paramLabel = "MAX_IN_FLIGHT", description = "Each round also runs this "
+            + "max-in-flight (e.g. 1; same latency, keys, partitions; about 5 s of records whatever --records says), "
+            + "alternating which goes first, and prints how many times its msgs/s --max-in-flight reaches.")
+    Integer baseline;
+
+    /** One run: {@code records} records handled at {@code rate} msgs/s with {@code maxInFlight}. */
+    record Run(int maxInFlight, int records, double rate, long violations) {
     }
 
     @Override
     public void run() {
         options.checkRounds();
+        if (baseline != null && (baseline < 1 || sweep)) {
+            throw new ParameterException(spec.commandLine(), "--baseline must be at least 1 and cannot go with "
+                    + "--sweep");
+        }
         try (BenchBroker broker = BenchBroker.open(options.bootstrap)) {
-            BenchTable table = new BenchTable("bench concurrency: handler sleeps " + latencyMs + " ms, " + keys
-                    + " keys, " + partitions + " partition(s), key order on" + (sweep ? " (one run per row)" : ""),
-                    List.of("max-in-flight / run", "records", "msgs/s", "ideal msgs/s", "of ideal", "violations"));
+            String title = "bench concurrency: handler sleeps " + latencyMs + " ms, " + keys + " keys, " + partitions
+                    + " partition(s), key order on" + (sweep ? " (one run per row)" : "");
+            BenchTable table;
             if (sweep) {
+                List<Run> runs = new ArrayList<>();
                 for (int m = 1; m <= 1024; m *= 2) {
-                    row(table, String.valueOf(m), m, once(broker, m, count(m, 3)), count(m, 3));
+                    runs.add(once(broker, m, count(m, 3)));
                 }
+                table = sweepTable(title, latencyMs, runs);
             } else {
-                List<Double> rates = new ArrayList<>();
-                long violations = 0;
-                int n = count(maxInFlight, 5);
+                List<Run> runs = new ArrayList<>();
+                List<Run> baselines = new ArrayList<>();
                 for (int round = 1; round <= options.rounds; round++) {
-                    Run run = once(broker, maxInFlight, n);
-                    rates.add(run.rate());
-                    violations += run.violations();
-                    row(table, maxInFlight + " / " + round, maxInFlight, run, n);
+                    boolean baselineFirst = round % 2 == 1;
+                    if (baseline != null && baselineFirst) {
+                        baselines.add(once(broker, baseline, defaultCount(baseline, 5)));
+                    }
+                    runs.add(once(broker, maxInFlight, count(maxInFlight, 5)));
+                    if (baseline != null && !baselineFirst) {
+                        baselines.add(once(broker, baseline, defaultCount(baseline, 5)));
+                    }
                 }
-                row(table, maxInFlight + " / median", maxInFlight, new Run(BenchTable.median(rates), violations), n);
+                table = roundsTable(title, latencyMs, runs, baselines);
             }
             table.note("workers: " + (Workers.virtualThreadsAvailable() ? "virtual threads"
                     : "platform pool, WORKER_POOL = max-in-flight") + "; msgs/s from the first to the last handled "
@@ -81,14 +108,78 @@ final class ConcurrencyBench implements Runnable {
         }
     }
 
-    private void row(BenchTable table, String label, int m, Run run, int n) {
-        double ideal = m * 1000.0 / latencyMs;
-        table.row(label, String.valueOf(n), BenchTable.number(run.rate()), BenchTable.number(ideal),
-                BenchTable.ratio(run.rate(), ideal), String.valueOf(run.violations()));
+    /** One row per run of a sweep. */
+    static BenchTable sweepTable(String title, int latencyMs, List<Run> runs) {
+        BenchTable table = new BenchTable(title, COLUMNS);
+        runs.forEach(run -> table.row(cells(String.valueOf(run.maxInFlight()), run, latencyMs).toArray(String[]::new)));
+        return table;
+    }
+
+    /**
+     * Each round's run (after its baseline run, if any), then the medians; with baselines, a last column: the
+     * round's msgs/s over its baseline's, and on the median row the ratio of the medians.
+     */
+    static BenchTable roundsTable(String title, int latencyMs, List<Run> runs, List<Run> baselines) {
+        if (!baselines.isEmpty() && baselines.size() != runs.size()) {
+            throw new IllegalArgumentException("need one baseline run per round: " + baselines.size() + " for "
+                    + runs.size());
+        }
+        boolean compared = !baselines.isEmpty();
+        List<String> columns = new ArrayList<>(COLUMNS);
+        if (compared) {
+            columns.add("vs " + baselines.get(0).maxInFlight());
+        }
+        BenchTable table = new BenchTable(title, columns);
+        for (int i = 0; i < runs.size(); i++) {
+            String round = " / " + (i + 1);
+            if (compared) {
+                table.row(withRatio(baselines.get(i).maxInFlight() + round, baselines.get(i), latencyMs, ""));
+                table.row(withRatio(runs.get(i).maxInFlight() + round, runs.get(i), latencyMs,
+                        BenchTable.ratio(runs.get(i).rate(), baselines.get(i).rate())));
+            } else {
+                table.row(withRatio(runs.get(i).maxInFlight() + round, runs.get(i), latencyMs, null));
+            }
+        }
+        Run median = median(runs);
+        if (compared) {
+            Run baselineMedian = median(baselines);
+            table.row(withRatio(baselineMedian.maxInFlight() + " / median", baselineMedian, latencyMs, ""));
+            table.row(withRatio(median.maxInFlight() + " / median", median, latencyMs,
+                    BenchTable.ratio(median.rate(), baselineMedian.rate())));
+        } else {
+            table.row(withRatio(median.maxInFlight() + " / median", median, latencyMs, null));
+        }
+        return table;
+    }
+
+    /** The median rate of {@code runs} (all at one max-in-flight), with their violations summed. */
+    private static Run median(List<Run> runs) {
+        return new Run(runs.get(0).maxInFlight(), runs.get(0).records(),
+                BenchTable.median(runs.stream().map(Run::rate).toList()),
+                runs.stream().mapToLong(Run::violations).sum());
+    }
+
+    private static String[] withRatio(String label, Run run, int latencyMs, String ratio) {
+        List<String> cells = cells(label, run, latencyMs);
+        if (ratio != null) {
+            cells.add(ratio);
+        }
+        return cells.toArray(String[]::new);
+    }
+
+    private static List<String> cells(String label, Run run, int latencyMs) {
+        double ideal = run.maxInFlight() * 1000.0 / latencyMs;
+        return new ArrayList<>(List.of(label, String.valueOf(run.records()), BenchTable.number(run.rate()),
+                BenchTable.number(ideal), BenchTable.ratio(run.rate(), ideal), String.valueOf(run.violations())));
     }
 
     private int count(int m, int seconds) {
-        return records != null ? records : (int) Math.max(200, Math.min(500_000, m * 1000L / latencyMs * seconds));
+        return records != null ? records : defaultCount(m, seconds);
+    }
+
+    /** About {@code seconds} of records at the ideal rate of {@code m} in flight, 200 to 500000. */
+    private int defaultCount(int m, int seconds) {
+        return (int) Math.max(200, Math.min(500_000, m * 1000L / latencyMs * seconds));
     }
 
     private Run once(BenchBroker broker, int m, int n) {
@@ -137,6 +228,6 @@ final class ConcurrencyBench implements Runnable {
         double seconds = (last.get() - first.get()) / 1e9;
         BenchOptions.progress("max-in-flight " + m + ": " + n + " records, " + BenchTable.number((n - 1) / seconds)
                 + " msgs/s, " + violations.get() + " key-order violations");
-        return new Run((n - 1) / seconds, violations.get());
+        return new Run(m, n, (n - 1) / seconds, violations.get());
     }
 }

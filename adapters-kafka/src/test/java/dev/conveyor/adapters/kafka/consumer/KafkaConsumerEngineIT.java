@@ -20,11 +20,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -57,33 +57,37 @@ class KafkaConsumerEngineIT {
         }
     }
 
+    /**
+     * Proves that records of different keys on one partition run at once, up to {@code MAX_IN_FLIGHT} and no more:
+     * every handler blocks until the test has seen 20 running together, which an engine that runs a partition's
+     * records one by one never reaches. No timing is involved; the throughput this buys is measured by
+     * {@code ./conveyor bench concurrency --baseline 1}.
+     */
     @Test
-    void givenOnePartitionAndSlowHandlers_whenManyKeysRunAtOnce_thenThroughputScalesFarBeyondOnePartition(
+    void givenOnePartitionAndTwoHundredKeys_whenHandlersBlock_thenMaxInFlightRecordsOfThePartitionRunAtOnceAndNoMore(
             TestKafka kafka) throws Exception {
-        double serial = recordsPerSecond(kafka, 1, 100);
-        double concurrent = recordsPerSecond(kafka, 100, 2_000);
-        double ratio = concurrent / serial;
-        System.out.printf("[conveyor] concurrency on 1 partition, 50 ms handler: MAX_IN_FLIGHT=1 %.1f rec/s, "
-                + "MAX_IN_FLIGHT=100 %.1f rec/s, ratio %.1fx (ideal 100x)%n", serial, concurrent, ratio);
-        assertTrue(ratio >= 20, "ratio " + ratio);
-    }
-
-    private static double recordsPerSecond(TestKafka kafka, int maxInFlight, int records) throws Exception {
+        int maxInFlight = 20;
         try (EngineHarness h = new EngineHarness(kafka, "concurrency", 1)) {
-            h.sendOrders(records, 1_000);
+            h.sendOrders(200, 200);
+            AtomicInteger running = new AtomicInteger();
+            AtomicInteger peak = new AtomicInteger();
             AtomicInteger done = new AtomicInteger();
-            AtomicInteger first = new AtomicInteger();
-            long[] startedAt = new long[1];
-            h.start("c", h.settings(Map.of("MAX_IN_FLIGHT", String.valueOf(maxInFlight), "WORKER_POOL",
-                    String.valueOf(Math.max(maxInFlight, 1)))), MessageHandler.single(in -> {
-                if (first.getAndIncrement() == 0) {
-                    startedAt[0] = System.nanoTime();
-                }
-                TimeUnit.MILLISECONDS.sleep(50);
-                done.incrementAndGet();
-            }));
-            await().atMost(Duration.ofSeconds(60)).until(() -> done.get() == records);
-            return records / ((System.nanoTime() - startedAt[0]) / 1e9);
+            CountDownLatch release = new CountDownLatch(1);
+            h.start("c", h.settings(Map.of("MAX_IN_FLIGHT", String.valueOf(maxInFlight),
+                    "WORKER_POOL", String.valueOf(2 * maxInFlight))), MessageHandler.single(in -> {
+                        peak.accumulateAndGet(running.incrementAndGet(), Math::max);
+                        release.await(2, TimeUnit.MINUTES);
+                        running.decrementAndGet();
+                        done.incrementAndGet();
+                    }));
+            try {
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertEquals(maxInFlight, running.get(),
+                        "records of the one partition running at once"));
+            } finally {
+                release.countDown();
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> done.get() == 200);
+            assertEquals(maxInFlight, peak.get(), "the most running at once, never more than MAX_IN_FLIGHT");
         }
     }
 
@@ -189,38 +193,66 @@ class KafkaConsumerEngineIT {
         }
     }
 
+    /**
+     * Proves that no commit passes an unfinished record while partitions move: six records (one each of six users)
+     * are held unfinished in the first consumer while the committed offsets are sampled from the broker throughout
+     * (see {@link CommitWatch}); the commit advances right up to each held record and stops there, a second consumer
+     * joins (the revocation's drain times out on the held records, so it commits what is done and the new owner
+     * processes them again) and leaves, and in the end all 9,000 records are processed and committed.
+     */
     @Test
     void givenASecondConsumerThatJoinsAndLeaves_whenRebalancing_thenNothingIsLostAndNoCommitPassesAnUnfinishedRecord(
             TestKafka kafka) throws Exception {
         try (EngineHarness h = new EngineHarness(kafka, "rebalance", 6)) {
+            String group = "group-" + h.topic;
             Map<TopicPartition, Set<Long>> processed = new ConcurrentHashMap<>();
+            // sendOrders names its records item-0, item-1, ...: these six belong to user-100 ... user-105.
+            Set<String> toHold = ConcurrentHashMap.newKeySet();
+            toHold.addAll(List.of("item-1000", "item-1001", "item-1002", "item-1003", "item-1004", "item-1005"));
+            Map<TopicPartition, Long> lowestHeld = new ConcurrentHashMap<>();
+            CountDownLatch release = new CountDownLatch(1);
             MessageHandler<OrderMessage> handler = MessageHandler.single(in -> {
-                TimeUnit.MILLISECONDS.sleep(ThreadLocalRandom.current().nextInt(3));
-                processed.computeIfAbsent(new TopicPartition(in.topic(), in.partition()),
-                        tp -> ConcurrentHashMap.newKeySet()).add(in.offset());
-            });
-            ConsumerSettings settings = h.settings(Map.of("MAX_IN_FLIGHT", "32"));
-            h.start("first", settings, handler);
-            h.sendOrders(3_000, 300);
-            KafkaConsumerEngine second = h.start("second", settings, handler);
-            await().atMost(Duration.ofSeconds(30)).until(() -> !second.health().assignedPartitions().isEmpty());
-            h.sendOrders(3_000, 300);
-            second.close();
-            h.sendOrders(3_000, 300);
-            await().atMost(Duration.ofSeconds(60)).until(() -> processed.values().stream()
-                    .mapToInt(Set::size).sum() == 9_000);
-            Map<TopicPartition, Long> committed = h.committed("group-" + h.topic);
-            committed.forEach((tp, offset) -> {
-                Set<Long> done = processed.getOrDefault(tp, Set.of());
-                for (long o = 0; o < offset; o++) {
-                    assertTrue(done.contains(o), "committed " + offset + " on " + tp + " but " + o + " unprocessed");
+                TopicPartition tp = new TopicPartition(in.topic(), in.partition());
+                if (toHold.remove(in.message().item())) { // the first delivery only: a redelivery goes through
+                    lowestHeld.merge(tp, in.offset(), Math::min);
+                    release.await(2, TimeUnit.MINUTES);
                 }
+                TimeUnit.MILLISECONDS.sleep(ThreadLocalRandom.current().nextInt(3));
+                processed.computeIfAbsent(tp, k -> ConcurrentHashMap.newKeySet()).add(in.offset());
             });
-            await().atMost(Duration.ofSeconds(10)).until(() -> h.committed("group-" + h.topic).values().stream()
-                    .mapToLong(Long::longValue).sum() == 9_000);
-            Map<Integer, Long> perPartition = processed.entrySet().stream().collect(Collectors.toMap(
-                    e -> e.getKey().partition(), e -> (long) e.getValue().size()));
-            assertEquals(6, perPartition.size());
+            ConsumerSettings settings = h.settings(Map.of("MAX_IN_FLIGHT", "32", "REBALANCE_DRAIN_TIMEOUT_MS",
+                    "1000"));
+            try (CommitWatch watch = CommitWatch.start(h, group, processed)) {
+                h.start("first", settings, handler);
+                h.sendOrders(3_000, 300);
+                await().atMost(Duration.ofSeconds(30)).until(toHold::isEmpty);
+                await().atMost(Duration.ofSeconds(30)).until(() -> !watch.violations().isEmpty()
+                        || committedUpTo(h.committed(group), lowestHeld));
+                assertEquals(List.of(), watch.violations(), "commits while records were held back");
+
+                KafkaConsumerEngine second = h.start("second", settings, handler);
+                await().atMost(Duration.ofSeconds(30)).until(() -> !second.health().assignedPartitions().isEmpty());
+                h.sendOrders(3_000, 300);
+                second.close();
+                h.sendOrders(3_000, 300);
+                assertEquals(List.of(), watch.violations(), "commits through the rebalances");
+
+                release.countDown();
+                await().atMost(Duration.ofSeconds(60)).until(() -> processed.values().stream()
+                        .mapToInt(Set::size).sum() == 9_000);
+                await().atMost(Duration.ofSeconds(10)).until(() -> h.committed(group).values().stream()
+                        .mapToLong(Long::longValue).sum() == 9_000);
+                assertEquals(List.of(), watch.violations(), "commits until everything was committed");
+                assertTrue(watch.samples() >= 10, "the watch sampled the commits: " + watch.samples());
+            } finally {
+                release.countDown();
+            }
+            assertEquals(6, processed.size(), "all six partitions processed");
         }
+    }
+
+    /** True when each partition's committed offset equals the one {@code offsets} gives it. */
+    private static boolean committedUpTo(Map<TopicPartition, Long> committed, Map<TopicPartition, Long> offsets) {
+        return offsets.entrySet().stream().allMatch(e -> e.getValue().equals(committed.get(e.getKey())));
     }
 }
