@@ -13,6 +13,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Runs {@code target/conveyor-consumer.jar} as its own process, as an operator would. */
 final class ConsumerJar {
@@ -37,6 +40,18 @@ final class ConsumerJar {
         builder.redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("stdout.txt").toFile()));
         builder.redirectError(ProcessBuilder.Redirect.appendTo(workDir.resolve("stderr.txt").toFile()));
         return builder.start();
+    }
+
+    /** SIGTERM, then asserts the process exits within 60 s (it drains and commits first). */
+    static void stop(Process process) throws InterruptedException {
+        process.destroy();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "stops within 60 s of SIGTERM");
+    }
+
+    /** SIGKILL (no drain, no commit), then asserts the process is gone within 30 s. */
+    static void kill(Process process) throws InterruptedException {
+        process.destroyForcibly();
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "gone within 30 s of SIGKILL");
     }
 
     static String stdout(Path workDir) throws IOException {

@@ -23,16 +23,21 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code conveyor-consumer.jar} as its own process on the real broker. */
 @WithKafka
 class ConsumerJarIT {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String STOP_SIGNAL_LOG = "Stopping: finishing in-flight work";
+    private static final Pattern HANDLER_STARTED_LOG = Pattern.compile("Processing order ([0-9a-f-]{36})");
 
     @TempDir
     Path work;
@@ -68,9 +73,24 @@ class ConsumerJarIT {
         return orders;
     }
 
-    private static void stop(Process process) throws Exception {
-        process.destroy(); // SIGTERM
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "stops after SIGTERM");
+    private static Set<String> orderIds(List<ConsumerRecord<byte[], byte[]>> records) throws Exception {
+        Set<String> ids = new HashSet<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            ids.add(JSON.readTree(r.value()).get("order_id").asText());
+        }
+        return ids;
+    }
+
+    /** Orders whose handler started (logged "Processing order …") before the log says the stop signal arrived. */
+    private static Set<String> startedBeforeTheStopSignal(String log) {
+        int signal = log.indexOf(STOP_SIGNAL_LOG);
+        assertTrue(signal >= 0, "the consumer logs the stop signal: " + log);
+        Set<String> started = new HashSet<>();
+        Matcher m = HANDLER_STARTED_LOG.matcher(log.substring(0, signal));
+        while (m.find()) {
+            started.add(m.group(1));
+        }
+        return started;
     }
 
     @Test
@@ -104,7 +124,7 @@ class ConsumerJarIT {
             assertTrue(metrics.body().contains("consumer_dlq_sent_total{error_type=\"retries_exhausted\""),
                     metrics.body());
         } finally {
-            stop(consumer);
+            ConsumerJar.stop(consumer);
         }
         assertEquals(0, consumer.exitValue(), ConsumerJar.stderr(work));
         Map<String, Long> dlqTypes = topics.readAll(flow.dlq()).stream()
@@ -116,6 +136,11 @@ class ConsumerJarIT {
         assertTrue(ConsumerJar.stderr(work).contains("Processing order "), "orders are logged");
     }
 
+    /**
+     * SIGTERM while orders take 100 ms each: the orders whose handler had started before the signal (from the
+     * consumer's log) but were not yet in orders-processed (read just before the signal) were in flight; each of them
+     * must be in orders-processed after the exit, and the committed offsets must equal the processed count.
+     */
     @Test
     void givenSlowProcessing_whenSigtermArrivesMidStream_thenInFlightWorkFinishesAndOffsetsEqualTheProcessedCount(
             TestKafka kafka) throws Exception {
@@ -125,14 +150,29 @@ class ConsumerJarIT {
         Process consumer = ConsumerJar.start(work, flow.env(kafka, Map.of("ORDER_PROCESSING_MS", "100",
                 "MAX_IN_FLIGHT", "32", "WORKER_POOL", "32")));
         await().atMost(Duration.ofSeconds(60)).until(() -> topics.count(flow.processed()) >= 300);
-        stop(consumer);
+        Set<String> processedBeforeSignal = orderIds(topics.readAll(flow.processed()));
+        ConsumerJar.stop(consumer);
         assertEquals(0, consumer.exitValue(), ConsumerJar.stderr(work));
+        Set<String> inFlight = new HashSet<>(startedBeforeTheStopSignal(ConsumerJar.stderr(work)));
+        inFlight.removeAll(processedBeforeSignal);
+        assertFalse(inFlight.isEmpty(), "some orders were in flight at SIGTERM");
+        Set<String> processedAfterExit = orderIds(topics.readAll(flow.processed()));
+        Set<String> abandoned = new HashSet<>(inFlight);
+        abandoned.removeAll(processedAfterExit);
+        assertEquals(Set.of(), abandoned, "orders in flight at SIGTERM but never processed");
         int processed = topics.count(flow.processed());
         assertTrue(processed < 3_000, "stopped mid-stream: " + processed);
         assertEquals(processed, topics.committedTotal(flow.group()),
                 "committed offsets equal the processed count: nothing lost, nothing uncommitted");
+        System.out.printf("[conveyor] SIGTERM with %d orders in flight: all finished; %d of 3000 processed and "
+                + "committed%n", inFlight.size(), processed);
     }
 
+    /**
+     * SIGKILL once 1,500 orders are processed, with offsets committed for fewer than all 6,000 (else the kill proves
+     * nothing), then a restart: no order is missing from orders-processed and the DLQ, and every duplicate is an
+     * order at or after the offsets committed at the kill (at-least-once redoes only uncommitted work).
+     */
     @Test
     void givenAConsumerKilledWithSigkill_whenRestarted_thenEveryOrderIsAccountedForAndDuplicatesAreOnlyUncommittedOnes(
             TestKafka kafka) throws Exception {
@@ -140,18 +180,23 @@ class ConsumerJarIT {
         Topics topics = new Topics(kafka);
         List<Map.Entry<String, String>> input = orders(6_000, 200, "crash");
         topics.send(flow.orders(), input);
-        Map<String, String> env = flow.env(kafka, Map.of("ORDER_PROCESSING_MS", "5", "MAX_IN_FLIGHT", "64"));
+        // At most 32 in flight of 50 ms each: at most 640 orders/s, so the 4,500 left at the kill threshold take at
+        // least 7 s and the kill lands mid-stream unless the test itself stalls that long.
+        Map<String, String> env = flow.env(kafka, Map.of("ORDER_PROCESSING_MS", "50", "MAX_IN_FLIGHT", "32"));
         Process first = ConsumerJar.start(work, env);
         await().atMost(Duration.ofSeconds(60)).until(() -> topics.count(flow.processed()) >= 1_500);
-        first.destroyForcibly(); // SIGKILL: no drain, no commit
-        first.waitFor(30, TimeUnit.SECONDS);
+        ConsumerJar.kill(first);
         Map<TopicPartition, Long> committedAtCrash = topics.committed(flow.group());
+        long committedAtKill = committedAtCrash.values().stream().mapToLong(Long::longValue).sum();
+        assertTrue(committedAtKill < input.size(), "the kill landed mid-stream: " + committedAtKill + " of "
+                + input.size() + " offsets committed");
+        int processedAtKill = topics.count(flow.processed());
         Process second = ConsumerJar.start(work, env);
         try {
             await().atMost(Duration.ofSeconds(120)).until(() -> topics.count(flow.processed()) >= 6_000
                     && topics.committedTotal(flow.group()) == 6_000);
         } finally {
-            stop(second);
+            ConsumerJar.stop(second);
         }
         Map<String, ConsumerRecord<byte[], byte[]>> inputById = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : topics.readAll(flow.orders())) {
@@ -177,8 +222,8 @@ class ConsumerJarIT {
             assertTrue(original.offset() >= committed, "duplicate " + id + " at offset " + original.offset()
                     + " was already committed (" + committed + ")");
         }
-        System.out.printf("[conveyor] kill -9 after %d processed: %d duplicates, all after the committed offsets%n",
-                1_500, duplicates.size());
+        System.out.printf("[conveyor] kill -9 with %d of %d orders processed, %d committed: %d duplicates, all after "
+                + "the committed offsets%n", processedAtKill, input.size(), committedAtKill, duplicates.size());
     }
 
     @Test

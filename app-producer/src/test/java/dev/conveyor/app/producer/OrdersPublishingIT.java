@@ -15,6 +15,7 @@ import dev.conveyor.adapters.kafka.codec.JsonCodec;
 import dev.conveyor.domain.message.OrderMessage;
 import dev.conveyor.domain.validation.SchemaValidator;
 import dev.conveyor.localkafka.junit.TestKafka;
+import dev.conveyor.localkafka.junit.TopicContents;
 import dev.conveyor.localkafka.junit.WithKafka;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
@@ -37,7 +38,7 @@ class OrdersPublishingIT {
                 Long.toString(SEED), "--topic", topic);
 
         assertEquals(0, exit, "every order acknowledged");
-        List<ConsumerRecord<byte[], byte[]>> records = TopicReader.readAll(kafka.bootstrapServers(), topic);
+        List<ConsumerRecord<byte[], byte[]>> records = TopicContents.readAll(kafka.bootstrapServers(), topic);
         assertEquals(ORDERS, records.size(), "each order exactly once");
 
         JsonCodec<OrderMessage> codec = JsonCodec.forType(OrderMessage.class, new SchemaValidator());

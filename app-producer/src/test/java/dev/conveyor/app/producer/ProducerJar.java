@@ -51,9 +51,20 @@ final class ProducerJar {
         }
 
         long acknowledged() {
-            var m = java.util.regex.Pattern.compile("acknowledged=(\\d+)").matcher(stdout);
+            return summaryCount("acknowledged");
+        }
+
+        long sent() {
+            return summaryCount("sent");
+        }
+
+        /** A count from the {@code Summary:} line of stdout, e.g. {@code sent} or {@code acknowledged}. */
+        private long summaryCount(String name) {
+            String summary = stdout.lines().filter(l -> l.startsWith("Summary:")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no summary in stdout: " + stdout + "\nstderr: " + stderr));
+            var m = java.util.regex.Pattern.compile(" " + name + "=(\\d+)").matcher(summary);
             if (!m.find()) {
-                throw new AssertionError("no summary in stdout: " + stdout + "\nstderr: " + stderr);
+                throw new AssertionError("no " + name + "= in " + summary);
             }
             return Long.parseLong(m.group(1));
         }

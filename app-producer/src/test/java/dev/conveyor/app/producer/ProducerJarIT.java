@@ -8,9 +8,12 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -19,6 +22,7 @@ import dev.conveyor.adapters.kafka.codec.JsonCodec;
 import dev.conveyor.domain.message.OrderMessage;
 import dev.conveyor.domain.validation.SchemaValidator;
 import dev.conveyor.localkafka.junit.TestKafka;
+import dev.conveyor.localkafka.junit.TopicContents;
 import dev.conveyor.localkafka.junit.WithKafka;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -27,6 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** The runnable jar, run as operators run it: input files, signals, unreachable brokers, bad configuration. */
 @WithKafka
 class ProducerJarIT {
+    private static final int USERS = 100;
+    private static final long SEED = 42;
+    private static final JsonCodec<OrderMessage> ORDERS = JsonCodec.forType(OrderMessage.class, new SchemaValidator());
+
     @TempDir
     Path work;
 
@@ -67,19 +75,24 @@ class ProducerJarIT {
         assertTrue(result.stdout().contains("read=6 rejected=4 sent=2 acknowledged=2 not_acknowledged=0"),
                 result.stdout());
 
-        JsonCodec<OrderMessage> codec = JsonCodec.forType(OrderMessage.class, new SchemaValidator());
-        Set<String> users = TopicReader.readAll(kafka.bootstrapServers(), topic).stream()
-                .map(r -> ((DecodeResult.Decoded<OrderMessage>) codec.decode(r.value())).message().user())
+        Set<String> users = TopicContents.readAll(kafka.bootstrapServers(), topic).stream()
+                .map(r -> ((DecodeResult.Decoded<OrderMessage>) ORDERS.decode(r.value())).message().user())
                 .collect(Collectors.toSet());
         assertEquals(Set.of("u1", "u3"), users, "only the valid lines are in the topic");
     }
 
+    /**
+     * 100,000 generated orders at full speed, SIGTERM once 2,000 are in the topic: the producer exits 0 within its
+     * shutdown timeout, having acknowledged every order it sent, and the topic holds exactly the orders sent (the
+     * first {@code sent} orders the same seed generates), each order id once: none missing, none twice, none else.
+     */
     @Test
     void givenAHundredThousandOrdersAtFullSpeed_whenSigtermArrives_thenEveryAcknowledgedOrderIsInTheTopicOnce(
             TestKafka kafka) throws Exception {
         String topic = kafka.createTopic("sigterm-orders", 6);
         Process process = ProducerJar.start(work, Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                "SHUTDOWN_TIMEOUT_MS", "20000"), "orders", "--count", "100000", "--topic", topic);
+                "SHUTDOWN_TIMEOUT_MS", "20000"), "orders", "--count", "100000", "--users", String.valueOf(USERS),
+                "--seed", String.valueOf(SEED), "--topic", topic);
         Awaitility.await().atMost(60, TimeUnit.SECONDS).pollInterval(50, TimeUnit.MILLISECONDS)
                 .until(() -> TopicReader.recordCount(kafka.bootstrapServers(), topic) > 2_000);
 
@@ -87,13 +100,39 @@ class ProducerJarIT {
         assertTrue(process.waitFor(25, TimeUnit.SECONDS), "exits within the shutdown timeout");
 
         ProducerJar.Result result = ProducerJar.Result.of(work, process.exitValue());
-        long inTopic = TopicReader.recordCount(kafka.bootstrapServers(), topic);
         assertTrue(result.stdout().contains("(stopped by signal)"), result.stdout());
-        assertEquals(inTopic, result.acknowledged(), "acknowledged count = records in the topic: " + result.stdout());
-        assertTrue(inTopic < 100_000, "stopped before the end: " + inTopic);
-        assertEquals(0, process.exitValue(), "every accepted order was acknowledged: " + result.stdout());
-        System.out.printf("[conveyor] SIGTERM mid-stream: %d acknowledged, %d in topic%n", result.acknowledged(),
-                inTopic);
+        assertEquals(0, process.exitValue(), "every sent order was acknowledged: " + result.stdout());
+        assertEquals(result.sent(), result.acknowledged(), result.stdout());
+        assertTrue(result.sent() < 100_000, "stopped before the end: " + result.stdout());
+        Map<UUID, Long> inTopic = TopicContents.readAll(kafka.bootstrapServers(), topic).stream()
+                .collect(Collectors.groupingBy(r -> ((DecodeResult.Decoded<OrderMessage>) ORDERS.decode(r.value()))
+                        .message().orderId(), Collectors.counting()));
+        Set<UUID> sent = firstGeneratedOrderIds(result.sent());
+        Set<UUID> missing = new HashSet<>(sent);
+        missing.removeAll(inTopic.keySet());
+        Set<UUID> twice = inTopic.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey)
+                .collect(Collectors.toSet());
+        Set<UUID> unexpected = new HashSet<>(inTopic.keySet());
+        unexpected.removeAll(sent);
+        assertTrue(missing.isEmpty() && twice.isEmpty() && unexpected.isEmpty(), String.format(
+                "%d orders sent: %d not in the topic %s, %d in it more than once %s, %d in it but never sent %s",
+                sent.size(), missing.size(), firstFew(missing), twice.size(), firstFew(twice), unexpected.size(),
+                firstFew(unexpected)));
+        System.out.printf("[conveyor] SIGTERM mid-stream: %d of 100000 orders sent and acknowledged, each once in "
+                + "the topic%n", result.sent());
+    }
+
+    /** The order ids of the first {@code count} orders {@code orders --count … --users USERS --seed SEED} sends. */
+    private static Set<UUID> firstGeneratedOrderIds(long count) {
+        OrderSamples samples = new OrderSamples(count, USERS, SEED, 0, Clock.systemUTC());
+        Set<UUID> ids = new HashSet<>();
+        samples.forEachRemaining(input -> ids.add(input.message().orderId()));
+        assertEquals(count, ids.size(), "the generator gives each order its own id");
+        return ids;
+    }
+
+    private static List<UUID> firstFew(Set<UUID> ids) {
+        return ids.stream().limit(10).toList();
     }
 
     @Test
