@@ -26,6 +26,9 @@ COPY --from=build /src/app-producer/target/conveyor-producer.jar \
 USER 10001:10001
 # /health, /health/live, /health/ready and /metrics of the consumer (HEALTH_PORT, default 8080).
 EXPOSE 8080
+# The consumer listens on loopback unless told otherwise; in a container the port mapping and Kubernetes probes
+# arrive on the container's own interface.
+ENV HEALTH_BIND_ADDRESS=0.0.0.0
 # The Temurin Ubuntu images ship curl; this probes the consumer's liveness on HEALTH_PORT. Containers that run the
 # producer or the ops CLI serve no HTTP: docker-compose.yaml disables the check for them (and sets its own timings
 # for the consumers). With HEALTH_PORT=0 the consumer serves no HTTP either, so this check would report unhealthy.

@@ -1,23 +1,32 @@
 package dev.conveyor.adapters.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * The consumer's HTTP endpoints, on the JDK's {@code com.sun.net.httpserver} (no extra dependency):
+ * The consumer's HTTP endpoints, on a small non-blocking HTTP/1.1 server of its own (no extra dependency):
  * <ul>
  *   <li>{@code GET /health}: JSON {@code status, running, circuit_breaker_state, assigned_partitions, in_flight,
  *       last_poll_age_ms, lag}; <b>200</b> when healthy or degraded, <b>503</b> when unhealthy, so that a plain
@@ -32,76 +41,244 @@ import java.util.function.Supplier;
  * {@code HEAD} is allowed wherever {@code GET} is (headers only). Any other method answers 405 with
  * {@code Allow: GET, HEAD}; an unknown path 404. A supplier that throws or returns {@code null} makes that request
  * answer 500 {@code {"error":"internal error"}}; the first failure in a row is logged at WARN, repeats at DEBUG, and
- * the server keeps serving. Suppliers are called on the server's threads, once per request: they must be
- * thread-safe and quick.
+ * the server keeps serving. Suppliers are called on the server's two worker threads, once per request: they must
+ * be thread-safe and quick.
+ *
+ * <p>Hostile or slow clients cannot starve the probes: one selector thread reads every connection without blocking
+ * and hands only complete request heads to the workers, so a client that sends half a request (or nothing) holds a
+ * buffer, never a thread. A connection must deliver its request head within {@link HttpSettings#requestTimeout()} of
+ * connecting and take its response within the same time, else it is closed without an answer; at most
+ * {@link HttpSettings#maxConnections()} are open, a new one closing the oldest. A head over
+ * {@value HttpConnection#MAX_HEAD_BYTES} bytes answers 431, a malformed request line 400. At most
+ * {@value #QUEUED} complete requests wait for a worker; beyond that a request answers 503 {@code {"error":"busy"}}.
+ * Every response carries {@code Connection: close}.
  */
 public final class HealthServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HealthServer.class);
-    private static final int THREADS = 2;
+    static final int WORKERS = 2;
+    static final int QUEUED = 16;
+    /** How often the selector wakes up to close connections past their deadline at the latest. */
+    private static final long TICK_MS = 100;
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final HttpSettings settings;
     private final HealthRoutes routes;
+    private final ServerSocketChannel listener;
+    private final Selector selector;
+    private final ThreadPoolExecutor workers;
+    /** Open connections, oldest first; touched by the selector thread only. */
+    private final Set<HttpConnection> connections = new LinkedHashSet<>();
+    /** Answers computed by the workers, for the selector thread to start writing. */
+    private final Queue<Runnable> answered = new ConcurrentLinkedQueue<>();
+    private final Thread loop;
+    private final int port;
+    private volatile boolean closing;
 
-    private HealthServer(HttpServer server, ExecutorService executor, HealthRoutes routes) {
-        this.server = server;
-        this.executor = executor;
+    private HealthServer(HttpSettings settings, HealthRoutes routes, ServerSocketChannel listener, Selector selector) {
+        this.settings = settings;
         this.routes = routes;
+        this.listener = listener;
+        this.selector = selector;
+        this.port = listener.socket().getLocalPort();
+        this.workers = new ThreadPoolExecutor(WORKERS, WORKERS, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(QUEUED), daemonThreads("conveyor-http-"));
+        this.loop = daemonThreads("conveyor-http-selector").newThread(this::run);
+    }
+
+    /** {@link #start(HttpSettings, Supplier, Supplier)} with {@link HttpSettings#defaults(int)} (loopback). */
+    public static HealthServer start(int port, Supplier<HealthSnapshot> health, Supplier<String> prometheusScrape) {
+        return start(HttpSettings.defaults(port), health, prometheusScrape);
     }
 
     /**
-     * Binds the wildcard address ({@code 0.0.0.0}, and {@code ::} where IPv6 is on) at {@code port} and serves on
-     * two daemon threads. Port 0 picks a free port (see {@link #port()}); disabling the server is the caller's
-     * business. Throws {@link UncheckedIOException} naming the port if it cannot be bound; nothing is left open then.
+     * Binds {@code settings}' address and port and starts serving on daemon threads. Port 0 picks a free port (see
+     * {@link #port()}); disabling the server is the caller's business. Throws {@link UncheckedIOException} naming
+     * the address and port if they cannot be bound; nothing is left open then.
      *
      * @param health           the snapshot for the {@code /health*} endpoints
      * @param prometheusScrape the {@code /metrics} body, e.g. {@code PrometheusMeterRegistry::scrape}
      */
-    public static HealthServer start(int port, Supplier<HealthSnapshot> health, Supplier<String> prometheusScrape) {
+    public static HealthServer start(HttpSettings settings, Supplier<HealthSnapshot> health,
+                                     Supplier<String> prometheusScrape) {
         HealthRoutes routes = new HealthRoutes(health, prometheusScrape);
-        HttpServer server;
+        ServerSocketChannel listener = null;
+        Selector selector = null;
         try {
-            server = HttpServer.create(new InetSocketAddress(port), 0);
+            listener = ServerSocketChannel.open();
+            listener.bind(new InetSocketAddress(InetAddress.getByName(settings.bindAddress()), settings.port()));
+            listener.configureBlocking(false);
+            selector = Selector.open();
+            listener.register(selector, SelectionKey.OP_ACCEPT);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen for HTTP on port " + port + ": " + e.getMessage(), e);
+            closeQuietly(selector);
+            closeQuietly(listener);
+            throw new UncheckedIOException("cannot listen for HTTP on port " + settings.port() + " of "
+                    + settings.bindAddress() + ": " + e.getMessage(), e);
         }
-        ExecutorService executor = Executors.newFixedThreadPool(THREADS, daemonThreads());
-        HealthServer started = new HealthServer(server, executor, routes);
-        try {
-            server.setExecutor(executor);
-            server.createContext("/", started::handle);
-            server.start();
-        } catch (RuntimeException e) {
-            started.close();
-            throw e;
-        }
-        return started;
+        HealthServer server = new HealthServer(settings, routes, listener, selector);
+        server.loop.start();
+        return server;
     }
 
     /** The bound port: the one asked for, or the one chosen for port 0. */
     public int port() {
-        return server.getAddress().getPort();
+        return port;
+    }
+
+    /** Requests waiting for a worker (at most {@value #QUEUED}). */
+    int queuedRequests() {
+        return workers.getQueue().size();
     }
 
     /**
-     * Stops at once: the port is released, requests in progress are cut off and the threads are shut down.
-     * Calling it again does nothing harmful.
+     * Stops at once: the port is released, open connections are closed without an answer and the threads are shut
+     * down. Calling it again does nothing harmful.
      */
     @Override
     public void close() {
+        closing = true;
+        selector.wakeup();
+        workers.shutdownNow();
         try {
-            server.stop(0);
-        } finally {
-            executor.shutdownNow();
+            loop.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (loop.isAlive()) {
+            LOG.warn("HTTP selector thread did not stop within 5 s");
         }
     }
 
-    private void handle(HttpExchange exchange) {
-        try (exchange) {
-            send(exchange, replyTo(exchange.getRequestMethod(), exchange.getRequestURI().getPath()));
+    private void run() {
+        try {
+            while (!closing) {
+                selector.select(TICK_MS);
+                for (Runnable start = answered.poll(); start != null; start = answered.poll()) {
+                    start.run();
+                }
+                for (Iterator<SelectionKey> keys = selector.selectedKeys().iterator(); keys.hasNext(); ) {
+                    SelectionKey key = keys.next();
+                    keys.remove();
+                    if (key.isValid() && key.isAcceptable()) {
+                        accept();
+                    } else if (key.isValid()) {
+                        serveSafely(key, (HttpConnection) key.attachment());
+                    }
+                }
+                closeExpired(System.nanoTime());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.error("HTTP server stopped: /health and /metrics no longer answer", e);
+        } finally {
+            connections.forEach(HttpConnection::close);
+            connections.clear();
+            closeQuietly(selector);
+            closeQuietly(listener);
+        }
+    }
+
+    private void accept() {
+        SocketChannel channel;
+        try {
+            channel = listener.accept();
+        } catch (IOException e) { // e.g. out of file descriptors: the client is refused, the server goes on
+            LOG.debug("HTTP accept failed: {}", e.toString());
+            return;
+        }
+        if (channel == null) {
+            return;
+        }
+        if (connections.size() >= settings.maxConnections()) {
+            HttpConnection oldest = connections.iterator().next();
+            LOG.debug("HTTP connection limit {} reached: closing the oldest", settings.maxConnections());
+            drop(oldest);
+        }
+        HttpConnection connection = new HttpConnection(channel, deadline());
+        try {
+            channel.configureBlocking(false);
+            channel.register(selector, SelectionKey.OP_READ, connection);
+            connections.add(connection);
+        } catch (IOException e) {
+            LOG.debug("HTTP connection lost at once: {}", e.toString());
+            connection.close();
+        }
+    }
+
+    /** One connection's failure, whatever it is, costs that connection only. */
+    private void serveSafely(SelectionKey key, HttpConnection connection) {
+        try {
+            serve(key, connection);
+        } catch (RuntimeException e) {
+            LOG.warn("HTTP connection failed; closing it", e);
+            drop(connection);
+        }
+    }
+
+    private void serve(SelectionKey key, HttpConnection connection) {
+        if (key.isWritable()) {
+            write(key, connection);
+        } else if (key.isReadable()) {
+            HttpConnection.Read read = connection.read();
+            if (read instanceof HttpConnection.Gone) {
+                drop(connection);
+            } else if (read instanceof HttpConnection.Refused refused) {
+                answer(key, connection, HttpConnection.encode(refused.reply(), false));
+            } else if (read instanceof HttpConnection.Complete complete) {
+                dispatch(key, connection, complete.request());
+            }
+        }
+    }
+
+    /** Computes the reply on a worker; the selector thread writes it (or 503 when every worker is busy). */
+    private void dispatch(SelectionKey key, HttpConnection connection, HttpConnection.Request request) {
+        key.interestOps(0);
+        try {
+            workers.execute(() -> {
+                byte[] bytes = HttpConnection.encode(replyTo(request.method(), request.path()),
+                        request.method().equals("HEAD"));
+                answered.add(() -> answer(key, connection, bytes));
+                selector.wakeup();
+            });
+        } catch (RejectedExecutionException e) {
+            answer(key, connection, HttpConnection.encode(Reply.error(503, "busy"), false));
+        }
+    }
+
+    private void answer(SelectionKey key, HttpConnection connection, byte[] bytes) {
+        if (!connections.contains(connection)) {
+            return; // closed meanwhile: timed out or evicted
+        }
+        connection.respond(bytes, deadline());
+        key.interestOps(SelectionKey.OP_WRITE);
+        write(key, connection);
+    }
+
+    private void write(SelectionKey key, HttpConnection connection) {
+        try {
+            if (connection.write()) {
+                drop(connection);
+            }
         } catch (IOException e) {
             LOG.debug("HTTP client went away: {}", e.toString());
+            drop(connection);
         }
+    }
+
+    private void closeExpired(long now) {
+        List<HttpConnection> expired = connections.stream().filter(c -> c.expired(now)).toList();
+        if (!expired.isEmpty()) {
+            LOG.debug("closing {} HTTP connection(s) silent past {} ms", expired.size(),
+                    settings.requestTimeout().toMillis());
+            expired.forEach(this::drop);
+        }
+    }
+
+    private void drop(HttpConnection connection) {
+        connections.remove(connection);
+        connection.close();
+    }
+
+    private long deadline() {
+        return System.nanoTime() + settings.requestTimeout().toNanos();
     }
 
     private Reply replyTo(String method, String path) {
@@ -115,24 +292,20 @@ public final class HealthServer implements AutoCloseable {
         }
     }
 
-    private static void send(HttpExchange exchange, Reply reply) throws IOException {
-        byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", reply.contentType());
-        reply.headers().forEach(exchange.getResponseHeaders()::set);
-        // HEAD: same status and headers as GET, no body; -1 tells the server that no body follows.
-        boolean head = exchange.getRequestMethod().equals("HEAD");
-        exchange.sendResponseHeaders(reply.status(), head ? -1 : body.length);
-        if (!head) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
+    private static void closeQuietly(java.io.Closeable closeable) {
+        if (closeable != null) {
+            try {
+                closeable.close();
+            } catch (IOException e) {
+                LOG.debug("close failed: {}", e.toString());
             }
         }
     }
 
-    private static ThreadFactory daemonThreads() {
+    private static ThreadFactory daemonThreads(String prefix) {
         AtomicInteger count = new AtomicInteger();
         return task -> {
-            Thread thread = new Thread(task, "conveyor-http-" + count.incrementAndGet());
+            Thread thread = new Thread(task, prefix.endsWith("-") ? prefix + count.incrementAndGet() : prefix);
             thread.setDaemon(true);
             return thread;
         };

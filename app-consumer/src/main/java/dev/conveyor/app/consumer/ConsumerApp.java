@@ -2,6 +2,7 @@ package dev.conveyor.app.consumer;
 
 import dev.conveyor.adapters.http.HealthServer;
 import dev.conveyor.adapters.http.HealthSnapshot;
+import dev.conveyor.adapters.kafka.config.ClientOverrides;
 import dev.conveyor.adapters.kafka.config.InvalidConfigurationException;
 import dev.conveyor.adapters.kafka.consumer.ConsumerMetrics;
 import dev.conveyor.adapters.kafka.consumer.Delays;
@@ -90,6 +91,8 @@ public final class ConsumerApp {
         Running(ConsumerAppConfig config, boolean handleSignals) {
             this.config = config;
             var settings = config.consumer();
+            ClientOverrides.logAtStartup(settings.connection(), java.util.Map.of(
+                    "KAFKA_CONSUMER_", settings.overrides(), "KAFKA_PRODUCER_", config.producer().overrides()));
             this.workers = Workers.forIo(settings.workerPool(), "conveyor-worker");
             this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "conveyor-timer");
@@ -113,8 +116,8 @@ public final class ConsumerApp {
                 bind(new KafkaClientMetrics(consumer));
                 engines.add(flow.engine(id, consumer, delivery(i, dlq), breaker, delays, metrics));
             }
-            this.http = config.healthPort() == 0 ? null
-                    : HealthServer.start(config.healthPort(), this::health, registry::scrape);
+            this.http = config.http().port() == 0 ? null
+                    : HealthServer.start(config.http(), this::health, registry::scrape);
             if (handleSignals) {
                 Signals.onTermination(this::signalled);
             }

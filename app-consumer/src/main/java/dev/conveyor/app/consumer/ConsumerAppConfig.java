@@ -1,5 +1,6 @@
 package dev.conveyor.app.consumer;
 
+import dev.conveyor.adapters.http.HttpSettings;
 import dev.conveyor.adapters.kafka.config.AppEnvironment;
 import dev.conveyor.adapters.kafka.config.ConfigReader;
 import dev.conveyor.adapters.kafka.config.KafkaConnectionConfig;
@@ -7,14 +8,10 @@ import dev.conveyor.adapters.kafka.consumer.ConsumerSettings;
 import dev.conveyor.adapters.kafka.producer.ProducerSettings;
 
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Collections;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The consumer binary's configuration, read once from the environment (and {@code .env}) and validated as a whole.
@@ -27,17 +24,20 @@ import java.util.regex.Pattern;
  *                          ({@code output_topic})
  * @param producersCount    {@code PRODUCERS_COUNT} (default 1): at-least-once producers for results, a key always
  *                          using the same one
- * @param healthPort        {@code HEALTH_PORT} (default 8080): HTTP port of /health and /metrics; 0 disables it
+ * @param http              /health and /metrics: {@code HEALTH_PORT} (default 8080; 0 disables them),
+ *                          {@code HEALTH_BIND_ADDRESS} (default 127.0.0.1), {@code HEALTH_REQUEST_TIMEOUT_MS},
+ *                          {@code HEALTH_MAX_CONNECTIONS} (see {@link HttpSettings})
  * @param enableMetrics     {@code ENABLE_METRICS} (default false): print a metrics summary on shutdown
  * @param logFormat         {@code LOG_FORMAT}: {@code text} (default) or {@code json}
  * @param orderProcessingMs {@code ORDER_PROCESSING_MS} (default 0): simulated downstream latency per order
  * @param orderFailureRate  {@code ORDER_FAILURE_RATE} (default 0): probability of a simulated transient failure
  * @param scenarioTaskMs    {@code SCENARIO_TASK_MS} (default 5000): run-analysis duration when a request gives none
- * @param maxMessageAge     {@code MAX_MESSAGE_AGE} (default 24h; e.g. {@code 90m}, {@code 3600s}, {@code PT2H}):
+ * @param maxMessageAge     {@code MAX_MESSAGE_AGE} (default 24h, from 1s to 3650d; e.g. {@code 90m}, {@code 3600s},
+ *                          {@code PT2H}; zero, negative or overflowing values are startup errors):
  *                          forward rejects older records
  */
 public record ConsumerAppConfig(String flow, ConsumerSettings consumer, ProducerSettings producer,
-                                String responseTopic, int producersCount, int healthPort, boolean enableMetrics,
+                                String responseTopic, int producersCount, HttpSettings http, boolean enableMetrics,
                                 String logFormat, Duration orderProcessingMs, double orderFailureRate,
                                 long scenarioTaskMs, Duration maxMessageAge) {
 
@@ -45,7 +45,6 @@ public record ConsumerAppConfig(String flow, ConsumerSettings consumer, Producer
             "orders", new String[] {"orders", "conveyor-orders", "orders-processed"},
             "scenarios", new String[] {"Scenario-Execute", "conveyor-scenarios", "Scenario-Execute-Response"},
             "forward", new String[] {"input_topic", "conveyor-forward", "output_topic"});
-    private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     /** Reads every variable; throws {@code InvalidConfigurationException} listing all problems. */
     public static ConsumerAppConfig load(Map<String, String> variables) {
@@ -87,38 +86,15 @@ public record ConsumerAppConfig(String flow, ConsumerSettings consumer, Producer
                     + "orders flow is at-least-once (its results are idempotent by order_id)");
         }
         int producers = reader.integer("PRODUCERS_COUNT", 1, 1, 64);
-        int port = reader.integer("HEALTH_PORT", 8080, 0, 65535);
+        HttpSettings http = HttpSettings.read(reader);
         boolean metrics = reader.bool("ENABLE_METRICS", false);
         String logFormat = AppEnvironment.logFormat(reader);
         Duration processing = reader.millis("ORDER_PROCESSING_MS", Duration.ZERO, Duration.ZERO, Duration.ofHours(1));
         double failureRate = reader.decimal("ORDER_FAILURE_RATE", 0, 0, 1);
         long taskMs = reader.integer("SCENARIO_TASK_MS", 5000, 0, 3_600_000);
-        Duration maxAge = duration(reader, "MAX_MESSAGE_AGE", Duration.ofHours(24));
-        return new ConsumerAppConfig(flow, consumer, producer, response, producers, port, metrics, logFormat,
+        Duration maxAge = reader.duration("MAX_MESSAGE_AGE", Duration.ofHours(24), Duration.ofSeconds(1),
+                Duration.ofDays(3650));
+        return new ConsumerAppConfig(flow, consumer, producer, response, producers, http, metrics, logFormat,
                 processing, failureRate, taskMs, maxAge);
-    }
-
-    private static Duration duration(ConfigReader reader, String name, Duration defaultValue) {
-        String text = reader.raw(name);
-        if (text == null || text.isBlank()) {
-            return defaultValue;
-        }
-        Matcher m = SIMPLE_DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-        }
-        try {
-            return Duration.parse(text.trim());
-        } catch (DateTimeParseException e) {
-            reader.problem(name + "=" + text + ": must be a duration like 24h, 90m, 3600s, 500ms or PT24H");
-            return defaultValue;
-        }
     }
 }

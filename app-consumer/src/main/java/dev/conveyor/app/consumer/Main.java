@@ -23,7 +23,7 @@ public final class Main {
             System.err.println("Unexpected arguments; configuration comes from environment variables. Try --help.");
             System.exit(2);
         }
-        Map<String, String> variables = AppEnvironment.load();
+        Map<String, String> variables = AppEnvironment.loadOrExit();
         System.exit(ConsumerApp.run(variables));
     }
 }

@@ -46,8 +46,9 @@ final class OrdersFlow {
                 Clock.systemUTC());
         return MessageHandler.single(in -> {
             OrderMessage order = in.message();
-            LOG.info("Processing order {}: {}x {} from {}", order.orderId(), order.quantity(), order.item(),
-                    order.user());
+            // User and item are message content: DEBUG only. The id is enough to follow an order at INFO.
+            LOG.info("Processing order {} (attempt {})", order.orderId(), in.attempt());
+            LOG.debug("Order {}: {}x {} from {}", order.orderId(), order.quantity(), order.item(), order.user());
             useCase.process(order, in.attempt());
         });
     }

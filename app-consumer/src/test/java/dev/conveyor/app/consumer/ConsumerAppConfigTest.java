@@ -4,12 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import dev.conveyor.adapters.kafka.config.InvalidConfigurationException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ConsumerAppConfigTest {
 
@@ -19,6 +23,8 @@ class ConsumerAppConfigTest {
 
         for (String name : List.of("CONVEYOR_FLOW", "KAFKA_RESPONSE_TOPIC", "KAFKA_OUTPUT_TOPIC", "KAFKA_TOPIC",
                 "KAFKA_CONSUMER_TOPICS", "HEALTH_PORT", "MAX_MESSAGE_AGE", "KAFKA_SASL_PASSWORD_FILE",
+                "HEALTH_BIND_ADDRESS", "HEALTH_REQUEST_TIMEOUT_MS", "HEALTH_MAX_CONNECTIONS",
+                "ALLOW_CLIENT_CLASS_PROPERTIES", "KAFKA_SSL_TRUSTSTORE_PASSWORD_FILE",
                 "KAFKA_CONSUMER_*", "KAFKA_PRODUCER_*")) {
             assertTrue(known.contains(name), name + " missing from " + known);
         }
@@ -42,5 +48,78 @@ class ConsumerAppConfigTest {
         assertEquals("scenarios", config.flow());
         assertEquals(2000, config.scenarioTaskMs());
         assertEquals("Scenario-Execute-Response", config.responseTopic());
+    }
+
+    /** Every numeric variable the consumer reads: its lowest and highest accepted value, and one past each. */
+    @ParameterizedTest(name = "{0}: {1}..{2}")
+    @CsvSource({
+            "MAX_POLL_RECORDS, 1, 100000, 0, 100001",
+            "TASKS_PICK_UP, 1, 100000, 0, 100001",
+            "MAX_IN_FLIGHT, 1, 100000, 0, 100001",
+            "WORKER_POOL, 1, 10000, 0, 10001",
+            "BATCH_SIZE, 1, 100000, 0, 100001",
+            "COMMIT_INTERVAL_MS, 10, 600000, 9, 600001",
+            "MAX_RETRIES, 0, 100, -1, 101",
+            "RETRY_BACKOFF_MS, 1, 600000, 0, 600001",
+            "CIRCUIT_BREAKER_FAILURE_THRESHOLD, 1, 10000, 0, 10001",
+            "CIRCUIT_BREAKER_OPEN_MS, 1, 86400000, 0, 86400001",
+            "MAX_MESSAGE_BYTES, 1024, 1073741824, 1023, 1073741825",
+            "CONSUMERS_COUNT, 1, 64, 0, 65",
+            "MAX_BUFFERED_PER_PARTITION, 1, 10000000, 0, 10000001",
+            "REBALANCE_DRAIN_TIMEOUT_MS, 0, 600000, -1, 600001",
+            "SHUTDOWN_TIMEOUT_MS, 0, 3600000, -1, 3600001",
+            "PRODUCERS_COUNT, 1, 64, 0, 65",
+            "PRODUCER_MAX_RETRIES, 0, 100, -1, 101",
+            "PRODUCER_RETRY_BACKOFF_MS, 1, 600000, 0, 600001",
+            "HEALTH_PORT, 0, 65535, -1, 65536",
+            "HEALTH_REQUEST_TIMEOUT_MS, 100, 600000, 99, 600001",
+            "HEALTH_MAX_CONNECTIONS, 1, 10000, 0, 10001",
+            "ORDER_PROCESSING_MS, 0, 3600000, -1, 3600001",
+            "ORDER_FAILURE_RATE, 0, 1, -0.001, 1.001",
+            "SCENARIO_TASK_MS, 0, 3600000, -1, 3600001",
+            "MAX_MESSAGE_AGE, 1s, 3650d, 999ms, 3651d",
+    })
+    void givenANumericVariable_whenAtOrPastItsLimits_thenTheLimitsLoadAndEveryValuePastThemExits2NamingIt(
+            String name, String lowest, String highest, String belowLowest, String aboveHighest) {
+        ConsumerAppConfig.load(Map.of(name, lowest));
+        ConsumerAppConfig.load(Map.of(name, highest));
+
+        for (String bad : List.of(belowLowest, aboveHighest, "99999999999999999999", "-99999999999999999999",
+                "NaN", "1e999", "")) {
+            if (bad.isEmpty()) {
+                continue; // blank means unset: the default
+            }
+            var e = assertThrows(InvalidConfigurationException.class,
+                    () -> ConsumerAppConfig.load(Map.of(name, bad)), name + "=" + bad);
+            assertEquals(1, e.problems().size(), e.getMessage());
+            assertTrue(e.problems().get(0).startsWith(name + "=" + bad + ": must be "), e.getMessage());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"99999999999999999999h", "9999999999999999h", "0h", "0", "PT0S", "PT-1H", "-1h",
+            "P-1D", "3651d", "PT99999999999999H", "1.5h", "soon", "h"})
+    void givenAMaxMessageAgeThatOverflowsIsZeroNegativeOrMalformed_whenLoaded_thenOneProblemNamingIt(String age) {
+        var e = assertThrows(InvalidConfigurationException.class,
+                () -> ConsumerAppConfig.load(Map.of("MAX_MESSAGE_AGE", age)));
+
+        assertEquals(List.of("MAX_MESSAGE_AGE=" + age + ": must be a duration like 24h, 90m, 3600s, 500ms, 7d or "
+                + "PT24H, from 1s to 3650d"), e.problems());
+    }
+
+    @Test
+    void givenMaxMessageAgeInEachUnit_whenLoaded_thenTheDuration() {
+        assertEquals(Duration.ofMinutes(90), ConsumerAppConfig.load(Map.of("MAX_MESSAGE_AGE", "90m")).maxMessageAge());
+        assertEquals(Duration.ofMillis(1500), ConsumerAppConfig.load(Map.of("MAX_MESSAGE_AGE", "1500ms"))
+                .maxMessageAge());
+        assertEquals(Duration.ofDays(7), ConsumerAppConfig.load(Map.of("MAX_MESSAGE_AGE", "7d")).maxMessageAge());
+        assertEquals(Duration.ofHours(2), ConsumerAppConfig.load(Map.of("MAX_MESSAGE_AGE", "PT2H")).maxMessageAge());
+        assertEquals(Duration.ofHours(24), ConsumerAppConfig.load(Map.of()).maxMessageAge());
+    }
+
+    @Test
+    void givenHealthSettings_whenLoaded_thenLoopbackByDefaultAndTheBindAddressWhenSet() {
+        assertEquals("127.0.0.1", ConsumerAppConfig.load(Map.of()).http().bindAddress());
+        assertEquals("0.0.0.0", ConsumerAppConfig.load(Map.of("HEALTH_BIND_ADDRESS", "0.0.0.0")).http().bindAddress());
     }
 }

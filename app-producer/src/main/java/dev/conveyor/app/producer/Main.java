@@ -14,7 +14,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        Map<String, String> variables = AppEnvironment.load();
+        Map<String, String> variables = AppEnvironment.loadOrExit();
         System.exit(execute(variables, args));
     }
 

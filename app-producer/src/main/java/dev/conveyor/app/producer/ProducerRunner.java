@@ -3,6 +3,7 @@ package dev.conveyor.app.producer;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -11,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
+import dev.conveyor.adapters.kafka.config.ClientOverrides;
 import dev.conveyor.adapters.kafka.producer.ProducerMetrics;
 import dev.conveyor.adapters.kafka.producer.ProducerPool;
 import dev.conveyor.domain.port.out.PublishReceipt;
@@ -45,6 +47,8 @@ final class ProducerRunner {
 
     <T> int run(Iterator<Input<T>> inputs, double ratePerSecond, PublisherFactory<T> factory)
             throws InterruptedException {
+        ClientOverrides.logAtStartup(config.producer().connection(),
+                Map.of("KAFKA_PRODUCER_", config.producer().overrides()));
         MeterRegistry registry = new SimpleMeterRegistry();
         ProducerMetrics metrics = new ProducerMetrics(registry, config.topic());
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("producer-timer"));

@@ -16,12 +16,30 @@ public final class AppEnvironment {
     private AppEnvironment() {
     }
 
-    /** The merged variables; also selects the log format (an invalid one is reported by the config reader). */
+    /**
+     * The merged variables; also selects the log format (an invalid one is reported by the config reader). Throws
+     * {@link InvalidConfigurationException} when {@code .env} cannot be used.
+     */
     public static Map<String, String> load() {
         Map<String, String> variables = DotEnv.overlay(System.getenv(), Path.of(".env"));
         String format = variables.getOrDefault("LOG_FORMAT", "text").strip().toLowerCase(Locale.ROOT);
         System.setProperty(LOG_FORMAT_PROPERTY, "json".equals(format) ? "json" : "text");
         return variables;
+    }
+
+    /**
+     * {@link #load()} for a binary's {@code main}: when the {@code .env} file cannot be used (a malformed line, not
+     * UTF-8, unreadable) the problems are printed to standard error and the process exits with code 2, as for any
+     * other invalid configuration.
+     */
+    public static Map<String, String> loadOrExit() {
+        try {
+            return load();
+        } catch (InvalidConfigurationException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            throw e; // not reached
+        }
     }
 
     /** {@code LOG_FORMAT}: {@code text} (default) or {@code json}. */

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -14,6 +15,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -24,6 +27,10 @@ import java.util.stream.Collectors;
  * deployment file can be checked against what a binary really reads.
  */
 public final class ConfigReader {
+    /** The largest {@code *_FILE} secret read; a bigger file is a problem, not a password. */
+    public static final int MAX_SECRET_FILE_BYTES = 64 * 1024;
+    private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+
     private final Map<String, String> variables;
     private final List<String> problems = new ArrayList<>();
     private final Set<String> namesRead = new TreeSet<>();
@@ -97,6 +104,25 @@ public final class ConfigReader {
         return defaultValue;
     }
 
+    /**
+     * A duration written as a whole number and a unit ({@code 500ms}, {@code 3600s}, {@code 90m}, {@code 24h},
+     * {@code 7d}) or in ISO-8601 ({@code PT2H}), from {@code min} to {@code max}. A number too large for any
+     * duration, zero below a positive {@code min}, or a negative value is a problem naming the variable.
+     */
+    public Duration duration(String name, Duration defaultValue, Duration min, Duration max) {
+        String value = raw(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        Duration parsed = parseDuration(value);
+        if (parsed != null && parsed.compareTo(min) >= 0 && parsed.compareTo(max) <= 0) {
+            return parsed;
+        }
+        problem(name + "=" + value + ": must be a duration like 24h, 90m, 3600s, 500ms, 7d or PT24H, from "
+                + humane(min) + " to " + humane(max));
+        return defaultValue;
+    }
+
     public boolean bool(String name, boolean defaultValue) {
         String value = raw(name);
         if (value == null) {
@@ -145,11 +171,52 @@ public final class ConfigReader {
             return null;
         }
         try {
-            return new Secret(Files.readString(Path.of(file), StandardCharsets.UTF_8).strip());
+            Path path = Path.of(file);
+            if (Files.size(path) > MAX_SECRET_FILE_BYTES) {
+                problem(fileName + "=" + file + ": larger than " + MAX_SECRET_FILE_BYTES + " bytes; not a secret file");
+                return null;
+            }
+            String secret = Files.readString(path, StandardCharsets.UTF_8).strip();
+            if (secret.isEmpty()) {
+                problem(fileName + "=" + file + ": the file is empty");
+                return null;
+            }
+            return new Secret(secret);
         } catch (IOException | RuntimeException e) {
             problem(fileName + "=" + file + ": cannot read the file (" + e.getClass().getSimpleName() + ")");
             return null;
         }
+    }
+
+    /** {@code text} as a duration, or {@code null} when it is none (or too large for {@link Duration}). */
+    private static Duration parseDuration(String text) {
+        Matcher m = SIMPLE_DURATION.matcher(text.toLowerCase(Locale.ROOT));
+        try {
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                return switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    default -> Duration.ofDays(n);
+                };
+            }
+            return Duration.parse(text);
+        } catch (ArithmeticException | DateTimeParseException | NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** {@code d} in the largest whole unit: {@code 24h}, {@code 90m}, {@code 1500ms}. */
+    private static String humane(Duration d) {
+        long ms = d.toMillis();
+        for (long[] unit : new long[][] {{86_400_000, 'd'}, {3_600_000, 'h'}, {60_000, 'm'}, {1000, 's'}}) {
+            if (ms != 0 && ms % unit[0] == 0) {
+                return ms / unit[0] + String.valueOf((char) unit[1]);
+            }
+        }
+        return ms + "ms";
     }
 
     /**
@@ -175,7 +242,6 @@ public final class ConfigReader {
         return Collections.unmodifiableSet(new TreeSet<>(namesRead));
     }
 
-    /** Records a problem found by a cross-field check. */
     /** A topic name: {@code name}'s value or {@code defaultValue}, checked against Kafka's naming rules. */
     public String topic(String name, String defaultValue) {
         String topic = string(name, defaultValue);
@@ -205,8 +271,11 @@ public final class ConfigReader {
         }
     }
 
+    /** Records a problem; the same message twice (a variable read by two settings) is listed once. */
     public void problem(String message) {
-        problems.add(message);
+        if (!problems.contains(message)) {
+            problems.add(message);
+        }
     }
 
     public List<String> problems() {

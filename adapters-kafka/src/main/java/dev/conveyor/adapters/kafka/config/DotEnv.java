@@ -1,14 +1,16 @@
 package dev.conveyor.adapters.kafka.config;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Reads a {@code .env} file: {@code NAME=value} lines, {@code #} comments, an optional {@code export } prefix,
@@ -16,6 +18,8 @@ import java.util.Map;
  * always override what a developer left in {@code .env}.
  */
 public final class DotEnv {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
     private DotEnv() {
     }
 
@@ -26,7 +30,11 @@ public final class DotEnv {
         return Map.copyOf(merged);
     }
 
-    /** The variables of {@code file}; an absent file has none. Malformed lines are reported, not skipped. */
+    /**
+     * The variables of {@code file}; an absent file has none. Every malformed line is reported, not skipped: one
+     * {@link InvalidConfigurationException} names the file, each bad line's number and, where there is one, its
+     * variable. A file that is not UTF-8 text is reported the same way.
+     */
     public static Map<String, String> read(Path file) {
         if (!Files.isRegularFile(file)) {
             return Map.of();
@@ -34,10 +42,13 @@ public final class DotEnv {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            throw new InvalidConfigurationException(List.of(file + ": not UTF-8 text"));
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read " + file, e);
+            throw new InvalidConfigurationException(List.of(file + ": cannot read it (" + e + ")"));
         }
         Map<String, String> values = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             if (line.isEmpty() || line.startsWith("#")) {
@@ -46,21 +57,41 @@ public final class DotEnv {
             if (line.startsWith("export ")) {
                 line = line.substring("export ".length()).strip();
             }
+            String where = file + " line " + (i + 1) + ": ";
             int eq = line.indexOf('=');
             if (eq <= 0) {
-                throw new InvalidConfigurationException(List.of(file + " line " + (i + 1)
-                        + ": expected NAME=value"));
+                problems.add(where + "expected NAME=value");
+                continue;
             }
-            values.put(line.substring(0, eq).strip(), unquote(line.substring(eq + 1).strip()));
+            String name = line.substring(0, eq).strip();
+            if (!NAME.matcher(name).matches()) {
+                problems.add(where + "'" + name + "' is not a variable name (letters, digits and _, not starting "
+                        + "with a digit)");
+                continue;
+            }
+            String value = unquote(line.substring(eq + 1).strip());
+            if (value == null) {
+                problems.add(where + name + ": the value's opening quote is not closed at the end of the line (a "
+                        + "comment may follow it)");
+                continue;
+            }
+            values.put(name, value);
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigurationException(problems);
         }
         return values;
     }
 
+    /** The value without its quotes or trailing comment; {@code null} when an opening quote is not closed. */
     private static String unquote(String value) {
-        boolean quoted = value.length() >= 2
-                && (value.startsWith("\"") && value.endsWith("\"") || value.startsWith("'") && value.endsWith("'"));
-        if (quoted) {
-            return value.substring(1, value.length() - 1);
+        if (value.startsWith("\"") || value.startsWith("'")) {
+            int close = value.indexOf(value.charAt(0), 1);
+            if (close < 0) {
+                return null;
+            }
+            String rest = value.substring(close + 1).strip();
+            return rest.isEmpty() || rest.startsWith("#") ? value.substring(1, close) : null;
         }
         int comment = value.indexOf(" #");
         return comment >= 0 ? value.substring(0, comment).strip() : value;

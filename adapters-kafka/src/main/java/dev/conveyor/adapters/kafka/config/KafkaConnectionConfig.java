@@ -1,6 +1,7 @@
 package dev.conveyor.adapters.kafka.config;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,7 +13,9 @@ import java.util.Map;
  * @param saslUsername       {@code KAFKA_SASL_USERNAME}; required with SASL
  * @param saslPassword       {@code KAFKA_SASL_PASSWORD} or the content of {@code KAFKA_SASL_PASSWORD_FILE}
  * @param truststoreLocation {@code KAFKA_SSL_TRUSTSTORE_LOCATION}; optional (JDK trust store otherwise)
- * @param truststorePassword {@code KAFKA_SSL_TRUSTSTORE_PASSWORD}; optional
+ * @param truststorePassword {@code KAFKA_SSL_TRUSTSTORE_PASSWORD} or the content of
+ *                           {@code KAFKA_SSL_TRUSTSTORE_PASSWORD_FILE} (trailing white space stripped); optional;
+ *                           both set, or an unreadable file, is a startup error; never logged
  */
 public record KafkaConnectionConfig(String bootstrapServers, String securityProtocol, String saslMechanism,
                                     String saslUsername, Secret saslPassword, String truststoreLocation,
@@ -47,7 +50,19 @@ public record KafkaConnectionConfig(String bootstrapServers, String securityProt
             reader.problem("KAFKA_SSL_TRUSTSTORE_LOCATION=" + truststore + ": no readable file there");
         }
         return new KafkaConnectionConfig(bootstrap, protocol, mechanism, username, password, truststore,
-                reader.secret("KAFKA_SSL_TRUSTSTORE_PASSWORD", null));
+                reader.secret("KAFKA_SSL_TRUSTSTORE_PASSWORD", "KAFKA_SSL_TRUSTSTORE_PASSWORD_FILE"));
+    }
+
+    /**
+     * What is legal but unsafe about this connection, one line each, for the binaries to log at WARN once at
+     * startup: {@code SASL_PLAINTEXT} with {@code PLAIN} sends the password unencrypted.
+     */
+    public List<String> warnings() {
+        if ("SASL_PLAINTEXT".equals(securityProtocol) && "PLAIN".equals(saslMechanism)) {
+            return List.of("KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT with KAFKA_SASL_MECHANISM=PLAIN sends the SASL "
+                    + "password to the brokers unencrypted; use SASL_SSL outside a trusted network");
+        }
+        return List.of();
     }
 
     /** The client properties for this connection (bootstrap, security, SASL login, trust store). */

@@ -1,5 +1,6 @@
 package dev.conveyor.adapters.kafka.consumer;
 
+import dev.conveyor.adapters.kafka.config.ClientOverrides;
 import dev.conveyor.adapters.kafka.config.ConfigReader;
 import dev.conveyor.adapters.kafka.config.KafkaConnectionConfig;
 import dev.conveyor.adapters.kafka.producer.ProducerSettings;
@@ -43,7 +44,10 @@ import java.util.Set;
  *                              the in-flight work of revoked partitions before abandoning it (it is then reprocessed
  *                              by the new owner)
  * @param shutdownTimeout       {@code SHUTDOWN_TIMEOUT_MS} (default 30000): how long a stop waits for in-flight work
- * @param overrides             {@code KAFKA_CONSUMER_<NAME>}: extra consumer properties
+ * @param overrides             {@code KAFKA_CONSUMER_<NAME>}: extra consumer properties, within
+ *                              {@link ClientOverrides}' rules (no security settings; class names, e.g.
+ *                              {@code partition.assignment.strategy}, only with
+ *                              {@code ALLOW_CLIENT_CLASS_PROPERTIES=true})
  * @param topics                every topic consumed: {@code KAFKA_CONSUMER_TOPICS} (space- or comma-separated) when
  *                              set, else {@code KAFKA_TOPIC}; {@link #topic()} is the first
  * @param exactlyOnce           {@code PROCESSING_GUARANTEE}: {@code at_least_once} (default) or {@code exactly_once}
@@ -115,8 +119,10 @@ public record ConsumerSettings(KafkaConnectionConfig connection, String topic, S
                 Duration.ofMinutes(10));
         Duration shutdown = reader.millis("SHUTDOWN_TIMEOUT_MS", Duration.ofSeconds(30), Duration.ZERO,
                 Duration.ofHours(1));
-        Map<String, String> overrides = new LinkedHashMap<>(reader.passthrough("KAFKA_CONSUMER_"));
-        overrides.remove("topics"); // KAFKA_CONSUMER_TOPICS is ours, not a consumer property
+        Map<String, String> requested = new LinkedHashMap<>(reader.passthrough("KAFKA_CONSUMER_"));
+        requested.remove("topics"); // KAFKA_CONSUMER_TOPICS is ours, not a consumer property
+        Map<String, String> overrides = ClientOverrides.accepted(reader, "KAFKA_CONSUMER_", requested,
+                ConsumerConfig.configDef(), OWNED);
         checkOverrides(reader, overrides);
         String prefix = reader.string("KAFKA_TRANSACTIONAL_ID_PREFIX", group + "-" + hostname());
         ConsumerSettings settings = new ConsumerSettings(connection, topic, group, dlq, reset, maxPoll, maxInFlight,

@@ -128,7 +128,9 @@ public final class KafkaJsonPublisher<T extends Record> {
         Throwable cause = RetryPolicies.unwrap(error);
         boolean retriable = RetryPolicies.isRetriable(cause);
         String reason = cause.getClass().getSimpleName() + ": " + cause.getMessage();
-        log.error("Delivery failed: topic={} key={} attempts={} error={}", topic, key, attempts, reason);
+        // The key is message content (for orders, the user name): DEBUG only.
+        log.error("Delivery failed: topic={} attempts={} error={}", topic, attempts, reason);
+        log.debug("Delivery failed for key {}", key);
         return CompletableFuture.failedFuture(new DeliveryFailedException("not acknowledged after " + attempts
                 + " attempt(s): " + reason, retriable, attempts, cause));
     }

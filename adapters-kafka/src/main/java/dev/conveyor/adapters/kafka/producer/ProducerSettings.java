@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
+import dev.conveyor.adapters.kafka.config.ClientOverrides;
 import dev.conveyor.adapters.kafka.config.ConfigReader;
 import dev.conveyor.adapters.kafka.config.KafkaConnectionConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -19,7 +20,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * @param maxMessageBytes {@code MAX_MESSAGE_BYTES} (default 10485760): largest serialized message; becomes
  *                        {@code max.request.size}; larger messages are rejected before sending
  * @param compression     {@code KAFKA_PRODUCER_COMPRESSION_TYPE}: none, gzip, snappy, lz4 (default) or zstd
- * @param overrides       every other {@code KAFKA_PRODUCER_<NAME>} as producer property {@code <name>}
+ * @param overrides       every other {@code KAFKA_PRODUCER_<NAME>} as producer property {@code <name>}, within
+ *                        {@link ClientOverrides}' rules (no security settings; class names only with
+ *                        {@code ALLOW_CLIENT_CLASS_PROPERTIES=true})
  * @param maxRetries      {@code PRODUCER_MAX_RETRIES} (default 3): application-level resends after Kafka's own
  *                        retries gave up with a retriable error
  * @param initialBackoff  {@code PRODUCER_RETRY_BACKOFF_MS} (default 1000): first wait, doubled per resend
@@ -43,8 +46,10 @@ public record ProducerSettings(KafkaConnectionConfig connection, int maxMessageB
         int maxBytes = reader.integer("MAX_MESSAGE_BYTES", DEFAULT_MAX_MESSAGE_BYTES, 1024, 1024 * 1024 * 1024);
         String compression = reader.oneOf("KAFKA_PRODUCER_COMPRESSION_TYPE", "lz4",
                 "none", "gzip", "snappy", "lz4", "zstd");
-        Map<String, String> overrides = new LinkedHashMap<>(reader.passthrough("KAFKA_PRODUCER_"));
-        overrides.remove(ProducerConfig.COMPRESSION_TYPE_CONFIG);
+        Map<String, String> requested = new LinkedHashMap<>(reader.passthrough("KAFKA_PRODUCER_"));
+        requested.remove(ProducerConfig.COMPRESSION_TYPE_CONFIG);
+        Map<String, String> overrides = ClientOverrides.accepted(reader, "KAFKA_PRODUCER_", requested,
+                ProducerConfig.configDef(), OWNED);
         checkOverrides(reader, overrides);
         int retries = reader.integer("PRODUCER_MAX_RETRIES", 3, 0, 100);
         Duration backoff = reader.millis("PRODUCER_RETRY_BACKOFF_MS", Duration.ofSeconds(1),

@@ -88,4 +88,51 @@ class ConfigReaderTest {
         assertEquals(List.of("KAFKA_PRODUCER_*", "PW", "PW_FILE", "SET", "UNSET"), List.copyOf(reader.namesRead()));
         assertThrows(UnsupportedOperationException.class, () -> reader.namesRead().add("OTHER"));
     }
+
+    @Test
+    void givenSecretFilesThatAreEmptyOrTooLarge_whenRead_thenNullAndAProblemNamingTheVariable() throws Exception {
+        Path empty = Files.writeString(dir.resolve("empty"), " \n");
+        Path huge = Files.write(dir.resolve("huge"), new byte[ConfigReader.MAX_SECRET_FILE_BYTES + 1]);
+        Path largest = Files.writeString(dir.resolve("largest"), "x".repeat(ConfigReader.MAX_SECRET_FILE_BYTES));
+        ConfigReader reader = new ConfigReader(Map.of("A_FILE", empty.toString(), "B_FILE", huge.toString(),
+                "C_FILE", largest.toString()));
+
+        assertNull(reader.secret("A", "A_FILE"));
+        assertNull(reader.secret("B", "B_FILE"));
+        assertEquals(ConfigReader.MAX_SECRET_FILE_BYTES, reader.secret("C", "C_FILE").reveal().length());
+
+        assertEquals(List.of("A_FILE=" + empty + ": the file is empty", "B_FILE=" + huge + ": larger than 65536 "
+                + "bytes; not a secret file"), reader.problems());
+    }
+
+    @Test
+    void givenTheSameBadVariableReadTwice_whenValidated_thenItIsListedOnce() {
+        ConfigReader reader = new ConfigReader(Map.of("MAX_MESSAGE_BYTES", "abc"));
+        reader.integer("MAX_MESSAGE_BYTES", 10, 1024, 2048);
+        reader.integer("MAX_MESSAGE_BYTES", 10, 1024, 2048);
+
+        assertEquals(List.of("MAX_MESSAGE_BYTES=abc: must be an integer from 1024 to 2048"), reader.problems());
+    }
+
+    @Test
+    void givenNumbersPastEveryTypesRange_whenRead_thenDefaultsAndAProblemEach() {
+        ConfigReader reader = new ConfigReader(Map.of("I", "99999999999999999999", "M", "-99999999999999999999",
+                "D", "NaN", "E", "Infinity", "T", "99999999999999999999h", "U", "PT-1S"));
+        assertEquals(1, reader.integer("I", 1, 0, Integer.MAX_VALUE));
+        assertEquals(Duration.ZERO, reader.millis("M", Duration.ZERO, Duration.ZERO, Duration.ofDays(1)));
+        assertEquals(0.5, reader.decimal("D", 0.5, 0, 1));
+        assertEquals(0.5, reader.decimal("E", 0.5, 0, Double.MAX_VALUE));
+        assertEquals(Duration.ofHours(1), reader.duration("T", Duration.ofHours(1), Duration.ZERO,
+                Duration.ofDays(1)));
+        assertEquals(Duration.ofHours(1), reader.duration("U", Duration.ofHours(1), Duration.ZERO,
+                Duration.ofDays(1)));
+
+        List<String> problems = reader.problems();
+        assertEquals(6, problems.size(), problems.toString());
+        for (String name : List.of("I=", "M=", "D=", "E=", "T=", "U=")) {
+            assertTrue(problems.stream().anyMatch(p -> p.startsWith(name)), name + " in " + problems);
+        }
+        assertTrue(problems.contains("U=PT-1S: must be a duration like 24h, 90m, 3600s, 500ms, 7d or PT24H, from "
+                + "0ms to 1d"), problems.toString());
+    }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -44,5 +45,47 @@ class DotEnvTest {
         Files.writeString(file, "A=1\nnot a setting\n");
         var e = assertThrows(InvalidConfigurationException.class, () -> DotEnv.read(file));
         assertTrue(e.getMessage().contains("line 2: expected NAME=value"), e.getMessage());
+    }
+
+    @Test
+    void givenSeveralBadLines_whenRead_thenEveryOneIsNamedWithItsLineAndVariable() throws Exception {
+        Path file = dir.resolve(".env");
+        Files.writeString(file, """
+                GOOD=1
+                MAX_MESSAGE_AGE="24h
+                KAFKA TOPIC=orders
+                9LIVES=x
+                QUOTED='a' trailing
+                =value
+                export OK_TOO="x" # fine
+                """);
+
+        var e = assertThrows(InvalidConfigurationException.class, () -> DotEnv.read(file));
+
+        assertEquals(List.of(
+                file + " line 2: MAX_MESSAGE_AGE: the value's opening quote is not closed at the end of the line (a "
+                        + "comment may follow it)",
+                file + " line 3: 'KAFKA TOPIC' is not a variable name (letters, digits and _, not starting with a "
+                        + "digit)",
+                file + " line 4: '9LIVES' is not a variable name (letters, digits and _, not starting with a digit)",
+                file + " line 5: QUOTED: the value's opening quote is not closed at the end of the line (a comment "
+                        + "may follow it)",
+                file + " line 6: expected NAME=value"), e.problems());
+    }
+
+    @Test
+    void givenAFileThatIsNotUtf8_whenRead_thenAConfigurationProblemNotACrash() throws Exception {
+        Path file = Files.write(dir.resolve(".env"), new byte[] {'A', '=', (byte) 0xff, (byte) 0xfe, '\n'});
+
+        var e = assertThrows(InvalidConfigurationException.class, () -> DotEnv.read(file));
+
+        assertEquals(List.of(file + ": not UTF-8 text"), e.problems());
+    }
+
+    @Test
+    void givenQuotedValuesWithCommentsAndHashes_whenRead_thenTheQuotedTextExactly() throws Exception {
+        Path file = Files.writeString(dir.resolve(".env"), "A=\"x # not a comment\" # comment\nB='y'\nC=a#b\n");
+
+        assertEquals(Map.of("A", "x # not a comment", "B", "y", "C", "a#b"), DotEnv.read(file));
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -66,5 +67,36 @@ class KafkaConnectionConfigTest {
         assertTrue(e.getMessage().contains("KAFKA_SASL_MECHANISM: required"));
         assertTrue(e.getMessage().contains("KAFKA_SASL_USERNAME: required"));
         assertTrue(e.getMessage().contains("KAFKA_SASL_PASSWORD or KAFKA_SASL_PASSWORD_FILE: required"));
+    }
+
+    @Test
+    void givenATrustStorePasswordFile_whenRead_thenItsContentIsThePasswordAndNeverShown() throws Exception {
+        Path truststore = Files.writeString(dir.resolve("ts.jks"), "not really a key store");
+        Path password = Files.writeString(dir.resolve("ts.pw"), "from-file-pw\n");
+        ConfigReader reader = new ConfigReader(Map.of("KAFKA_SECURITY_PROTOCOL", "SSL",
+                "KAFKA_SSL_TRUSTSTORE_LOCATION", truststore.toString(),
+                "KAFKA_SSL_TRUSTSTORE_PASSWORD_FILE", password.toString()));
+
+        KafkaConnectionConfig config = KafkaConnectionConfig.read(reader);
+
+        reader.validate();
+        assertEquals("from-file-pw", config.clientProperties().get("ssl.truststore.password"));
+        assertFalse(config.toString().contains("from-file-pw"), config.toString());
+        assertFalse(ClientProperties.describe(config.clientProperties()).contains("from-file-pw"));
+    }
+
+    @Test
+    void givenBothTrustStorePasswordVariables_whenValidated_thenAnErrorNamingBothWithoutEitherValue()
+            throws Exception {
+        Path password = Files.writeString(dir.resolve("ts.pw"), "from-file-pw");
+        ConfigReader reader = new ConfigReader(Map.of("KAFKA_SSL_TRUSTSTORE_PASSWORD", "direct-pw",
+                "KAFKA_SSL_TRUSTSTORE_PASSWORD_FILE", password.toString()));
+        KafkaConnectionConfig.read(reader);
+
+        var e = assertThrows(InvalidConfigurationException.class, reader::validate);
+
+        assertEquals(List.of("KAFKA_SSL_TRUSTSTORE_PASSWORD and KAFKA_SSL_TRUSTSTORE_PASSWORD_FILE are both set: "
+                + "use one"), e.problems());
+        assertFalse(e.getMessage().contains("pw"), e.getMessage());
     }
 }

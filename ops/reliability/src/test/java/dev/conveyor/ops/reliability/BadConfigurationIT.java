@@ -133,6 +133,47 @@ class BadConfigurationIT {
                 "runs that did not exit 2 naming the variable, or printed the secret");
     }
 
+    @Test
+    void givenOverflowingZeroOrConflictingValues_whenEitherBinaryStarts_thenItExitsWith2NamingTheVariable(
+            TestKafka kafka) throws Exception {
+        Path password = java.nio.file.Files.writeString(work.resolve("truststore-password"), "tspw");
+        List<Case> cases = new ArrayList<>();
+        for (String binary : List.of("producer", "consumer")) {
+            cases.add(new Case(binary, "KAFKA_SSL_TRUSTSTORE_PASSWORD_FILE",
+                    "KAFKA_SSL_TRUSTSTORE_PASSWORD=tspw,KAFKA_SSL_TRUSTSTORE_PASSWORD_FILE=" + password));
+            cases.add(new Case(binary, "KAFKA_PRODUCER_INTERCEPTOR_CLASSES",
+                    "KAFKA_PRODUCER_INTERCEPTOR_CLASSES=org.example.Interceptor"));
+            cases.add(new Case(binary, "KAFKA_PRODUCER_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM",
+                    "KAFKA_PRODUCER_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM="));
+            cases.add(new Case(binary, "MAX_MESSAGE_BYTES", "MAX_MESSAGE_BYTES=99999999999999999999"));
+        }
+        cases.add(new Case("consumer", "MAX_MESSAGE_AGE", "MAX_MESSAGE_AGE=99999999999999999999h"));
+        cases.add(new Case("consumer", "MAX_MESSAGE_AGE", "MAX_MESSAGE_AGE=0h"));
+        cases.add(new Case("consumer", "MAX_MESSAGE_AGE", "MAX_MESSAGE_AGE=PT-1H"));
+        cases.add(new Case("consumer", "KAFKA_CONSUMER_SASL_JAAS_CONFIG", "KAFKA_CONSUMER_SASL_JAAS_CONFIG=x"));
+        cases.add(new Case("consumer", "HEALTH_REQUEST_TIMEOUT_MS", "HEALTH_REQUEST_TIMEOUT_MS=0"));
+        cases.add(new Case("consumer", "HEALTH_BIND_ADDRESS", "HEALTH_BIND_ADDRESS=[::1"));
+        assertEquals(List.of(), runAll(kafka, cases, "configuration-edges"),
+                "runs that did not exit 2 naming the variable, or printed the secret");
+    }
+
+    @Test
+    void givenAMalformedDotEnvInTheWorkingDirectory_whenEitherBinaryStarts_thenItExitsWith2NamingLineAndVariable()
+            throws Exception {
+        Map<String, String> base = Map.of("KAFKA_SASL_PASSWORD", SECRET, "HEALTH_PORT", "0");
+        List<String> failures = new ArrayList<>();
+        for (String binary : List.of("producer", "consumer")) {
+            Path dir = work.resolve("dotenv-" + binary);
+            java.nio.file.Files.createDirectories(dir);
+            java.nio.file.Files.writeString(dir.resolve(".env"), "KAFKA_TOPIC=orders\nMAX_MESSAGE_AGE=\"24h\n");
+            String failure = run(new Case(binary, ".env line 2: MAX_MESSAGE_AGE", "LOG_FORMAT=text"), base, dir);
+            if (failure != null) {
+                failures.add(failure);
+            }
+        }
+        assertEquals(List.of(), failures);
+    }
+
     private List<String> runAll(TestKafka kafka, List<Case> cases, String name) throws Exception {
         long start = System.nanoTime();
         String topic = kafka.createTopic("orders-config", 1);

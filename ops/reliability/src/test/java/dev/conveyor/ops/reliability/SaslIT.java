@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -93,6 +94,12 @@ class SaslIT {
                 flow.dlq(), flow.group()));
         assertEquals(Set.of(), ledger.lost());
         assertEquals(count, ledger.processed.size());
+        for (String binary : List.of("producer", "consumer")) {
+            String log = Binaries.stderr(work.resolve(binary));
+            assertEquals(1, log.lines().filter(l -> l.contains(" WARN ")
+                    && l.contains("KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT with KAFKA_SASL_MECHANISM=PLAIN")).count(),
+                    binary + " warns once that PLAIN over SASL_PLAINTEXT sends the password unencrypted:\n" + log);
+        }
         Ledger.summary("sasl-plain", count, ledger.lost().size(), ledger.duplicates().size(), start, "");
     }
 
