@@ -109,6 +109,8 @@ public final class ConsumerApp {
             Delays delays = (delay, task) -> scheduler.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
             KafkaDeadLetterPublisher dlq = new KafkaDeadLetterPublisher(producer, settings.dlqTopic(),
                     settings.groupId(), settings.maxMessageBytes(), Clock.systemUTC());
+            // dlq.available() is the readiness hook: false while even metadata-only dead letters are refused.
+            dlq.bindTo(registry);
             Flow<?> flow = flow(validator);
             for (int i = 0; i < settings.consumersCount(); i++) {
                 String id = settings.groupId() + "-" + i;

@@ -2,6 +2,7 @@ package dev.conveyor.app.consumer;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.conveyor.adapters.kafka.codec.DecodeFailure;
 import dev.conveyor.adapters.kafka.codec.DecodeResult;
 import dev.conveyor.adapters.kafka.codec.JsonCodec;
 import dev.conveyor.adapters.kafka.codec.JsonMappers;
@@ -29,27 +30,36 @@ final class ScenarioCallDecoder implements MessageDecoder<ScenarioCall> {
         if (result instanceof DecodeResult.Decoded<ScenarioRequest> decoded) {
             return new DecodeResult.Decoded<>(new ScenarioCall(decoded.message(), false));
         }
-        Map<String, Object> legacy = legacy(value);
-        if (legacy != null) {
-            return new DecodeResult.Decoded<>(new ScenarioCall(new ScenarioRequest("weekly-rollup", legacy, null,
-                    null), true));
+        DecodeFailure failure = ((DecodeResult.Rejected<ScenarioRequest>) result).failure();
+        if (failure.kind() == DecodeFailure.Kind.LIMIT_EXCEEDED) {
+            return new DecodeResult.Rejected<>(failure); // past a limit in any format: not parsed a second time
         }
-        return new DecodeResult.Rejected<>(((DecodeResult.Rejected<ScenarioRequest>) result).failure());
+        DecodeResult<ScenarioCall> legacy = legacy(value);
+        return legacy != null ? legacy : new DecodeResult.Rejected<>(failure);
     }
 
-    private static Map<String, Object> legacy(byte[] value) {
+    /** The request in the legacy format, a limit it passed, or null when it is not in that format. */
+    private static DecodeResult<ScenarioCall> legacy(byte[] value) {
         if (value == null) {
             return null;
         }
+        JsonNode tree;
         try {
-            JsonNode tree = JsonMappers.messages().readTree(value);
-            if (tree != null && tree.isObject() && !tree.has("scenario") && tree.has("organizationId")
-                    && tree.has("week_start") && tree.has("weekly")) {
-                return JsonMappers.messages().convertValue(tree, OBJECT);
-            }
-        } catch (IOException | IllegalArgumentException e) {
+            tree = JsonMappers.messages().readTree(value);
+        } catch (IOException e) {
             return null;
         }
-        return null;
+        if (tree == null || !tree.isObject() || tree.has("scenario") || !tree.has("organizationId")
+                || !tree.has("week_start") || !tree.has("weekly")) {
+            return null;
+        }
+        try {
+            return new DecodeResult.Decoded<>(new ScenarioCall(new ScenarioRequest("weekly-rollup",
+                    JsonMappers.messages().convertValue(tree, OBJECT), null, null), true));
+        } catch (IllegalArgumentException e) {
+            String limit = JsonMappers.limitExceeded(e);
+            return limit == null ? null : new DecodeResult.Rejected<>(DecodeFailure.limitExceeded("legacy request: "
+                    + limit));
+        }
     }
 }

@@ -1,31 +1,40 @@
 package dev.conveyor.app.consumer;
 
+import dev.conveyor.adapters.kafka.codec.CappedJson;
 import dev.conveyor.adapters.kafka.codec.JsonCodec;
 import dev.conveyor.adapters.kafka.codec.JsonMappers;
+import dev.conveyor.adapters.kafka.codec.OutputTooLargeException;
+import dev.conveyor.adapters.kafka.codec.UnencodableMessageException;
 import dev.conveyor.adapters.kafka.consumer.Inbound;
 import dev.conveyor.adapters.kafka.consumer.MessageHandler;
 import dev.conveyor.domain.message.ScenarioRequest;
 import dev.conveyor.domain.message.ScenarioResult;
+import dev.conveyor.domain.message.ScenarioStatus;
 import dev.conveyor.domain.port.in.ExecuteScenarioUseCase;
 import dev.conveyor.domain.validation.SchemaValidator;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 
 /**
  * The scenario flow: {@code Scenario-Execute} → {@link ExecuteScenarioUseCase} → {@code Scenario-Execute-Response},
  * keyed like the request, with headers {@code correlation_id} (the request id), {@code request_topic},
  * {@code request_partition}, {@code request_offset}. A request without {@code request_id} is answered with
  * {@code <topic>-<partition>-<offset>}, which is stable if the request is processed again.
+ *
+ * <p>A response is serialized with a byte cap (key, headers and framing included it stays within
+ * {@code MAX_MESSAGE_BYTES}) and stops as soon as it passes it; such a response, or one Jackson refuses to write (a
+ * number, nesting), is replaced by a {@code failed} response naming the reason — deterministic, so never a retry. If
+ * even that cannot be written (a key that leaves no room), the handler throws an {@link UnencodableMessageException},
+ * a poison: the request goes to the DLQ.
  */
 final class ScenariosFlow {
     private static final Logger LOG = LoggerFactory.getLogger(ScenariosFlow.class);
-    /** Room for key, headers and batch overhead under MAX_MESSAGE_BYTES. */
+    /** Room for record and batch framing under MAX_MESSAGE_BYTES (key and headers are counted exactly). */
     private static final int RECORD_OVERHEAD = 4096;
 
     private final ExecuteScenarioUseCase useCase;
@@ -54,30 +63,36 @@ final class ScenariosFlow {
     }
 
     private void respond(Inbound<ScenarioCall> in, ScenarioResult result, boolean legacy) throws Exception {
-        byte[] value = legacy && result.status() == dev.conveyor.domain.message.ScenarioStatus.SUCCEEDED
-                ? json(result.result()) : results.encode(result);
-        if (value.length > maxMessageBytes - RECORD_OVERHEAD) {
-            LOG.error("Response to {} is {} bytes, over MAX_MESSAGE_BYTES={}; answering failed", result.requestId(),
-                    value.length, maxMessageBytes);
-            Instant now = Instant.now();
-            value = results.encode(ScenarioResult.failed(result.requestId(), result.scenario(), "response of "
-                    + value.length + " bytes exceeds MAX_MESSAGE_BYTES=" + maxMessageBytes, result.startedAt(), now));
-        }
-        byte[] key = in.rawKey() != null ? in.rawKey() : result.requestId().getBytes(StandardCharsets.UTF_8);
+        byte[] key = in.rawKey() != null ? in.rawKey() : utf8(result.requestId());
         RecordHeaders headers = new RecordHeaders();
         headers.add("correlation_id", utf8(result.requestId()));
         headers.add("request_topic", utf8(in.topic()));
         headers.add("request_partition", utf8(String.valueOf(in.partition())));
         headers.add("request_offset", utf8(String.valueOf(in.offset())));
+        int room = (int) Math.max(0, (long) maxMessageBytes - RECORD_OVERHEAD - key.length - size(headers));
+        byte[] value;
+        try {
+            value = legacy && result.status() == ScenarioStatus.SUCCEEDED
+                    ? CappedJson.write(JsonMappers.messages().writer(), result.result(), room, "response")
+                    : results.encode(result, room);
+        } catch (UnencodableMessageException e) {
+            String reason = e instanceof OutputTooLargeException ? "response exceeds MAX_MESSAGE_BYTES="
+                    + maxMessageBytes + " (" + room + " bytes left for the value after key, headers and framing)"
+                    : "response cannot be written: " + e.getMessage();
+            LOG.warn("Response to {}-{}@{} replaced by a failed one: {}", in.topic(), in.partition(), in.offset(),
+                    reason);
+            value = results.encode(ScenarioResult.failed(result.requestId(), result.scenario(), reason,
+                    result.startedAt(), result.finishedAt()), room);
+        }
         in.outbox().send(new ProducerRecord<>(responseTopic, null, key, value, headers));
     }
 
-    private static byte[] json(Object value) {
-        try {
-            return JsonMappers.messages().writeValueAsBytes(value);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new UncheckedIOException(e);
+    private static long size(RecordHeaders headers) {
+        long size = 0;
+        for (Header header : headers) {
+            size += utf8(header.key()).length + header.value().length;
         }
+        return size;
     }
 
     private static byte[] utf8(String text) {

@@ -6,11 +6,19 @@ import dev.conveyor.domain.port.in.ExecuteScenarioUseCase;
 import dev.conveyor.domain.port.out.CpuExecutor;
 
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
-/** {@link ExecuteScenarioUseCase} over a {@link ScenarioRegistry}; CPU-bound scenarios go to the CPU pool. */
+/**
+ * {@link ExecuteScenarioUseCase} over a {@link ScenarioRegistry}; CPU-bound scenarios go to the CPU pool.
+ *
+ * <p>Input errors and deterministic failures are answered {@code failed} at once — no retry, no dead letter (the
+ * response is the answer): an unknown scenario, an {@link InvalidScenarioRequestException} (parameters), and an
+ * {@link ArithmeticException} or {@link DateTimeException} out of a scenario (the same input would fail the same way).
+ * Anything else propagates for the engine to retry.
+ */
 public final class ExecuteScenario implements ExecuteScenarioUseCase {
     private final ScenarioRegistry registry;
     private final CpuExecutor cpu;
@@ -40,6 +48,9 @@ public final class ExecuteScenario implements ExecuteScenarioUseCase {
         } catch (InvalidScenarioRequestException e) {
             return ScenarioResult.failed(request.requestId(), request.scenario(), e.getMessage(), started,
                     clock.instant());
+        } catch (ArithmeticException | DateTimeException e) {
+            return ScenarioResult.failed(request.requestId(), request.scenario(), "scenario failed on its input: "
+                    + e.getMessage(), started, clock.instant());
         }
     }
 

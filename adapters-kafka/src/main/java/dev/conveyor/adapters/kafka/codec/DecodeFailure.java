@@ -23,6 +23,11 @@ public record DecodeFailure(Kind kind, String summary, List<Violation> violation
         NOT_UTF8("not UTF-8"),
         /** The text is not JSON. */
         NOT_JSON("not JSON"),
+        /**
+         * A read limit of {@link JsonMappers} was passed: document length, nesting depth, number, string or name
+         * length, or a decimal's precision or scale. Checked before types, so it can hide other problems.
+         */
+        LIMIT_EXCEEDED("limit exceeded"),
         /** Valid JSON, but not an object. */
         NOT_AN_OBJECT("not a JSON object"),
         /** A field holds a value of the wrong JSON type or format (a string for a number, a bad UUID, ...). */
@@ -46,6 +51,11 @@ public record DecodeFailure(Kind kind, String summary, List<Violation> violation
     public DecodeFailure {
         Objects.requireNonNull(kind, "kind");
         violations = List.copyOf(violations);
+    }
+
+    /** A {@link Kind#LIMIT_EXCEEDED} failure; {@code limit} says which limit and by how much. */
+    public static DecodeFailure limitExceeded(String limit) {
+        return of(Kind.LIMIT_EXCEEDED, limit);
     }
 
     static DecodeFailure of(Kind kind, String summary) {

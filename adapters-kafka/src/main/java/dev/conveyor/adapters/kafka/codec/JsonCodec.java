@@ -13,7 +13,6 @@ import dev.conveyor.domain.validation.SchemaValidator;
 import dev.conveyor.domain.validation.Violation;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
@@ -65,13 +64,29 @@ public final class JsonCodec<T extends Record> implements dev.conveyor.adapters.
         return type;
     }
 
-    /** UTF-8 JSON of {@code message}; does not validate it. */
+    /**
+     * UTF-8 JSON of {@code message}; does not validate it.
+     *
+     * @throws UnencodableMessageException if Jackson refuses it (deterministic: a poison, not a retry)
+     */
     public byte[] encode(T message) {
         try {
             return mapper.writeValueAsBytes(message);
         } catch (JsonProcessingException e) {
-            throw new UncheckedIOException("cannot serialize " + type.getSimpleName(), e);
+            throw new UnencodableMessageException("cannot write " + type.getSimpleName() + " as JSON: "
+                    + jacksonMessage(e), e);
         }
+    }
+
+    /**
+     * UTF-8 JSON of {@code message}, serialization stopped as soon as it passes {@code maxBytes} (see
+     * {@link CappedJson}); does not validate it.
+     *
+     * @throws OutputTooLargeException     if it would be longer than {@code maxBytes}
+     * @throws UnencodableMessageException if Jackson refuses it
+     */
+    public byte[] encode(T message, int maxBytes) {
+        return CappedJson.write(mapper.writer(), message, maxBytes, type.getSimpleName());
     }
 
     @Override
@@ -103,7 +118,9 @@ public final class JsonCodec<T extends Record> implements dev.conveyor.adapters.
         try {
             tree = mapper.readTree(bytes);
         } catch (IOException e) {
-            return DecodeFailure.of(Kind.NOT_JSON, jacksonMessage(e));
+            String limit = JsonMappers.limitExceeded(e);
+            return limit != null ? DecodeFailure.limitExceeded(limit) : DecodeFailure.of(Kind.NOT_JSON,
+                    jacksonMessage(e));
         }
         if (!(tree instanceof ObjectNode object)) {
             return DecodeFailure.of(Kind.NOT_AN_OBJECT, "got " + (tree == null || tree.isMissingNode()
@@ -124,6 +141,10 @@ public final class JsonCodec<T extends Record> implements dev.conveyor.adapters.
                 values[i] = node == null || node.isNull() ? nullFor(components[i].getType())
                         : mapper.treeToValue(node, componentTypes[i]);
             } catch (JacksonException | IllegalArgumentException e) {
+                String limit = JsonMappers.limitExceeded(e);
+                if (limit != null) { // a limit is not a wrong type: report it alone, as the reason to refuse
+                    return DecodeFailure.limitExceeded(wireNames[i] + path(e) + ": " + limit);
+                }
                 values[i] = nullFor(components[i].getType());
                 boolean isEnum = componentTypes[i].isEnumType();
                 wrongType |= !isEnum;
@@ -204,6 +225,16 @@ public final class JsonCodec<T extends Record> implements dev.conveyor.adapters.
             return "must be a JSON array";
         }
         return "must be a " + raw.getSimpleName();
+    }
+
+    /** Where inside a field a number limit was passed, e.g. {@code .n[3]}; empty when not known. */
+    private static String path(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof NumberLimitException number) {
+                return number.path();
+            }
+        }
+        return "";
     }
 
     private static String jacksonMessage(IOException e) {

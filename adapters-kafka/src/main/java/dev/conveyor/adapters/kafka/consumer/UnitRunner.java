@@ -171,11 +171,12 @@ final class UnitRunner<T> {
                 continue;
             }
             byte[] value = work.record.value();
-            if (value != null && value.length > maxMessageBytes) {
+            long size = recordBytes(work.record); // key + value + headers: each can be the large part
+            if (size > maxMessageBytes) {
                 LOG.error("Record {}-{}@{} of {} bytes exceeds MAX_MESSAGE_BYTES={}; sent to the DLQ",
-                        work.record.topic(), work.record.partition(), work.offset(), value.length, maxMessageBytes);
-                rejected.add(new Rejected(work, new DeadLetter(work.record, ErrorType.OVERSIZE, "value of "
-                        + value.length + " bytes exceeds MAX_MESSAGE_BYTES=" + maxMessageBytes, null, 0)));
+                        work.record.topic(), work.record.partition(), work.offset(), size, maxMessageBytes);
+                rejected.add(new Rejected(work, new DeadLetter(work.record, ErrorType.OVERSIZE, "record of " + size
+                        + " bytes (key, value and headers) exceeds MAX_MESSAGE_BYTES=" + maxMessageBytes, null, 0)));
                 continue;
             }
             DecodeResult<T> result = decoder.decode(value);
@@ -189,6 +190,17 @@ final class UnitRunner<T> {
             }
         }
         return valid;
+    }
+
+    /** Bytes of the key, the value and every header's UTF-8 name and value. */
+    static long recordBytes(ConsumerRecord<byte[], byte[]> record) {
+        long size = (record.key() == null ? 0 : record.key().length)
+                + (record.value() == null ? 0 : record.value().length);
+        for (org.apache.kafka.common.header.Header header : record.headers()) {
+            size += header.key().getBytes(StandardCharsets.UTF_8).length
+                    + (header.value() == null ? 0 : header.value().length);
+        }
+        return size;
     }
 
     @SuppressWarnings("unchecked")

@@ -1,8 +1,12 @@
 package dev.conveyor.adapters.kafka.dlq;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+
+import org.apache.kafka.common.header.Header;
 
 /** Byte and text helpers for the envelope: strict UTF-8, character-safe cuts, SHA-256. */
 final class Bytes {
@@ -36,8 +40,37 @@ final class Bytes {
     }
 
     static String sha256Hex(byte[] bytes) {
+        return HexFormat.of().formatHex(sha256().digest(bytes));
+    }
+
+    /**
+     * SHA-256 of a header list, as the envelope documents it: per header, in order, the 4-byte big-endian length of
+     * its UTF-8 name, the name, the 4-byte big-endian length of its value (-1 for null) and the value.
+     */
+    static String headersSha256Hex(Iterable<Header> headers) {
+        MessageDigest sha = sha256();
+        ByteBuffer length = ByteBuffer.allocate(4);
+        for (Header header : headers) {
+            byte[] name = header.key().getBytes(StandardCharsets.UTF_8);
+            sha.update(length.clear().putInt(name.length).array());
+            sha.update(name);
+            sha.update(length.clear().putInt(header.value() == null ? -1 : header.value().length).array());
+            if (header.value() != null) {
+                sha.update(header.value());
+            }
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    /** Bytes of a header's UTF-8 name plus its value. */
+    static long size(Header header) {
+        return header.key().getBytes(StandardCharsets.UTF_8).length
+                + (header.value() == null ? 0 : header.value().length);
+    }
+
+    private static MessageDigest sha256() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Objects;
 
+import dev.conveyor.adapters.kafka.codec.JsonMappers;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
@@ -14,11 +15,12 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * The DLQ wire format: turns a {@link DeadLetter} into the record written to the dead-letter topic, and reads such a
  * record's value back for the ops tools.
  *
- * <p><b>Record.</b> Key = the original key bytes, unchanged (null stays null), so a DLQ keeps per-key grouping.
- * Partition and timestamp are left to the producer. Headers are exactly {@code dlq.original.topic},
- * {@code dlq.original.partition}, {@code dlq.original.offset}, {@code dlq.error.type}, {@code dlq.error.message}
- * (first {@value #MAX_ERROR_HEADER_CHARS} chars) and {@code dlq.attempts}, all UTF-8 text. The original headers are
- * not copied as record headers; they live in the value's {@code original_headers}.
+ * <p><b>Record.</b> Key = the original key bytes (null stays null), or the kept prefix when the key was cut, so a
+ * DLQ keeps per-key grouping. Partition and timestamp are left to the producer. Headers are exactly
+ * {@code dlq.original.topic}, {@code dlq.original.partition}, {@code dlq.original.offset}, {@code dlq.error.type},
+ * {@code dlq.error.message} (first {@value #MAX_ERROR_HEADER_CHARS} chars; {@value #METADATA_ONLY_ERROR_HEADER_CHARS}
+ * in a metadata-only envelope) and {@code dlq.attempts}, all UTF-8 text. The original headers are not copied as
+ * record headers; they live in the value's {@code original_headers}.
  *
  * <p><b>Value.</b> A UTF-8 JSON object: {@code original_topic, original_partition, original_offset,
  * original_timestamp} (epoch millis), {@code original_key} and {@code original_value} (JSON strings holding the text
@@ -33,13 +35,28 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * {@code original_headers}, except {@value #REPLAYED_FROM_HEADER}: a record replayed from the DLQ that fails again
  * yields an envelope of the same size instead of one that grows on every round trip.
  *
- * <p><b>Size limit.</b> Envelope value + header names and values + key must stay within {@code maxMessageBytes}
- * minus {@value #RECORD_OVERHEAD_BYTES} bytes for the record and batch framing. Otherwise {@code original_value} is
- * replaced by the longest prefix that fits (cut on a character boundary for text; base64 of a byte prefix for binary)
- * and {@code original_value_truncated: true}, {@code original_value_size} (bytes of the full value) and
- * {@code original_value_sha256} (lower-case hex of the full value) are added; an untruncated envelope has none of
- * those three fields. If even an empty value cannot fit (a huge key or original headers) the record is built anyway
- * and the broker will reject it with {@code RecordTooLargeException}.
+ * <p><b>Always fits.</b> Record key + envelope value + header names and values stay within {@code maxMessageBytes}
+ * minus {@value #RECORD_OVERHEAD_BYTES} bytes for the record and batch framing. What is cut says so with three
+ * fields, {@code <part>_truncated: true}, {@code <part>_size} (bytes of the whole part) and {@code <part>_sha256}
+ * (lower-case hex SHA-256 of the whole part), for part = {@code original_key}, {@code original_value},
+ * {@code original_headers}; an uncut part has none of its three fields. In this order:
+ * <ol>
+ *   <li>the key keeps its first {@value #MAX_KEY_BYTES} bytes (at most 1/8 of the room; cut on a character boundary
+ *       when it is text, base64 of a byte prefix otherwise), in the envelope and as the record key;</li>
+ *   <li>{@code original_headers} keeps whole headers, in order, while their names and values total at most
+ *       {@value #MAX_HEADERS_BYTES} bytes (at most 1/4 of the room) — one that does not fit, or whose name is over
+ *       1,000 bytes, is left out. Its SHA-256 is over each header in order: 4-byte big-endian length of the UTF-8
+ *       name, the name, 4-byte big-endian length of the value (-1 for null), the value;</li>
+ *   <li>the value keeps the longest prefix that fits what is left, at most {@value #MAX_VALUE_BYTES} bytes (so the
+ *       ops tools can read it back);</li>
+ *   <li>if even an empty value does not fit, the envelope is <b>metadata-only</b>.</li>
+ * </ol>
+ *
+ * <p><b>Metadata-only.</b> {@code original_key} and {@code original_value} null, {@code original_headers} empty,
+ * the three cut fields for each part the record had, {@code metadata_only: true} and {@code metadata_only_reason};
+ * {@code error} keeps 1,000 chars (fewer if needed); record key null. Written by {@link #metadataOnly} — when the
+ * full envelope cannot fit, or when the broker refused it ({@link KafkaDeadLetterPublisher}). It fits whenever
+ * {@code maxMessageBytes} is at least {@value #METADATA_ONLY_FITS_BYTES} bytes.
  */
 public final class DeadLetterEnvelope {
     /** Bytes of {@code maxMessageBytes} kept free for record and batch framing, varints and header overhead. */
@@ -48,6 +65,19 @@ public final class DeadLetterEnvelope {
     public static final int MAX_ERROR_CHARS = 10_000;
     /** The {@code dlq.error.message} header keeps at most this many chars. */
     public static final int MAX_ERROR_HEADER_CHARS = 1_000;
+    /** The {@code dlq.error.message} header of a metadata-only envelope keeps at most this many chars. */
+    public static final int METADATA_ONLY_ERROR_HEADER_CHARS = 200;
+    /** A key longer than this many bytes is cut (also to at most 1/8 of the room under a small MAX_MESSAGE_BYTES). */
+    public static final int MAX_KEY_BYTES = 4 * 1024;
+    /** Original headers beyond this many bytes (names plus values) are left out (also beyond 1/4 of the room). */
+    public static final int MAX_HEADERS_BYTES = 64 * 1024;
+    /** The value kept is at most this many bytes: its text or base64 stays within JSON's string limit. */
+    public static final int MAX_VALUE_BYTES = JsonMappers.MAX_STRING_CHARS / 4 * 3;
+    /**
+     * A metadata-only envelope always fits a MAX_MESSAGE_BYTES this large: framing, the headers (an error header of
+     * 200 chars, topic names of up to 249) and an envelope whose error is cut to what fits.
+     */
+    public static final int METADATA_ONLY_FITS_BYTES = 8 * 1024;
 
     public static final String HEADER_ORIGINAL_TOPIC = "dlq.original.topic";
     public static final String HEADER_ORIGINAL_PARTITION = "dlq.original.partition";
@@ -76,13 +106,31 @@ public final class DeadLetterEnvelope {
         Objects.requireNonNull(consumerGroup, "consumerGroup");
         Objects.requireNonNull(clock, "clock");
         requireRoom(maxMessageBytes);
-        ConsumerRecord<byte[], byte[]> original = letter.original();
-        Headers headers = headers(letter);
-        long budget = (long) maxMessageBytes - RECORD_OVERHEAD_BYTES - sizeOf(headers)
-                - (original.key() == null ? 0 : original.key().length);
-        byte[] value = new EnvelopeWriter(letter, consumerGroup, clock.millis())
-                .write((int) Math.max(0, budget));
-        return new ProducerRecord<>(dlqTopic, null, null, original.key(), value, headers);
+        Headers headers = headers(letter, MAX_ERROR_HEADER_CHARS);
+        EnvelopeWriter.Written written = new EnvelopeWriter(letter, consumerGroup, clock.millis())
+                .write(Math.max(0, (long) maxMessageBytes - RECORD_OVERHEAD_BYTES - sizeOf(headers)));
+        if (written.metadataOnly()) {
+            headers = headers(letter, METADATA_ONLY_ERROR_HEADER_CHARS);
+        }
+        return new ProducerRecord<>(dlqTopic, null, null, written.key(), written.value(), headers);
+    }
+
+    /**
+     * The metadata-only record for {@code letter} (see the class comment): what is written when the broker refused
+     * the full one. {@code reason} says why, e.g. the broker's error.
+     */
+    public static ProducerRecord<byte[], byte[]> metadataOnly(DeadLetter letter, String dlqTopic,
+                                                              String consumerGroup, int maxMessageBytes,
+                                                              Clock clock, String reason) {
+        Objects.requireNonNull(letter, "letter");
+        Objects.requireNonNull(dlqTopic, "dlqTopic");
+        Objects.requireNonNull(consumerGroup, "consumerGroup");
+        Objects.requireNonNull(reason, "reason");
+        requireRoom(maxMessageBytes);
+        Headers headers = headers(letter, METADATA_ONLY_ERROR_HEADER_CHARS);
+        EnvelopeWriter.Written written = new EnvelopeWriter(letter, consumerGroup, clock.millis())
+                .metadataOnly(reason, Math.max(0, (long) maxMessageBytes - RECORD_OVERHEAD_BYTES - sizeOf(headers)));
+        return new ProducerRecord<>(dlqTopic, null, null, written.key(), written.value(), headers);
     }
 
     /**
@@ -109,14 +157,14 @@ public final class DeadLetterEnvelope {
         return headerName.startsWith(DLQ_HEADER_PREFIX) && !headerName.equals(REPLAYED_FROM_HEADER);
     }
 
-    private static Headers headers(DeadLetter letter) {
+    private static Headers headers(DeadLetter letter, int errorChars) {
         ConsumerRecord<byte[], byte[]> original = letter.original();
         RecordHeaders headers = new RecordHeaders();
         add(headers, HEADER_ORIGINAL_TOPIC, original.topic());
         add(headers, HEADER_ORIGINAL_PARTITION, Integer.toString(original.partition()));
         add(headers, HEADER_ORIGINAL_OFFSET, Long.toString(original.offset()));
         add(headers, HEADER_ERROR_TYPE, letter.errorType().wireName());
-        add(headers, HEADER_ERROR_MESSAGE, Bytes.truncate(letter.error(), MAX_ERROR_HEADER_CHARS));
+        add(headers, HEADER_ERROR_MESSAGE, Bytes.truncate(letter.error(), errorChars));
         add(headers, HEADER_ATTEMPTS, Integer.toString(letter.attempts()));
         return headers;
     }

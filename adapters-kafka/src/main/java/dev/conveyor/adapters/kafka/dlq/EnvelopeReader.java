@@ -40,14 +40,22 @@ final class EnvelopeReader {
     }
 
     private ParsedDeadLetter parsed() {
-        boolean truncated = root.path(ORIGINAL_VALUE_TRUNCATED).asBoolean(false);
         ErrorType errorType = errorType(text(ERROR_TYPE));
+        boolean metadataOnly = root.path(METADATA_ONLY).asBoolean(false);
         return new ParsedDeadLetter(text(ORIGINAL_TOPIC), (int) integer(ORIGINAL_PARTITION, true),
                 integer(ORIGINAL_OFFSET, false), integer(ORIGINAL_TIMESTAMP, false),
                 bytes(ORIGINAL_KEY, ORIGINAL_KEY_ENCODING), bytes(ORIGINAL_VALUE, ORIGINAL_VALUE_ENCODING),
-                headers(), truncated, truncated ? integer(ORIGINAL_VALUE_SIZE, false) : null,
-                truncated ? text(ORIGINAL_VALUE_SHA256) : null, text(ERROR), errorType,
+                headers(), cut(ORIGINAL_KEY_TRUNCATED, ORIGINAL_KEY_SIZE, ORIGINAL_KEY_SHA256),
+                cut(ORIGINAL_VALUE_TRUNCATED, ORIGINAL_VALUE_SIZE, ORIGINAL_VALUE_SHA256),
+                cut(ORIGINAL_HEADERS_TRUNCATED, ORIGINAL_HEADERS_SIZE, ORIGINAL_HEADERS_SHA256),
+                metadataOnly ? text(METADATA_ONLY_REASON) : null, text(ERROR), errorType,
                 nullableText(ERROR_CLASS), (int) integer(ATTEMPTS, true), text(CONSUMER_GROUP), number(TIMESTAMP));
+    }
+
+    /** The size and SHA-256 of a cut part, or null when its {@code *_truncated} flag is absent or false. */
+    private ParsedDeadLetter.Cut cut(String truncated, String size, String sha256) {
+        return root.path(truncated).asBoolean(false)
+                ? new ParsedDeadLetter.Cut(integer(size, false), text(sha256)) : null;
     }
 
     private static ErrorType errorType(String wire) {

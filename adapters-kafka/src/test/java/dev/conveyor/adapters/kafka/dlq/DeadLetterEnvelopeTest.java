@@ -249,7 +249,7 @@ class DeadLetterEnvelopeTest {
         ParsedDeadLetter parsed = DeadLetterEnvelope.parse(dlq.value());
 
         assertEquals(new ParsedDeadLetter(TOPIC, PARTITION, OFFSET, ORIGINAL_TIMESTAMP, utf8("alice"),
-                utf8(ORDER_JSON), java.util.Map.of("trace-id", utf8("abc")), false, null, null,
+                utf8(ORDER_JSON), java.util.Map.of("trace-id", utf8("abc")), null, null, null, null,
                 "quantity=0: must be >= 1", ErrorType.VALIDATION,
                 "dev.conveyor.domain.validation.ValidationException", 1, GROUP, 1_763_892_000.123), parsed);
     }

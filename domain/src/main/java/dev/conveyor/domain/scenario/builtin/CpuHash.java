@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * {@code cpu-hash}: real CPU work — {@code rounds} (1–10,000,000, default 100,000) chained SHA-256 over
- * {@code input} (default empty). Runs on the CPU pool.
+ * {@code input} (default empty, at most {@value dev.conveyor.domain.scenario.Parameters#MAX_STRING_CHARS} characters).
+ * Runs on the CPU pool.
  */
 public final class CpuHash implements ScenarioHandler {
 

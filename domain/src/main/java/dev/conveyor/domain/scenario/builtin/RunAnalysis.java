@@ -12,7 +12,7 @@ import java.util.Map;
  * {@code run-analysis}: the replaced services' simulated long-running task. Waits {@code durationMs} (default
  * {@code SCENARIO_TASK_MS}) — on Java 21+ on a virtual thread, so thousands can wait at once without a platform
  * thread each. Parameters: {@code analysisType} {@code quick|full} (default quick), {@code threshold} optional number
- * ≥ 0, {@code durationMs} 0–3,600,000.
+ * from 0 to 1e15 ({@link dev.conveyor.domain.scenario.Parameters#decimal}), {@code durationMs} 0–3,600,000.
  */
 public final class RunAnalysis implements ScenarioHandler {
     private final long defaultDurationMs;

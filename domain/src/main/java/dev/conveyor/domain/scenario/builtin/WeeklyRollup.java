@@ -22,6 +22,10 @@ import java.util.TreeMap;
  * (weeks start on Friday). Per group and week: sums of {@link #SUMMED}, averages of {@link #AVERAGED} over that
  * group's records of that week. Every record counts (one replaced version dropped each group's first record) and
  * averages are per week (the other divided by the group's record count over all weeks). CPU-bound.
+ *
+ * <p>Limits (past them: {@link InvalidScenarioRequestException}, a {@code failed} response): at most
+ * {@value #MAX_RECORDS} records; {@code Week} a date from {@link #FIRST_DATE} to {@link #LAST_DATE}; the grouping
+ * fields at most {@value #MAX_GROUP_FIELD_CHARS} characters; the numbers as {@link Parameters#decimal} allows.
  */
 public final class WeeklyRollup implements ScenarioHandler {
     public static final List<String> SUMMED = List.of("Volume", "Abandons", "Top Line Agents (FTE)",
@@ -29,6 +33,14 @@ public final class WeeklyRollup implements ScenarioHandler {
     public static final List<String> AVERAGED = List.of("Base AHT", "Service Level (X Seconds)",
             "Acceptable Wait Time");
     private static final List<String> GROUPED_BY = List.of("Contact Type", "Staff Type", "Call Center");
+    /** Most records in one request (a 1 MiB request holds about 3,700). */
+    public static final int MAX_RECORDS = 100_000;
+    /** Earliest {@code Week} accepted. */
+    public static final LocalDate FIRST_DATE = LocalDate.of(2000, 1, 1);
+    /** Latest {@code Week} accepted. */
+    public static final LocalDate LAST_DATE = LocalDate.of(2100, 12, 31);
+    /** Longest value of a grouping field ({@code Contact Type}, {@code Staff Type}, {@code Call Center}). */
+    public static final int MAX_GROUP_FIELD_CHARS = 200;
 
     @Override
     public String name() {
@@ -51,6 +63,10 @@ public final class WeeklyRollup implements ScenarioHandler {
         if (!(weekly instanceof List<?> records)) {
             throw new InvalidScenarioRequestException("weekly: must be an array of records");
         }
+        if (records.size() > MAX_RECORDS) {
+            throw new InvalidScenarioRequestException("weekly: must hold at most " + MAX_RECORDS + " records, had "
+                    + records.size());
+        }
         Map<String, Map<LocalDate, Week>> groups = new TreeMap<>();
         for (int i = 0; i < records.size(); i++) {
             if (!(records.get(i) instanceof Map<?, ?> raw)) {
@@ -58,7 +74,8 @@ public final class WeeklyRollup implements ScenarioHandler {
             }
             @SuppressWarnings("unchecked")
             Parameters record = new Parameters((Map<String, Object>) raw, "weekly[" + i + "].");
-            String group = String.join("_", GROUPED_BY.stream().map(f -> record.string(f, null)).toList());
+            String group = String.join("_", GROUPED_BY.stream()
+                    .map(f -> record.string(f, null, MAX_GROUP_FIELD_CHARS)).toList());
             LocalDate day = date(record, "Week");
             groups.computeIfAbsent(group, g -> new TreeMap<>()).computeIfAbsent(weekStart(day), w -> new Week())
                     .add(record);
@@ -78,12 +95,18 @@ public final class WeeklyRollup implements ScenarioHandler {
     }
 
     private static LocalDate date(Parameters record, String field) {
-        String text = record.string(field, null);
+        String text = record.string(field, null, 20);
+        LocalDate date;
         try {
-            return LocalDate.parse(text);
+            date = LocalDate.parse(text);
         } catch (DateTimeParseException e) {
             throw record.invalid(field, text, "must be a date YYYY-MM-DD");
         }
+        // Checked here, with the parse: a date near LocalDate's own limits makes weekStart throw a DateTimeException.
+        if (date.isBefore(FIRST_DATE) || date.isAfter(LAST_DATE)) {
+            throw record.invalid(field, text, "must be a date between " + FIRST_DATE + " and " + LAST_DATE);
+        }
+        return date;
     }
 
     /** The running totals of one group in one week. */

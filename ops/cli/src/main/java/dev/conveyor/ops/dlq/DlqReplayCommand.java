@@ -47,8 +47,8 @@ import java.util.concurrent.Callable;
                         + "(at-least-once). Run one replay per DLQ at a time.",
                 "",
                 "Refused (listed, not replayed, not marked, exit 1): records that are not Conveyor envelopes, "
-                        + "truncated envelopes (only a prefix of the value was kept), and records whose original "
-                        + "topic no longer exists."})
+                        + "envelopes that did not keep the whole record (a cut key, value or headers, or a "
+                        + "metadata-only envelope), and records whose original topic no longer exists."})
 public final class DlqReplayCommand implements Callable<Integer> {
     /** The replay progress group is this prefix followed by the DLQ topic. */
     public static final String GROUP_PREFIX = "conveyor-dlq-replay.";

@@ -12,9 +12,10 @@ import java.util.stream.Stream;
  * Renders DLQ records as a fixed-width table, one line per record, so that rows can also be printed one by one as
  * they arrive ({@code dlq inspect --follow}). Columns: DLQ offset ({@code partition:offset}), original
  * {@code topic-partition@offset}, error type, error (cut), attempts, age (since dead-lettered) and a value preview:
- * the first {@value #PREVIEW_CHARS} characters of text, {@code <binary N bytes>}, or {@code <null>}, followed by
- * {@code (truncated, N bytes, sha256 …)} when the envelope only kept a prefix. A record that is not an envelope
- * gets a row saying so instead of the envelope columns.
+ * the first {@value #PREVIEW_CHARS} characters of text, {@code <binary N bytes>}, {@code <null>}, or
+ * {@code <metadata only>}, followed by {@code (truncated, N bytes, sha256 …)} when the envelope only kept a prefix of
+ * the value, and {@code (key cut, …)} / {@code (headers cut, …)} likewise. A record that is not an envelope gets a
+ * row saying so instead of the envelope columns.
  */
 public final class DlqTable {
     /** Characters of the original value shown. */
@@ -64,13 +65,23 @@ public final class DlqTable {
     }
 
     private static String preview(ParsedDeadLetter letter) {
-        String preview = Text.preview(letter.originalValue(), PREVIEW_CHARS);
-        if (!letter.truncated()) {
-            return preview;
+        String preview = letter.metadataOnly() ? "<metadata only>" : Text.preview(letter.originalValue(),
+                PREVIEW_CHARS);
+        if (letter.valueCut() != null) {
+            preview += " (truncated, " + cut(letter.valueCut()) + ")";
         }
-        String sha = letter.originalValueSha256() == null ? "?" : letter.originalValueSha256();
-        return preview + " (truncated, " + letter.originalValueSize() + " bytes, sha256 "
-                + sha.substring(0, Math.min(SHA_PREFIX, sha.length())) + "…)";
+        if (letter.keyCut() != null) {
+            preview += " (key cut, " + cut(letter.keyCut()) + ")";
+        }
+        if (letter.headersCut() != null) {
+            preview += " (headers cut, " + cut(letter.headersCut()) + ")";
+        }
+        return preview;
+    }
+
+    private static String cut(ParsedDeadLetter.Cut cut) {
+        String sha = cut.sha256() == null ? "?" : cut.sha256();
+        return cut.size() + " bytes, sha256 " + sha.substring(0, Math.min(SHA_PREFIX, sha.length())) + "…";
     }
 
     private static String line(String position, String original, String errorType, String error, String attempts,

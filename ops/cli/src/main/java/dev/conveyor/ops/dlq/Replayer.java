@@ -165,10 +165,9 @@ final class Replayer implements PartitionScan.Handler {
             return entry.problem() + " (nothing to replay)";
         }
         ParsedDeadLetter letter = entry.letter();
-        if (letter.truncated()) {
-            return "the envelope kept only " + size(letter.originalValue()) + " of the original "
-                    + letter.originalValueSize() + " bytes (sha256 " + letter.originalValueSha256() + "); replaying "
-                    + "it would publish a corrupt message: republish the original from its source";
+        if (!letter.complete()) {
+            return "the envelope kept only " + kept(letter) + "; replaying it would publish a corrupt message: "
+                    + "republish the original from its source";
         }
         if (!options.existingTopics().contains(target)) {
             return "target topic '" + target + "' does not exist on " + options.bootstrap() + " (create it, or "
@@ -246,6 +245,27 @@ final class Replayer implements PartitionScan.Handler {
             throw new OpsException(1, "group " + options.group() + " has a commit on " + tp + " that this tool did "
                     + "not write: " + e.getMessage());
         }
+    }
+
+    /** What a cut envelope kept, part by part, e.g. {@code 1900 bytes of the original 20000 bytes of the value}. */
+    private static String kept(ParsedDeadLetter letter) {
+        if (letter.metadataOnly()) {
+            return "the sizes and SHA-256s of the original, no content (" + letter.metadataOnlyReason() + ")";
+        }
+        List<String> parts = new ArrayList<>();
+        if (letter.keyCut() != null) {
+            parts.add(size(letter.originalKey()) + " of the original " + letter.keyCut().size()
+                    + " bytes of the key (sha256 " + letter.keyCut().sha256() + ")");
+        }
+        if (letter.valueCut() != null) {
+            parts.add(size(letter.originalValue()) + " of the original " + letter.valueCut().size()
+                    + " bytes (sha256 " + letter.valueCut().sha256() + ") of the value");
+        }
+        if (letter.headersCut() != null) {
+            parts.add(letter.originalHeaders().size() + " of the original headers (" + letter.headersCut().size()
+                    + " bytes, sha256 " + letter.headersCut().sha256() + ")");
+        }
+        return String.join(", ", parts);
     }
 
     private static String size(byte[] bytes) {
