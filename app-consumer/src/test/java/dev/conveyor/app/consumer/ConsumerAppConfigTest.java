@@ -1,6 +1,7 @@
 package dev.conveyor.app.consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,5 +43,41 @@ class ConsumerAppConfigTest {
         assertEquals("scenarios", config.flow());
         assertEquals(2000, config.scenarioTaskMs());
         assertEquals("Scenario-Execute-Response", config.responseTopic());
+    }
+
+    @Test
+    void givenNoSimulatedFailuresVariable_whenLoaded_thenTheDemoTrapsAreOff() {
+        ConsumerAppConfig config = ConsumerAppConfig.load(Map.of());
+
+        assertFalse(config.simulatedFailures());
+        assertEquals(0, config.orderFailureRate());
+        assertTrue(ConsumerAppConfig.knownVariables().contains("SIMULATED_FAILURES"));
+    }
+
+    @Test
+    void givenAFailureRateWithoutSimulatedFailures_whenLoaded_thenAStartupErrorNamesBothVariables() {
+        var e = assertThrows(InvalidConfigurationException.class,
+                () -> ConsumerAppConfig.load(Map.of("ORDER_FAILURE_RATE", "0.2")));
+
+        assertEquals(1, e.problems().size(), e.getMessage());
+        assertTrue(e.getMessage().contains("ORDER_FAILURE_RATE=0.2"), e.getMessage());
+        assertTrue(e.getMessage().contains("SIMULATED_FAILURES=true"), e.getMessage());
+    }
+
+    @Test
+    void givenAFailureRateWithSimulatedFailures_whenLoaded_thenBothAreKept() {
+        ConsumerAppConfig config = ConsumerAppConfig.load(Map.of("ORDER_FAILURE_RATE", "0.2",
+                "SIMULATED_FAILURES", "true"));
+
+        assertTrue(config.simulatedFailures());
+        assertEquals(0.2, config.orderFailureRate());
+    }
+
+    @Test
+    void givenANonBooleanSimulatedFailures_whenLoaded_thenTheProblemNamesIt() {
+        var e = assertThrows(InvalidConfigurationException.class,
+                () -> ConsumerAppConfig.load(Map.of("SIMULATED_FAILURES", "sometimes")));
+
+        assertTrue(e.getMessage().contains("SIMULATED_FAILURES=sometimes: must be true or false"), e.getMessage());
     }
 }
