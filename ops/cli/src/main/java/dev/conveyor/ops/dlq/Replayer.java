@@ -136,7 +136,7 @@ final class Replayer implements PartitionScan.Handler {
         for (Map.Entry<TopicPartition, ReplayProgress> p : progress.entrySet()) {
             if (p.getValue().metadata().length() > MAX_METADATA_CHARS) {
                 stoppedBecause = "the progress record of " + p.getKey() + " is full (too many records left "
-                        + "behind by filters or refusals between replayed ones); replay without filters next";
+                        + "behind by filters, topics not allowed or refusals between replayed ones); replay without filters next";
                 return false;
             }
         }
