@@ -30,7 +30,11 @@ import java.util.TreeSet;
  * @param enableMetrics     {@code ENABLE_METRICS} (default false): print a metrics summary on shutdown
  * @param logFormat         {@code LOG_FORMAT}: {@code text} (default) or {@code json}
  * @param orderProcessingMs {@code ORDER_PROCESSING_MS} (default 0): simulated downstream latency per order
- * @param orderFailureRate  {@code ORDER_FAILURE_RATE} (default 0): probability of a simulated transient failure
+ * @param orderFailureRate  {@code ORDER_FAILURE_RATE} (default 0): probability of a simulated transient failure;
+ *                          a value above 0 without {@code SIMULATED_FAILURES=true} is a startup error
+ * @param simulatedFailures {@code SIMULATED_FAILURES} (default false): turns on the demo's failure traps, i.e. the
+ *                          orders flow fails the item {@code test-failure} every time and {@code ORDER_FAILURE_RATE}
+ *                          applies; off, every valid order is fulfilled
  * @param scenarioTaskMs    {@code SCENARIO_TASK_MS} (default 5000): run-analysis duration when a request gives none
  * @param maxMessageAge     {@code MAX_MESSAGE_AGE} (default 24h, from 1s to 3650d; e.g. {@code 90m}, {@code 3600s},
  *                          {@code PT2H}; zero, negative or overflowing values are startup errors):
@@ -39,7 +43,7 @@ import java.util.TreeSet;
 public record ConsumerAppConfig(String flow, ConsumerSettings consumer, ProducerSettings producer,
                                 String responseTopic, int producersCount, HttpSettings http, boolean enableMetrics,
                                 String logFormat, Duration orderProcessingMs, double orderFailureRate,
-                                long scenarioTaskMs, Duration maxMessageAge) {
+                                boolean simulatedFailures, long scenarioTaskMs, Duration maxMessageAge) {
 
     private static final Map<String, String[]> DEFAULTS = Map.of(
             "orders", new String[] {"orders", "conveyor-orders", "orders-processed"},
@@ -91,10 +95,16 @@ public record ConsumerAppConfig(String flow, ConsumerSettings consumer, Producer
         String logFormat = AppEnvironment.logFormat(reader);
         Duration processing = reader.millis("ORDER_PROCESSING_MS", Duration.ZERO, Duration.ZERO, Duration.ofHours(1));
         double failureRate = reader.decimal("ORDER_FAILURE_RATE", 0, 0, 1);
+        boolean simulatedFailures = reader.bool("SIMULATED_FAILURES", false);
+        if (failureRate > 0 && !simulatedFailures) {
+            // A rate that silently did nothing would be a trap of its own: refuse it instead.
+            reader.problem("ORDER_FAILURE_RATE=" + reader.raw("ORDER_FAILURE_RATE") + ": simulated failures act "
+                    + "only with SIMULATED_FAILURES=true; set that too, or leave ORDER_FAILURE_RATE unset or 0");
+        }
         long taskMs = reader.integer("SCENARIO_TASK_MS", 5000, 0, 3_600_000);
         Duration maxAge = reader.duration("MAX_MESSAGE_AGE", Duration.ofHours(24), Duration.ofSeconds(1),
                 Duration.ofDays(3650));
         return new ConsumerAppConfig(flow, consumer, producer, response, producers, http, metrics, logFormat,
-                processing, failureRate, taskMs, maxAge);
+                processing, failureRate, simulatedFailures, taskMs, maxAge);
     }
 }

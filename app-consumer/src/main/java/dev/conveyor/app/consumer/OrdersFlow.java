@@ -41,9 +41,9 @@ final class OrdersFlow {
         KafkaJsonPublisher<OrderProcessed> results = new KafkaJsonPublisher<>(producers,
                 config.responseTopic(), JsonCodec.forType(OrderProcessed.class, validator), validator,
                 OrderProcessed::user, noResends, scheduler, new ProducerMetrics(registry, config.responseTopic()));
-        ProcessOrder useCase = new ProcessOrder(new SimulatedDownstream(config.orderProcessingMs(),
-                config.orderFailureRate(), () -> ThreadLocalRandom.current().nextDouble()), new KafkaOrderProcessedPublisher(results),
-                Clock.systemUTC());
+        ProcessOrder useCase = new ProcessOrder(
+                SimulatedDownstream.of(config, () -> ThreadLocalRandom.current().nextDouble()),
+                new KafkaOrderProcessedPublisher(results), Clock.systemUTC());
         return MessageHandler.single(in -> {
             OrderMessage order = in.message();
             // User and item are message content: DEBUG only. The id is enough to follow an order at INFO.

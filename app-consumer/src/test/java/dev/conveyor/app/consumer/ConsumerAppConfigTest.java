@@ -1,6 +1,7 @@
 package dev.conveyor.app.consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -81,8 +82,9 @@ class ConsumerAppConfigTest {
     })
     void givenANumericVariable_whenAtOrPastItsLimits_thenTheLimitsLoadAndEveryValuePastThemExits2NamingIt(
             String name, String lowest, String highest, String belowLowest, String aboveHighest) {
-        ConsumerAppConfig.load(Map.of(name, lowest));
-        ConsumerAppConfig.load(Map.of(name, highest));
+        // SIMULATED_FAILURES=true so that ORDER_FAILURE_RATE > 0 is accepted; no other variable depends on it.
+        ConsumerAppConfig.load(Map.of(name, lowest, "SIMULATED_FAILURES", "true"));
+        ConsumerAppConfig.load(Map.of(name, highest, "SIMULATED_FAILURES", "true"));
 
         for (String bad : List.of(belowLowest, aboveHighest, "99999999999999999999", "-99999999999999999999",
                 "NaN", "1e999", "")) {
@@ -90,7 +92,7 @@ class ConsumerAppConfigTest {
                 continue; // blank means unset: the default
             }
             var e = assertThrows(InvalidConfigurationException.class,
-                    () -> ConsumerAppConfig.load(Map.of(name, bad)), name + "=" + bad);
+                    () -> ConsumerAppConfig.load(Map.of(name, bad, "SIMULATED_FAILURES", "true")), name + "=" + bad);
             assertEquals(1, e.problems().size(), e.getMessage());
             assertTrue(e.problems().get(0).startsWith(name + "=" + bad + ": must be "), e.getMessage());
         }
@@ -121,5 +123,41 @@ class ConsumerAppConfigTest {
     void givenHealthSettings_whenLoaded_thenLoopbackByDefaultAndTheBindAddressWhenSet() {
         assertEquals("127.0.0.1", ConsumerAppConfig.load(Map.of()).http().bindAddress());
         assertEquals("0.0.0.0", ConsumerAppConfig.load(Map.of("HEALTH_BIND_ADDRESS", "0.0.0.0")).http().bindAddress());
+    }
+
+    @Test
+    void givenNoSimulatedFailuresVariable_whenLoaded_thenTheDemoTrapsAreOff() {
+        ConsumerAppConfig config = ConsumerAppConfig.load(Map.of());
+
+        assertFalse(config.simulatedFailures());
+        assertEquals(0, config.orderFailureRate());
+        assertTrue(ConsumerAppConfig.knownVariables().contains("SIMULATED_FAILURES"));
+    }
+
+    @Test
+    void givenAFailureRateWithoutSimulatedFailures_whenLoaded_thenAStartupErrorNamesBothVariables() {
+        var e = assertThrows(InvalidConfigurationException.class,
+                () -> ConsumerAppConfig.load(Map.of("ORDER_FAILURE_RATE", "0.2")));
+
+        assertEquals(1, e.problems().size(), e.getMessage());
+        assertTrue(e.getMessage().contains("ORDER_FAILURE_RATE=0.2"), e.getMessage());
+        assertTrue(e.getMessage().contains("SIMULATED_FAILURES=true"), e.getMessage());
+    }
+
+    @Test
+    void givenAFailureRateWithSimulatedFailures_whenLoaded_thenBothAreKept() {
+        ConsumerAppConfig config = ConsumerAppConfig.load(Map.of("ORDER_FAILURE_RATE", "0.2",
+                "SIMULATED_FAILURES", "true"));
+
+        assertTrue(config.simulatedFailures());
+        assertEquals(0.2, config.orderFailureRate());
+    }
+
+    @Test
+    void givenANonBooleanSimulatedFailures_whenLoaded_thenTheProblemNamesIt() {
+        var e = assertThrows(InvalidConfigurationException.class,
+                () -> ConsumerAppConfig.load(Map.of("SIMULATED_FAILURES", "sometimes")));
+
+        assertTrue(e.getMessage().contains("SIMULATED_FAILURES=sometimes: must be true or false"), e.getMessage());
     }
 }

@@ -105,7 +105,7 @@ class ConsumerJarIT {
         topics.send(flow.orders(), input);
         int port = ConsumerJar.freePort();
         Process consumer = ConsumerJar.start(work, flow.env(kafka, Map.of("HEALTH_PORT", String.valueOf(port),
-                "ENABLE_METRICS", "true")));
+                "ENABLE_METRICS", "true", "SIMULATED_FAILURES", "true")));
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> topics.count(flow.processed()) == 1_000
                     && topics.count(flow.dlq()) == 3);

@@ -73,7 +73,9 @@ public final class DemoCommand implements Callable<Integer> {
                 int scenariosPort = port(8081);
                 ConsumerApp.Running ordersConsumer = ConsumerApp.start(Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap,
                         "CONVEYOR_FLOW", "orders", "HEALTH_PORT", String.valueOf(ordersPort),
-                        "RETRY_BACKOFF_MS", "200", "ORDER_PROCESSING_MS", "5", "CIRCUIT_BREAKER_OPEN_MS", "5000"));
+                        "RETRY_BACKOFF_MS", "200", "ORDER_PROCESSING_MS", "5", "CIRCUIT_BREAKER_OPEN_MS", "5000",
+                        // The 'test-failure' orders below must fail: the demo shows retries and the DLQ.
+                        "SIMULATED_FAILURES", "true"));
                 ConsumerApp.Running scenarioConsumer = ConsumerApp.start(Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap,
                         "CONVEYOR_FLOW", "scenarios", "HEALTH_PORT", String.valueOf(scenariosPort),
                         "MAX_IN_FLIGHT", "1024"));

@@ -36,6 +36,35 @@ class CommandUsageTest {
     }
 
     @Test
+    void givenNeitherAllowTopicNorTo_whenReplaying_thenExitTwoAsksWhereToWrite() {
+        Cli.Result result = Cli.run(NOWHERE, "dlq", "replay", "--topic", "orders-dlq");
+
+        assertExit(2, result);
+        assertContains(result.err(), "name where replay may write: --allow-topic TOPIC (repeatable)");
+    }
+
+    @Test
+    void givenAnInternalTopicOrTheDlqItself_whenNamedAsTarget_thenExitTwo() {
+        Cli.Result internal = Cli.run(NOWHERE, "dlq", "replay", "--topic", "orders-dlq", "--allow-topic",
+                "__consumer_offsets");
+        Cli.Result itself = Cli.run(NOWHERE, "dlq", "replay", "--topic", "orders-dlq", "--to", "orders-dlq");
+
+        assertExit(2, internal);
+        assertContains(internal.err(), "'__consumer_offsets' cannot be a replay target: internal topics");
+        assertExit(2, itself);
+        assertContains(itself.err(), "'orders-dlq' is the DLQ being replayed");
+    }
+
+    @Test
+    void givenAReservedKeepHeader_whenReplaying_thenExitTwo() {
+        Cli.Result result = Cli.run(NOWHERE, "dlq", "replay", "--topic", "orders-dlq", "--allow-topic", "orders",
+                "--keep-header", "dlq.original.topic");
+
+        assertExit(2, result);
+        assertContains(result.err(), "--keep-header 'dlq.original.topic': must be a header name not starting");
+    }
+
+    @Test
     void givenNoDlqTopic_whenReplaying_thenExitTwoAsksForIt() {
         Cli.Result result = Cli.run(NOWHERE, "dlq", "replay");
 

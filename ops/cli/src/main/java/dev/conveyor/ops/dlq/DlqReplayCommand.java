@@ -5,6 +5,7 @@ import dev.conveyor.adapters.kafka.producer.UserKeyPartitioner;
 import dev.conveyor.ops.ClusterOptions;
 import dev.conveyor.ops.Consumers;
 import dev.conveyor.ops.DefaultTopics;
+import dev.conveyor.ops.OpsException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -21,22 +22,41 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 /**
- * {@code dlq replay}: republishes dead letters, each at most once. Exit 0 when everything in reach was replayed or
- * skipped by a filter, 1 if a record was refused or a send failed (or the cluster/topic is not there), 2 on bad
- * options.
+ * {@code dlq replay}: republishes dead letters, each at most once, only to topics the operator names
+ * ({@code --allow-topic} or {@code --to}) and with only allowlisted headers. Exit 0 when everything in reach was
+ * replayed or skipped (by a filter or a topic not allowed), 1 if a record was refused or a send failed (or the
+ * cluster/topic is not there), 2 on bad options or a run of more than {@value #CONFIRM_ABOVE} records without
+ * {@code --yes}.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
-        description = {"Republish dead letters: the original key, value (byte-exact) and headers, plus header "
-                + "dlq.replayed_from=<dlq-topic>-<partition>@<offset>, with an idempotent producer (acks=all) to the "
-                + "original topic or --to.",
+        description = {"Republish dead letters: the original key, value (byte-exact) and the allowlisted headers, "
+                + "plus header dlq.replayed_from=<dlq-topic>-<partition>@<offset>, with an idempotent producer "
+                + "(acks=all) to the original topic or --to.",
+                "",
+                "Aim: replay writes only where the operator says. With --allow-topic (repeatable) an envelope is "
+                        + "replayed to its original topic only if that topic is named; an envelope naming any other "
+                        + "topic (e.g. a crafted one naming __consumer_offsets) is skipped, counted per topic and left "
+                        + "pending. With --to every record goes to that one topic (and --allow-topic, if also given, "
+                        + "limits which original topics are taken). One of them is required; internal topics "
+                        + "(__*) and the DLQ itself are refused.",
+                "",
+                "Headers: only correlation_id, traceparent and tracestate (and names given with --keep-header) "
+                        + "are restored from the envelope; the others are dropped and counted in the summary.",
+                "",
+                "More than " + DlqReplayCommand.CONFIRM_ABOVE + " records in one run need --yes: without it the "
+                        + "run counts first and stops (exit 2) saying how many it would replay.",
                 "",
                 "Progress: consumer group " + DlqReplayCommand.GROUP_PREFIX + "<dlq-topic>. After each batch is "
                         + "acknowledged by the broker, the group's offset is committed as the first DLQ offset not yet "
@@ -52,6 +72,8 @@ import java.util.concurrent.Callable;
 public final class DlqReplayCommand implements Callable<Integer> {
     /** The replay progress group is this prefix followed by the DLQ topic. */
     public static final String GROUP_PREFIX = "conveyor-dlq-replay.";
+    /** A run that would replay more records than this needs {@code --yes}. */
+    public static final int CONFIRM_ABOVE = 1_000;
     private static final int BATCH = 100;
 
     @ParentCommand
@@ -79,6 +101,14 @@ public final class DlqReplayCommand implements Callable<Integer> {
     Integer limit;
     @Option(names = "--dry-run", description = "List what would be replayed; write and commit nothing.")
     boolean dryRun;
+    @Option(names = "--allow-topic", paramLabel = "TOPIC", description = "Replay envelopes whose original topic is "
+            + "TOPIC (repeatable); others are skipped and counted. Required unless --to is given.")
+    List<String> allowTopics = new ArrayList<>();
+    @Option(names = "--keep-header", paramLabel = "NAME", description = "Also restore this original header "
+            + "(repeatable); correlation_id, traceparent and tracestate always are.")
+    List<String> keepHeaders = new ArrayList<>();
+    @Option(names = "--yes", description = "Confirm a run of more than " + CONFIRM_ABOVE + " records.")
+    boolean yes;
 
     @Override
     public Integer call() {
@@ -86,6 +116,8 @@ public final class DlqReplayCommand implements Callable<Integer> {
         if (limit != null && limit < 1) {
             throw new ParameterException(spec.commandLine(), "--limit must be at least 1, was " + limit);
         }
+        checkTargets();
+        ReplayHeaders headers = headers();
         PrintWriter out = spec.commandLine().getOut();
         Map<String, String> variables = parent.root.variables();
         String bootstrap = cluster.bootstrapServers(variables);
@@ -99,18 +131,72 @@ public final class DlqReplayCommand implements Callable<Integer> {
             }
             existing = ClusterOptions.await(admin.listTopics().names(), bootstrap, "listing topics");
         }
-        ReplayOptions options = new ReplayOptions(group, to, filter, limit, dryRun, existing, bootstrap);
-        out.printf("%s %s to %s (progress: consumer group %s)%n", dryRun ? "Dry run of replaying" : "Replaying",
-                topic, to == null ? "the original topics" : to, group);
+        ReplayOptions options = new ReplayOptions(group, to, filter, limit, dryRun, existing, bootstrap,
+                new HashSet<>(allowTopics), headers);
         Map<String, Object> client = cluster.clientProperties(variables);
+        if (!dryRun && !yes) {
+            confirmSize(client, options, partitions);
+        }
+        out.printf("%s %s to %s (progress: consumer group %s; headers restored: %s)%n",
+                dryRun ? "Dry run of replaying" : "Replaying", topic, to != null ? to
+                        : "the original topics " + String.join(", ", new TreeSet<>(allowTopics)), group,
+                String.join(", ", headers.names()));
         ReplaySummary summary;
         try (Consumer<byte[], byte[]> consumer = Consumers.forGroup(client, "conveyor-dlq-replay", group, BATCH);
              Producer<byte[], byte[]> producer = dryRun ? null : producer(client)) {
             summary = new Replayer(consumer, producer, options, out).run(partitions);
         }
-        out.println(summary.line());
+        summary.lines().forEach(out::println);
         out.flush();
         return summary.exitCode();
+    }
+
+    /** Usage errors for where a replay may write: one of --to/--allow-topic, no internal topic, not the DLQ. */
+    private void checkTargets() {
+        if (to == null && allowTopics.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "name where replay may write: --allow-topic TOPIC "
+                    + "(repeatable) for envelopes of those original topics, or --to TOPIC");
+        }
+        List<String> named = new ArrayList<>(allowTopics);
+        if (to != null) {
+            named.add(to);
+        }
+        for (String name : named) {
+            if (name.isBlank() || name.startsWith("__")) {
+                throw new ParameterException(spec.commandLine(), "'" + name + "' cannot be a replay target: internal "
+                        + "topics (__*) and blank names are refused");
+            }
+            if (name.equals(topic)) {
+                throw new ParameterException(spec.commandLine(), "'" + name + "' is the DLQ being replayed: a replay "
+                        + "cannot write back into it");
+            }
+        }
+    }
+
+    private ReplayHeaders headers() {
+        try {
+            return ReplayHeaders.allowing(new HashSet<>(keepHeaders));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /**
+     * Counts what this run would replay (a quiet dry run, nothing written or committed) and refuses with exit 2 if
+     * it is more than {@link #CONFIRM_ABOVE}.
+     */
+    private void confirmSize(Map<String, Object> client, ReplayOptions options, List<TopicPartition> partitions) {
+        long count;
+        try (Consumer<byte[], byte[]> consumer = Consumers.forGroup(client, "conveyor-dlq-replay-count",
+                options.group(), BATCH)) {
+            count = new Replayer(consumer, null, options.asDryRun(), new PrintWriter(Writer.nullWriter()))
+                    .run(partitions).replayed();
+        }
+        if (count > CONFIRM_ABOVE) {
+            throw new OpsException(2, "this run would replay " + count + " records (more than " + CONFIRM_ABOVE
+                    + "): check them with --dry-run, narrow the run with --limit, --error-type, --since/--until or "
+                    + "--allow-topic, or confirm with --yes");
+        }
     }
 
     private ReplayFilter filter() {

@@ -1,6 +1,5 @@
 package dev.conveyor.ops.dlq;
 
-import dev.conveyor.adapters.kafka.dlq.DeadLetterEnvelope;
 import dev.conveyor.adapters.kafka.dlq.ParsedDeadLetter;
 import dev.conveyor.ops.Consumers;
 import dev.conveyor.ops.OpsException;
@@ -13,10 +12,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -29,8 +26,9 @@ import java.util.concurrent.Future;
 
 /**
  * One replay run over the partitions of a DLQ: reads from the group's progress to the end the topic had when the run
- * started, sends what the filter takes, and after every poll waits for the broker's acknowledgements and only then
- * commits the new {@link ReplayProgress}. Records skipped by the filter, refused, or whose send failed are not marked.
+ * started, sends what the filter and the allowed topics take, and after every poll waits for the broker's
+ * acknowledgements and only then commits the new {@link ReplayProgress}. Records skipped by the filter or because
+ * their original topic is not allowed, refused, or whose send failed are not marked.
  */
 final class Replayer implements PartitionScan.Handler {
     /** Above this the next batch could push the metadata past the broker's offset.metadata.max.bytes (4096). */
@@ -44,14 +42,11 @@ final class Replayer implements PartitionScan.Handler {
     private final Map<TopicPartition, Long> lastRead = new HashMap<>();
     private final Set<TopicPartition> changed = new HashSet<>();
     private final List<Pending> pending = new ArrayList<>();
-    private long replayed;
-    private long refused;
-    private long failed;
-    private long skipped;
-    private long already;
+    private final ReplayTally tally = new ReplayTally();
     private String stoppedBecause;
 
-    private record Pending(TopicPartition source, long offset, String from, Future<RecordMetadata> ack) {
+    private record Pending(TopicPartition source, long offset, String from, String target,
+                           Future<RecordMetadata> ack) {
     }
 
     Replayer(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, ReplayOptions options,
@@ -75,14 +70,14 @@ final class Replayer implements PartitionScan.Handler {
         for (TopicPartition tp : partitions) {
             ReplayProgress p = progressOf(tp, committed.get(tp), begin.get(tp));
             progress.put(tp, p);
-            already += Math.max(0, Math.min(p.committed(), end.get(tp)) - begin.get(tp));
+            tally.already += Math.max(0, Math.min(p.committed(), end.get(tp)) - begin.get(tp));
             from.put(tp, p.committed());
             lastRead.put(tp, p.committed() - 1);
         }
         PartitionScan.run(consumer, from, end, bootstrap, this);
         settle();
         commit();
-        return new ReplaySummary(options.dryRun(), replayed, refused, failed, skipped, already, stoppedBecause);
+        return tally.summary(options.dryRun(), stoppedBecause);
     }
 
     @Override
@@ -91,34 +86,39 @@ final class Replayer implements PartitionScan.Handler {
         mark(tp, lastRead.get(tp) + 1, record.offset()); // offsets in between hold no record to replay
         lastRead.put(tp, record.offset());
         if (progress.get(tp).isDone(record.offset())) {
-            already++;
+            tally.already++;
             return true;
         }
-        if (options.limit() != null && replayed + pending.size() >= options.limit()) {
+        if (options.limit() != null && tally.replayed + pending.size() >= options.limit()) {
             stoppedBecause = "reached --limit " + options.limit() + "; more records may be left";
             return false;
         }
         DlqEntry entry = DlqEntry.of(record);
         if (!options.filter().matches(entry)) {
-            skipped++;
+            tally.skipped++;
+            return true;
+        }
+        if (entry.isEnvelope() && !options.allows(entry.letter().originalTopic())) {
+            tally.notAllowed(entry.letter().originalTopic()); // counted in the summary, per topic
             return true;
         }
         String target = options.to() != null ? options.to() : entry.isEnvelope() ? entry.letter().originalTopic()
                 : null;
         String refusal = refusal(entry, target);
         if (refusal != null) {
-            refused++;
+            tally.refused(entry.isEnvelope() ? target : null);
             out.printf("refused       %s: %s%n", entry.source(), refusal);
             return true;
         }
+        ProducerRecord<byte[], byte[]> replay = toRecord(entry, target, options.headers(), tally::droppedHeader);
         if (options.dryRun()) {
-            replayed++;
+            tally.replayed(target);
             out.printf("would replay  %s -> %s (%s, key %s, value %s)%n", entry.source(), target,
                     entry.letter().errorType().wireName(), size(entry.letter().originalKey()),
                     size(entry.letter().originalValue()));
             return true;
         }
-        pending.add(new Pending(tp, record.offset(), entry.source(), send(toRecord(entry, target))));
+        pending.add(new Pending(tp, record.offset(), entry.source(), target, send(replay)));
         return true;
     }
 
@@ -130,13 +130,13 @@ final class Replayer implements PartitionScan.Handler {
         });
         settle();
         commit();
-        if (failed > 0) {
+        if (tally.failed > 0) {
             return false;
         }
         for (Map.Entry<TopicPartition, ReplayProgress> p : progress.entrySet()) {
             if (p.getValue().metadata().length() > MAX_METADATA_CHARS) {
                 stoppedBecause = "the progress record of " + p.getKey() + " is full (too many records left "
-                        + "behind by filters or refusals between replayed ones); replay without filters next";
+                        + "behind by filters, topics not allowed or refusals between replayed ones); replay without filters next";
                 return false;
             }
         }
@@ -144,20 +144,15 @@ final class Replayer implements PartitionScan.Handler {
     }
 
     /**
-     * The record a replay sends: original key, value and headers (without an earlier {@code dlq.replayed_from}),
-     * plus {@code dlq.replayed_from: <dlq-topic>-<partition>@<offset>}. Partition and timestamp are left to the
-     * producer, so the key picks the partition as it did originally.
+     * The record a replay sends: original key and value, the original headers {@code headers} allows (each other
+     * name goes to {@code dropped}), plus {@code dlq.replayed_from: <dlq-topic>-<partition>@<offset>}. Partition
+     * and timestamp are left to the producer, so the key picks the partition as it did originally.
      */
-    static ProducerRecord<byte[], byte[]> toRecord(DlqEntry entry, String target) {
+    static ProducerRecord<byte[], byte[]> toRecord(DlqEntry entry, String target, ReplayHeaders headers,
+                                                   java.util.function.Consumer<String> dropped) {
         ParsedDeadLetter letter = entry.letter();
-        RecordHeaders headers = new RecordHeaders();
-        letter.originalHeaders().forEach((name, value) -> {
-            if (!DeadLetterEnvelope.REPLAYED_FROM_HEADER.equals(name)) {
-                headers.add(name, value);
-            }
-        });
-        headers.add(DeadLetterEnvelope.REPLAYED_FROM_HEADER, entry.source().getBytes(StandardCharsets.UTF_8));
-        return new ProducerRecord<>(target, null, null, letter.originalKey(), letter.originalValue(), headers);
+        return new ProducerRecord<>(target, null, null, letter.originalKey(), letter.originalValue(),
+                headers.restore(letter.originalHeaders(), entry.source(), dropped));
     }
 
     private String refusal(DlqEntry entry, String target) {
@@ -170,7 +165,7 @@ final class Replayer implements PartitionScan.Handler {
                     + "republish the original from its source";
         }
         if (!options.existingTopics().contains(target)) {
-            return "target topic '" + target + "' does not exist on " + options.bootstrap() + " (create it, or "
+            return "target topic '" + Text.oneLine(target, 120) + "' does not exist on " + options.bootstrap() + " (create it, or "
                     + "choose another with --to)";
         }
         return null;
@@ -194,10 +189,10 @@ final class Replayer implements PartitionScan.Handler {
             try {
                 RecordMetadata ack = p.ack().get();
                 mark(p.source(), p.offset(), p.offset() + 1);
-                replayed++;
+                tally.replayed(p.target());
                 out.printf("replayed      %s -> %s-%d@%d%n", p.from(), ack.topic(), ack.partition(), ack.offset());
             } catch (ExecutionException e) {
-                failed++;
+                tally.failed(p.target());
                 out.printf("failed        %s: %s%n", p.from(), e.getCause());
                 stoppedBecause = "a send failed (" + e.getCause().getMessage() + ")";
             } catch (InterruptedException e) {

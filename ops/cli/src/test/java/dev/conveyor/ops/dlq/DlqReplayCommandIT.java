@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
@@ -43,22 +44,25 @@ class DlqReplayCommandIT {
         TestClients.send(kafka.bootstrapServers(),
                 deadLetter().from(orders, 2, 41).key(bytes("user-7")).value(ORDER).header("trace-id", bytes("abc"))
                         .header("bin", BINARY).header(DeadLetterEnvelope.REPLAYED_FROM_HEADER, bytes("old-dlq-0@3"))
-                        .toRecord(dlq),
+                        .header("correlation_id", BINARY).toRecord(dlq),
                 deadLetter().from(orders, 0, 7).key(null).value(BINARY).errorType(ErrorType.DESERIALIZATION)
                         .toRecord(dlq));
 
-        Cli.Result result = replay(kafka, "--topic", dlq);
+        Cli.Result result = replay(kafka, "--topic", dlq, "--allow-topic", orders, "--keep-header", "trace-id");
 
         assertExit(0, result);
-        assertContains(result.out(), "Replayed 2, refused 0, skipped 0 (filters), already replayed earlier: 0");
+        assertContains(result.out(), "Replayed 2, refused 0, skipped 0 (filters), already replayed earlier: 0",
+                "  to " + orders + ": replayed 2", "headers not restored (not in the allowlist; see --keep-header): "
+                        + "bin on 1", "headers restored: correlation_id, trace-id, traceparent, tracestate");
         List<ConsumerRecord<byte[], byte[]>> replayed = TestClients.readAll(kafka.bootstrapServers(), orders);
         assertEquals(2, replayed.size());
         ConsumerRecord<byte[], byte[]> order = bySource(replayed, dlq + "-0@0");
         assertArrayEquals(bytes("user-7"), order.key());
         assertArrayEquals(bytes(ORDER), order.value());
-        assertEquals(List.of("trace-id", "bin", DeadLetterEnvelope.REPLAYED_FROM_HEADER), headerNames(order));
+        assertEquals(List.of("trace-id", "correlation_id", DeadLetterEnvelope.REPLAYED_FROM_HEADER),
+                headerNames(order));
         assertArrayEquals(bytes("abc"), order.headers().lastHeader("trace-id").value());
-        assertArrayEquals(BINARY, order.headers().lastHeader("bin").value());
+        assertArrayEquals(BINARY, order.headers().lastHeader("correlation_id").value());
         assertEquals(UserKeyPartitioner.partitionFor(bytes("user-7"), 3), order.partition());
         ConsumerRecord<byte[], byte[]> binary = bySource(replayed, dlq + "-0@1");
         assertNull(binary.key());
@@ -74,11 +78,11 @@ class DlqReplayCommandIT {
         String dlq = TestClients.createTopic(kafka, "orders-dlq", 1);
         TestClients.send(kafka.bootstrapServers(), deadLetter().from(orders, 0, 1).toRecord(dlq),
                 deadLetter().from(orders, 0, 2).toRecord(dlq));
-        assertContains(replay(kafka, "--topic", dlq).out(), "Replayed 2, ");
+        assertContains(replay(kafka, "--topic", dlq, "--allow-topic", orders).out(), "Replayed 2, ");
 
-        Cli.Result rerun = replay(kafka, "--topic", dlq);
+        Cli.Result rerun = replay(kafka, "--topic", dlq, "--allow-topic", orders);
         TestClients.send(kafka.bootstrapServers(), deadLetter().from(orders, 0, 3).toRecord(dlq));
-        Cli.Result afterNew = replay(kafka, "--topic", dlq);
+        Cli.Result afterNew = replay(kafka, "--topic", dlq, "--allow-topic", orders);
 
         assertExit(0, rerun);
         assertContains(rerun.out(), "Replayed 0, refused 0, skipped 0 (filters), already replayed earlier: 2");
@@ -95,7 +99,7 @@ class DlqReplayCommandIT {
         TestClients.send(kafka.bootstrapServers(), deadLetter().from(orders, 0, 1).toRecord(dlq),
                 deadLetter().from(orders, 0, 2).toRecord(dlq));
 
-        Cli.Result dryRun = replay(kafka, "--topic", dlq, "--dry-run");
+        Cli.Result dryRun = replay(kafka, "--topic", dlq, "--allow-topic", orders, "--dry-run");
 
         assertExit(0, dryRun);
         assertContains(dryRun.out(), "would replay  " + dlq + "-0@0 -> " + orders,
@@ -104,7 +108,7 @@ class DlqReplayCommandIT {
         assertEquals(List.of(), TestClients.readAll(kafka.bootstrapServers(), orders));
         assertEquals(Map.of(), TestClients.committed(kafka.bootstrapServers(), DlqReplayCommand.GROUP_PREFIX + dlq));
         assertFalse(TestClients.groups(kafka.bootstrapServers()).contains(DlqReplayCommand.GROUP_PREFIX + dlq));
-        assertContains(replay(kafka, "--topic", dlq).out(), "Replayed 2, refused 0");
+        assertContains(replay(kafka, "--topic", dlq, "--allow-topic", orders).out(), "Replayed 2, refused 0");
     }
 
     @Test
@@ -117,8 +121,8 @@ class DlqReplayCommandIT {
                         .maxMessageBytes(4096).toRecord(dlq),
                 deadLetter().from(orders, 0, 3).toRecord(dlq));
 
-        Cli.Result first = replay(kafka, "--topic", dlq);
-        Cli.Result second = replay(kafka, "--topic", dlq);
+        Cli.Result first = replay(kafka, "--topic", dlq, "--allow-topic", orders);
+        Cli.Result second = replay(kafka, "--topic", dlq, "--allow-topic", orders);
 
         assertExit(1, first);
         assertContains(first.out(), "refused       " + dlq + "-0@1: the envelope kept only",
@@ -138,7 +142,7 @@ class DlqReplayCommandIT {
         TestClients.send(kafka.bootstrapServers(), new ProducerRecord<>(dlq, bytes("hello")),
                 deadLetter().from(orders, 0, 1).toRecord(dlq));
 
-        Cli.Result result = replay(kafka, "--topic", dlq);
+        Cli.Result result = replay(kafka, "--topic", dlq, "--allow-topic", orders);
 
         assertExit(1, result);
         assertContains(result.out(), "refused       " + dlq + "-0@0: not a Conveyor DLQ envelope",
@@ -173,9 +177,9 @@ class DlqReplayCommandIT {
                 deadLetter().from(orders, 0, 2).errorType(ErrorType.PROCESSING).toRecord(dlq),
                 deadLetter().from(orders, 0, 3).errorType(ErrorType.VALIDATION).toRecord(dlq));
 
-        Cli.Result filtered = replay(kafka, "--topic", dlq, "--error-type", "validation");
+        Cli.Result filtered = replay(kafka, "--topic", dlq, "--allow-topic", orders, "--error-type", "validation");
         List<String> afterFiltered = sources(kafka, orders);
-        Cli.Result unfiltered = replay(kafka, "--topic", dlq);
+        Cli.Result unfiltered = replay(kafka, "--topic", dlq, "--allow-topic", orders);
 
         assertExit(0, filtered);
         assertContains(filtered.out(), "Replayed 2, refused 0, skipped 1 (filters), already replayed earlier: 0");
@@ -194,7 +198,7 @@ class DlqReplayCommandIT {
                 deadLetter().from(orders, 0, 1).deadLetteredAt(Instant.now().minus(Duration.ofHours(2))).toRecord(dlq),
                 deadLetter().from(orders, 0, 2).toRecord(dlq));
 
-        Cli.Result result = replay(kafka, "--topic", dlq, "--since", "PT1H");
+        Cli.Result result = replay(kafka, "--topic", dlq, "--allow-topic", orders, "--since", "PT1H");
 
         assertExit(0, result);
         assertContains(result.out(), "Replayed 1, refused 0, skipped 1 (filters)");
@@ -209,8 +213,8 @@ class DlqReplayCommandIT {
         TestClients.send(kafka.bootstrapServers(), deadLetter().from(orders, 0, 1).toRecord(dlq),
                 deadLetter().from(orders, 0, 2).toRecord(dlq), deadLetter().from(orders, 0, 3).toRecord(dlq));
 
-        Cli.Result limited = replay(kafka, "--topic", dlq, "--limit", "2");
-        Cli.Result rest = replay(kafka, "--topic", dlq);
+        Cli.Result limited = replay(kafka, "--topic", dlq, "--allow-topic", orders, "--limit", "2");
+        Cli.Result rest = replay(kafka, "--topic", dlq, "--allow-topic", orders);
 
         assertExit(0, limited);
         assertContains(limited.out(), "Replayed 2, refused 0", "stopped: reached --limit 2");
@@ -225,7 +229,7 @@ class DlqReplayCommandIT {
         String gone = kafka.uniqueTopic("gone");
         TestClients.send(kafka.bootstrapServers(), deadLetter().from(gone, 0, 1).toRecord(dlq));
 
-        Cli.Result result = replay(kafka, "--topic", dlq);
+        Cli.Result result = replay(kafka, "--topic", dlq, "--allow-topic", gone);
 
         assertExit(1, result);
         assertContains(result.out(), "target topic '" + gone + "' does not exist", "Replayed 0, refused 1");
@@ -233,8 +237,69 @@ class DlqReplayCommandIT {
     }
 
     @Test
+    void givenCraftedEnvelopesNamingOtherTopics_whenReplayedWithAllowTopic_thenOnlyTheAllowedTopicIsWritten(
+            TestKafka kafka) throws Exception {
+        String orders = TestClients.createTopic(kafka, "orders", 3);
+        String payments = TestClients.createTopic(kafka, "payments", 1);
+        String dlq = TestClients.createTopic(kafka, "orders-dlq", 1);
+        TestClients.send(kafka.bootstrapServers(), deadLetter().from("__consumer_offsets", 0, 1).toRecord(dlq),
+                deadLetter().from(payments, 0, 2).toRecord(dlq), deadLetter().from(orders, 0, 3).toRecord(dlq));
+
+        Cli.Result result = replay(kafka, "--topic", dlq, "--allow-topic", orders);
+
+        assertExit(0, result);
+        assertContains(result.out(), "Replayed 1, refused 0, skipped 0 (filters), skipped 2 (topic not allowed), "
+                + "already replayed earlier: 0", "  to " + orders + ": replayed 1",
+                "  from __consumer_offsets: skipped 1 (topic not allowed", "  from " + payments + ": skipped 1");
+        assertEquals(List.of(dlq + "-0@2"), sources(kafka, orders));
+        assertEquals(List.of(), TestClients.readAll(kafka.bootstrapServers(), payments));
+        assertEquals(Map.of(new TopicPartition(dlq, 0), new OffsetAndMetadata(0, "replayed:2+1")),
+                TestClients.committed(kafka.bootstrapServers(), DlqReplayCommand.GROUP_PREFIX + dlq));
+    }
+
+    @Test
+    void givenMoreThanAThousandDeadLetters_whenReplayedWithoutYes_thenExitTwoSaysHowManyAndNothingIsWritten(
+            TestKafka kafka) throws Exception {
+        String orders = TestClients.createTopic(kafka, "orders", 3);
+        String dlq = TestClients.createTopic(kafka, "orders-dlq", 1);
+        List<ProducerRecord<byte[], byte[]>> letters = new ArrayList<>();
+        for (int i = 0; i <= DlqReplayCommand.CONFIRM_ABOVE; i++) {
+            letters.add(deadLetter().from(orders, 0, i).toRecord(dlq));
+        }
+        TestClients.send(kafka.bootstrapServers(), letters);
+
+        Cli.Result refused = replay(kafka, "--topic", dlq, "--allow-topic", orders);
+        Cli.Result limited = replay(kafka, "--topic", dlq, "--allow-topic", orders, "--limit", "1000", "--dry-run");
+        Cli.Result confirmed = replay(kafka, "--topic", dlq, "--allow-topic", orders, "--yes");
+
+        assertExit(2, refused);
+        assertContains(refused.err(), "this run would replay 1001 records (more than 1000)", "--yes");
+        assertExit(0, limited);
+        assertContains(limited.out(), "Would replay 1000, ");
+        assertExit(0, confirmed);
+        assertContains(confirmed.out(), "Replayed 1001, refused 0");
+        assertEquals(1001, TestClients.readAll(kafka.bootstrapServers(), orders).size());
+    }
+
+    @Test
+    void givenAThousandDeadLetters_whenReplayedWithoutYes_thenTheyAreReplayed(TestKafka kafka) throws Exception {
+        String orders = TestClients.createTopic(kafka, "orders", 3);
+        String dlq = TestClients.createTopic(kafka, "orders-dlq", 1);
+        List<ProducerRecord<byte[], byte[]>> letters = new ArrayList<>();
+        for (int i = 0; i < DlqReplayCommand.CONFIRM_ABOVE; i++) {
+            letters.add(deadLetter().from(orders, 0, i).toRecord(dlq));
+        }
+        TestClients.send(kafka.bootstrapServers(), letters);
+
+        Cli.Result result = replay(kafka, "--topic", dlq, "--allow-topic", orders);
+
+        assertExit(0, result);
+        assertContains(result.out(), "Replayed 1000, refused 0");
+    }
+
+    @Test
     void givenAnUnknownDlqTopic_whenReplayed_thenExitOneNamesIt(TestKafka kafka) {
-        Cli.Result result = replay(kafka, "--topic", "no-such-dlq-r7");
+        Cli.Result result = replay(kafka, "--topic", "no-such-dlq-r7", "--allow-topic", "orders");
 
         assertExit(1, result);
         assertContains(result.err(), "unknown topic 'no-such-dlq-r7'");

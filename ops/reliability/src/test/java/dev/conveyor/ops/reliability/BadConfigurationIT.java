@@ -90,6 +90,8 @@ class BadConfigurationIT {
                 new Case(c, "HEALTH_PORT", "HEALTH_PORT=70000"),
                 new Case(c, "ORDER_PROCESSING_MS", "ORDER_PROCESSING_MS=-1"),
                 new Case(c, "ORDER_FAILURE_RATE", "ORDER_FAILURE_RATE=1.5"),
+                new Case(c, "SIMULATED_FAILURES", "SIMULATED_FAILURES=sometimes"),
+                new Case(c, "SIMULATED_FAILURES", "ORDER_FAILURE_RATE=0.5"), // a rate that would do nothing
                 new Case(c, "PROCESSING_GUARANTEE", "PROCESSING_GUARANTEE=maybe"),
                 new Case(c, "PROCESSING_GUARANTEE", "PROCESSING_GUARANTEE=exactly_once"), // orders flow: refused
                 new Case(c, "SCENARIO_TASK_MS", "SCENARIO_TASK_MS=-1"),
