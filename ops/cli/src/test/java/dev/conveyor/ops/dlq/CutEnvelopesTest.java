@@ -66,7 +66,8 @@ class CutEnvelopesTest {
 
         ReplaySummary summary = new Replayer(consumer, producer, new ReplayOptions(
                 DlqReplayCommand.GROUP_PREFIX + DLQ, null, new ReplayFilter(null, null, null), null, false,
-                Set.of("orders"), "mock:9092"), new PrintWriter(out, true)).run(List.of(TP));
+                Set.of("orders"), "mock:9092", Set.of("orders"), ReplayHeaders.allowing(Set.of())),
+                new PrintWriter(out, true)).run(List.of(TP));
 
         assertEquals(1, summary.replayed());
         assertEquals(2, summary.refused());
