@@ -102,13 +102,12 @@ class BadConfigurationIT {
     }
 
     /**
-     * Wrong values the binaries do not handle as the README says (found by this test, reported, not fixed here):
-     * SASL without a username crashes with a NullPointerException (exit 1) in KafkaConnectionConfig.escape; a
-     * missing trust store fails in the Kafka client (exit 1, stack trace); a bad KAFKA_PRODUCER_LINGER_MS exits 2
-     * but names "KAFKA_PRODUCER_*"/"linger.ms", not the variable; an invalid KAFKA_RESPONSE_TOPIC /
-     * KAFKA_OUTPUT_TOPIC is accepted at startup.
+     * Wrong values this test found mishandled when it was first written, all fixed since and kept so that they stay
+     * fixed: SASL without a username crashed with a NullPointerException (exit 1) in KafkaConnectionConfig; a
+     * missing trust store failed inside the Kafka client (exit 1, stack trace); a bad KAFKA_PRODUCER_LINGER_MS exited
+     * 2 naming "KAFKA_PRODUCER_*"/"linger.ms", not the variable; an invalid KAFKA_RESPONSE_TOPIC / KAFKA_OUTPUT_TOPIC
+     * was accepted at startup. Each must now exit 2 naming its variable, like every other case.
      */
-    /** Cases this module found unhandled at first (NPE, client stack traces, unnamed variables); fixed since. */
     private static List<Case> foundByThisModule() {
         List<Case> cases = new ArrayList<>();
         for (String binary : List.of("producer", "consumer")) {

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs {@code conveyor-consumer.jar} and {@code conveyor-producer.jar} (built earlier in the reactor) as their own
@@ -51,6 +52,26 @@ final class Binaries {
         builder.redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("stdout.txt").toFile()));
         builder.redirectError(ProcessBuilder.Redirect.appendTo(workDir.resolve("stderr.txt").toFile()));
         return builder.start();
+    }
+
+    /**
+     * SIGTERM to every process given (nulls skipped), then waits up to 60 s for each; one still running then gets
+     * SIGKILL. True when every one exited by itself: callers assert it after their {@code finally}.
+     */
+    static boolean stopAll(Process... processes) throws InterruptedException {
+        for (Process process : processes) {
+            if (process != null) {
+                process.destroy();
+            }
+        }
+        boolean all = true;
+        for (Process process : processes) {
+            if (process != null && !process.waitFor(60, TimeUnit.SECONDS)) {
+                all = false;
+                process.destroyForcibly();
+            }
+        }
+        return all;
     }
 
     static String stdout(Path workDir) throws IOException {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.conveyor.localkafka.junit.TestKafka;
 import dev.conveyor.localkafka.junit.WithKafka;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,12 +28,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * kill -9 of consumer JVMs in the middle of the orders flow.
  *
+ * <p>Mid-stream: the group's committed offsets read right after each kill must sum to less than the input, so every
+ * kill left work unfinished (a kill after everything was consumed would prove nothing about replays).
+ *
  * <p>The duplicate bound: a killed JVM cannot commit any more, so the group's committed offsets read right after the
  * kill are exactly its last commit. Only records of the partitions it owned (from its /health just before the kill)
  * at or after those offsets can run twice — the ones in flight and the ones finished since its last periodic commit
  * ({@code COMMIT_INTERVAL_MS}). The test asserts every duplicate is such a record; {@code uncommitted_window_total}
  * in the summary is the number of input records in those windows up to the log end (a loose upper bound, since
  * the input is all written within the first seconds).
+ *
+ * <p>The orders are valid and the simulated downstream never fails, so nothing may go to the DLQ either (a dead
+ * letter would otherwise pass as "not lost").
  */
 @WithKafka
 class ConsumerKillIT {
@@ -47,10 +53,20 @@ class ConsumerKillIT {
 
     /** What one kill -9 left behind: the victim's partitions and the group's committed offsets right after it. */
     private record Kill(Set<TopicPartition> owned, Map<TopicPartition, Long> committed) {
+        long committedTotal() {
+            return committed.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        /** Where the next owners of the victim's partitions start: its last commit, or 0 if it never committed. */
+        Map<TopicPartition, Long> replayedFrom() {
+            Map<TopicPartition, Long> from = new HashMap<>();
+            owned.forEach(tp -> from.put(tp, committed.getOrDefault(tp, 0L)));
+            return from;
+        }
     }
 
     @Test
-    void givenThreeConsumersOneKilledFiveTimesAtRandomMoments_whenRestartedEachTime_thenNothingIsLostDuplicatesAreUncommittedOnesAndPerUserOrderHolds(
+    void givenThreeConsumersOneKilledFiveTimesMidStream_whenRestartedEachTime_thenNothingIsLostOrDeadLetteredDuplicatesAreUncommittedOnesAndPerUserOrderHolds(
             TestKafka kafka) throws Exception {
         long start = System.nanoTime();
         OrdersFlow flow = OrdersFlow.create(kafka.bootstrapServers(), kafka.createTopic("orders-kill", 6),
@@ -65,6 +81,7 @@ class ConsumerKillIT {
         // The orders flow in while the consumers run (a background producer, all acknowledged at the end).
         CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> sendQuietly(topics, flow));
         List<Kill> kills = new ArrayList<>();
+        boolean allStopped;
         try {
             List<Integer> moments = new ArrayList<>();
             for (int k = 0; k < KILLS; k++) {
@@ -78,43 +95,38 @@ class ConsumerKillIT {
                 await().atMost(Duration.ofSeconds(90)).until(() -> topics.endOffsetTotal(flow.processed()) >= moment);
                 Set<TopicPartition> owned = assigned(ports[victim]);
                 consumers[victim].destroyForcibly(); // SIGKILL: no drain, no commit
-                assertTrue(consumers[victim].waitFor(30, TimeUnit.SECONDS));
-                kills.add(new Kill(owned, topics.committed(flow.group())));
+                assertTrue(consumers[victim].waitFor(30, TimeUnit.SECONDS), "consumer " + victim + " died of SIGKILL");
+                Kill kill = new Kill(owned, topics.committed(flow.group()));
+                assertTrue(kill.committedTotal() < ORDERS, "kill " + (kills.size() + 1) + " landed mid-stream: "
+                        + kill.committedTotal() + " of " + ORDERS + " orders committed right after it");
+                kills.add(kill);
                 consumers[victim] = startConsumer(flow, victim, ports[victim]);
             }
             producing.get(60, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(90)).until(() -> topics.committedTotal(flow.group()) == ORDERS);
         } finally {
-            for (Process consumer : consumers) {
-                consumer.destroy();
-            }
-            for (Process consumer : consumers) {
-                consumer.waitFor(60, TimeUnit.SECONDS);
-            }
+            allStopped = Binaries.stopAll(consumers);
         }
+        assertTrue(allStopped, "every consumer stopped after SIGTERM within 60 s");
 
         Ledger ledger = new Ledger(flow);
         assertEquals(ORDERS, ledger.inputById.size());
         assertEquals(Set.of(), ledger.lost(), "every order is in orders-processed or the DLQ");
-        List<String> duplicates = ledger.duplicates();
+        assertEquals(List.of(), ledger.deadLettered, "valid orders, no simulated failures: nothing dead-lettered");
+        List<Map<TopicPartition, Long>> replays = kills.stream().map(Kill::replayedFrom).toList();
+        assertEquals(List.of(), ledger.duplicatesNotExplainedBy(replays),
+                "duplicates before the committed offset of a killed owner; kills: " + kills);
         long window = 0;
-        for (Kill kill : kills) {
-            for (TopicPartition tp : kill.owned()) {
-                window += ledger.inputById.values().stream().filter(r -> r.partition() == tp.partition()
-                        && r.offset() >= kill.committed().getOrDefault(tp, 0L)).count();
-            }
-        }
-        for (String id : duplicates) {
-            ConsumerRecord<byte[], byte[]> input = ledger.inputById.get(id);
-            TopicPartition tp = new TopicPartition(input.topic(), input.partition());
-            assertTrue(kills.stream().anyMatch(k -> k.owned().contains(tp)
-                            && input.offset() >= k.committed().getOrDefault(tp, 0L)),
-                    "duplicate " + id + " at " + tp + "@" + input.offset()
-                            + " was not after the committed offset of a killed owner: " + kills);
+        for (Map<TopicPartition, Long> from : replays) {
+            window += ledger.inputById.values().stream().filter(r -> {
+                Long offset = from.get(new TopicPartition(r.topic(), r.partition()));
+                return offset != null && r.offset() >= offset;
+            }).count();
         }
         assertFirstProcessingFollowsInputOrder(ledger);
-        Ledger.summary("kill-9", ORDERS, ledger.lost().size(), duplicates.size(), start,
-                "kills=" + kills.size() + " uncommitted_window_total=" + window);
+        Ledger.summary("kill-9", ORDERS, ledger.lost().size(), ledger.duplicates().size(), start,
+                "kills=" + kills.size() + " committed_after_each_kill=" + kills.stream().map(Kill::committedTotal)
+                        .toList() + " uncommitted_window_total=" + window);
     }
 
     private static void assertFirstProcessingFollowsInputOrder(Ledger ledger) {

@@ -3,6 +3,7 @@ package dev.conveyor.ops.reliability;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.conveyor.adapters.kafka.dlq.DeadLetterEnvelope;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,7 +18,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What happened to every input order: read the input topic, {@code orders-processed} and the DLQ once, and count by
- * {@code order_id}. Lost = in the input, in neither output; duplicate = in the outputs more than once.
+ * {@code order_id}. Lost = in the input, in neither output; duplicate = in the outputs more than once. A dead letter
+ * counts as "not lost", so a test whose input is all valid and whose downstream never fails also checks
+ * {@link #deadLettered} is empty.
  */
 final class Ledger {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -26,6 +29,8 @@ final class Ledger {
     final Map<String, Integer> seen = new HashMap<>();
     /** orders-processed in partition (then offset) order. */
     final List<ConsumerRecord<byte[], byte[]>> processed;
+    /** Order ids in the DLQ, in DLQ order. */
+    final List<String> deadLettered = new ArrayList<>();
     final int inputRecords;
 
     Ledger(OrdersFlow flow) {
@@ -38,8 +43,9 @@ final class Ledger {
                 : Long.compare(a.offset(), b.offset()));
         processed.forEach(r -> seen.merge(orderId(r.value()), 1, Integer::sum));
         for (ConsumerRecord<byte[], byte[]> r : topics.readAll(flow.dlq())) {
-            seen.merge(orderId(DeadLetterEnvelope.parse(r.value()).originalValue()), 1, Integer::sum);
+            deadLettered.add(orderId(DeadLetterEnvelope.parse(r.value()).originalValue()));
         }
+        deadLettered.forEach(id -> seen.merge(id, 1, Integer::sum));
     }
 
     Set<String> lost() {
@@ -50,6 +56,24 @@ final class Ledger {
 
     List<String> duplicates() {
         return seen.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
+    }
+
+    /**
+     * Duplicates a replay cannot explain, as {@code id at topic-partition@offset}. After a crash, a revocation
+     * without commit or a lost membership, a new owner replays a partition from its committed offset: each map of
+     * {@code replayedFrom} is one such fault (partition → committed offset at that moment). A duplicate is explained
+     * when its input record is at or after the offset some fault gives for its partition.
+     */
+    List<String> duplicatesNotExplainedBy(List<Map<TopicPartition, Long>> replayedFrom) {
+        List<String> unexplained = new ArrayList<>();
+        for (String id : duplicates()) {
+            ConsumerRecord<byte[], byte[]> input = inputById.get(id);
+            TopicPartition tp = new TopicPartition(input.topic(), input.partition());
+            if (replayedFrom.stream().noneMatch(from -> from.containsKey(tp) && input.offset() >= from.get(tp))) {
+                unexplained.add(id + " at " + tp + "@" + input.offset());
+            }
+        }
+        return unexplained;
     }
 
     /** Order ids by user, in the order each was FIRST processed (orders-processed partition order). */
