@@ -2,8 +2,9 @@
 # One image for all three binaries: the consumer (default entrypoint), the producer and the ops CLI.
 #   docker build -t conveyor:local .
 #   docker run --rm -e KAFKA_BOOTSTRAP_SERVERS=host:9092 conveyor:local                  # consumer, orders flow
-#   docker run --rm --entrypoint java conveyor:local -jar /app/conveyor-producer.jar --help
-#   docker run --rm --entrypoint java conveyor:local -jar /app/conveyor-ops.jar topics create --bootstrap host:9092
+#   docker run --rm --entrypoint java conveyor:local -XX:+ExitOnOutOfMemoryError -jar /app/conveyor-producer.jar --help
+#   docker run --rm --entrypoint java conveyor:local -XX:+ExitOnOutOfMemoryError -jar /app/conveyor-ops.jar topics \
+#       create --bootstrap host:9092
 # docker-compose.yaml runs them together; ComposeFileTest (ops/cli) checks its environment against the code.
 
 # --- Stage 1: build the shaded jars. Java 21 builds the release-17 bytecode the project targets.
@@ -34,4 +35,5 @@ ENV HEALTH_BIND_ADDRESS=0.0.0.0
 # for the consumers). With HEALTH_PORT=0 the consumer serves no HTTP either, so this check would report unhealthy.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
     CMD curl -fsS -o /dev/null "http://localhost:${HEALTH_PORT:-8080}/health/live" || exit 1
-ENTRYPOINT ["java", "-jar", "/app/conveyor-consumer.jar"]
+# An OutOfMemoryError ends the JVM (exit 3) so the container restarts instead of limping on.
+ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/conveyor-consumer.jar"]

@@ -74,6 +74,26 @@ class ComposeFileTest {
     }
 
     @Test
+    void givenEveryAppServiceAndTheImage_whenTheirJavaCommandIsRead_thenAnOutOfMemoryErrorEndsTheJvm() {
+        List<String> problems = new ArrayList<>();
+        if (!exitsOnOutOfMemory(imageEntrypoint)) {
+            problems.add("Dockerfile ENTRYPOINT " + imageEntrypoint);
+        }
+        appServices().forEach((name, service) -> {
+            if (service.has("entrypoint") && !exitsOnOutOfMemory(words(service.get("entrypoint")))) {
+                problems.add(name + ": entrypoint " + words(service.get("entrypoint")));
+            }
+        });
+        assertTrue(problems.isEmpty(), "without -XX:+ExitOnOutOfMemoryError before -jar:\n  "
+                + String.join("\n  ", problems));
+    }
+
+    private static boolean exitsOnOutOfMemory(List<String> command) {
+        int flag = command.indexOf("-XX:+ExitOnOutOfMemoryError");
+        return flag > 0 && flag < command.indexOf("-jar");
+    }
+
+    @Test
     void givenEveryAppService_whenItsEnvironmentIsCompared_thenItSetsOnlyVariablesItsBinaryReads() {
         List<String> problems = new ArrayList<>();
         appServices().forEach((name, service) -> {
