@@ -32,7 +32,8 @@ import java.util.Set;
  * @param commitInterval        {@code COMMIT_INTERVAL_MS} (default 1000; 100 with exactly-once): periodic commit of
  *                              finished offsets
  * @param maxRetries            {@code MAX_RETRIES} (default 3): retries after a retriable failure, then the DLQ
- * @param retryBackoff          {@code RETRY_BACKOFF_MS} (default 1000): first retry delay; doubles each retry
+ * @param retryBackoff          {@code RETRY_BACKOFF_MS} (default 1000, 1–300000): first retry delay; doubles each
+ *                              retry, each wait at most 5 min
  * @param breakerThreshold      {@code CIRCUIT_BREAKER_FAILURE_THRESHOLD} (default 5): consecutive failures that open
  *                              the breaker
  * @param breakerOpen           {@code CIRCUIT_BREAKER_OPEN_MS} (default 60000): how long it stays open before probes
@@ -106,7 +107,7 @@ public record ConsumerSettings(KafkaConnectionConfig connection, String topic, S
                 : Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMinutes(10));
         int retries = reader.integer("MAX_RETRIES", 3, 0, 100);
         Duration backoff = reader.millis("RETRY_BACKOFF_MS", Duration.ofSeconds(1), Duration.ofMillis(1),
-                Duration.ofMinutes(10));
+                Resilience.MAX_RETRY_BACKOFF);
         int threshold = reader.integer("CIRCUIT_BREAKER_FAILURE_THRESHOLD", 5, 1, 10_000);
         Duration open = reader.millis("CIRCUIT_BREAKER_OPEN_MS", Duration.ofSeconds(60), Duration.ofMillis(1),
                 Duration.ofHours(24));

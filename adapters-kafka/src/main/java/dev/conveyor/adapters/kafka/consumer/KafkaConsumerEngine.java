@@ -131,7 +131,7 @@ public final class KafkaConsumerEngine implements AutoCloseable {
     /** What {@code /health} shows for this consumer. */
     public HealthSnapshot health() {
         long age = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastPollNanos);
-        return new HealthSnapshot(running, wireName(breaker.getState()), assigned.stream().sorted().toList(),
+        return new HealthSnapshot(running && dispatcher.fatal() == null, wireName(breaker.getState()), assigned.stream().sorted().toList(),
                 dispatcher.inFlight(), age, lag, MAX_POLL_STALL.toMillis());
     }
 
@@ -149,7 +149,7 @@ public final class KafkaConsumerEngine implements AutoCloseable {
                 transactions.init();
             }
             consumer.subscribe(settings.topics(), new Rebalance());
-            while (!stopping) {
+            while (!stopping && dispatcher.fatal() == null) {
                 try {
                     pollOnce();
                 } catch (WakeupException e) {
