@@ -68,6 +68,7 @@ class ConsumerAppConfigTest {
             "CONSUMERS_COUNT, 1, 64, 0, 65",
             "MAX_BUFFERED_PER_PARTITION, 1, 10000000, 0, 10000001",
             "REBALANCE_DRAIN_TIMEOUT_MS, 0, 600000, -1, 600001",
+            "STALL_ALERT_MS, 1000, 86400000, 999, 86400001",
             "SHUTDOWN_TIMEOUT_MS, 0, 3600000, -1, 3600001",
             "PRODUCERS_COUNT, 1, 64, 0, 65",
             "PRODUCER_MAX_RETRIES, 0, 100, -1, 101",
