@@ -43,6 +43,7 @@ final class HealthRoutes {
         body.put("in_flight", s.inFlight())
                 .put("last_poll_age_ms", s.lastPollAgeMs())
                 .put("lag", s.lag());
+        s.problems().forEach(body.putArray("problems")::add);
         return Reply.json(s.status() == HealthSnapshot.Status.UNHEALTHY ? 503 : 200, body);
     }
 
@@ -61,7 +62,10 @@ final class HealthRoutes {
         if (!s.live()) {
             return "poll loop silent for " + s.lastPollAgeMs() + " ms (limit " + s.pollStallThresholdMs() + " ms)";
         }
-        return "circuit breaker " + s.circuitBreakerState();
+        if (!"closed".equals(s.circuitBreakerState())) {
+            return "circuit breaker " + s.circuitBreakerState();
+        }
+        return String.join("; ", s.problems());
     }
 
     private static Reply up() {

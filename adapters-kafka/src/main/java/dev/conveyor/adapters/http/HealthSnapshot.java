@@ -18,9 +18,12 @@ import java.util.Objects;
  * @param lastPollAgeMs        time since the poll loop last returned from poll()
  * @param lag                  records after the first unfinished one, summed over assigned partitions
  * @param pollStallThresholdMs a poll loop silent for longer than this (strictly) is unhealthy
+ * @param problems             why the consumer is alive but not ready, one sentence each (e.g. the DLQ is
+ *                             unavailable, a partition's commit is stalled); any problem makes it {@code DEGRADED}
  */
 public record HealthSnapshot(boolean running, String circuitBreakerState, List<String> assignedPartitions,
-                             int inFlight, long lastPollAgeMs, long lag, long pollStallThresholdMs) {
+                             int inFlight, long lastPollAgeMs, long lag, long pollStallThresholdMs,
+                             List<String> problems) {
 
     /** The breaker states {@code /health} knows, from best to worst; {@link #combine} reports the worst. */
     public static final List<String> BREAKER_STATES = List.of("closed", "half_open", "open");
@@ -29,7 +32,7 @@ public record HealthSnapshot(boolean running, String circuitBreakerState, List<S
     public enum Status {
         /** Running, polling and the breaker is closed: ready for traffic. */
         HEALTHY,
-        /** Alive, but the breaker is open or half-open: not ready, restarting would not help. */
+        /** Alive, but the breaker is open or half-open, or there are {@link #problems}: not ready. */
         DEGRADED,
         /** Stopped, or the poll loop is stalled: a restart may help. */
         UNHEALTHY;
@@ -47,14 +50,33 @@ public record HealthSnapshot(boolean running, String circuitBreakerState, List<S
                     + "' is not one of " + BREAKER_STATES);
         }
         assignedPartitions = List.copyOf(assignedPartitions);
+        problems = List.copyOf(problems);
     }
 
-    /** {@code UNHEALTHY} unless {@link #live()}; else {@code DEGRADED} if the breaker is not closed; else healthy. */
+    /** A snapshot without problems. */
+    public HealthSnapshot(boolean running, String circuitBreakerState, List<String> assignedPartitions,
+                          int inFlight, long lastPollAgeMs, long lag, long pollStallThresholdMs) {
+        this(running, circuitBreakerState, assignedPartitions, inFlight, lastPollAgeMs, lag, pollStallThresholdMs,
+                List.of());
+    }
+
+    /** This snapshot with one more problem (it becomes {@code DEGRADED} unless it is unhealthy already). */
+    public HealthSnapshot withProblem(String problem) {
+        List<String> all = new java.util.ArrayList<>(problems);
+        all.add(Objects.requireNonNull(problem, "problem"));
+        return new HealthSnapshot(running, circuitBreakerState, assignedPartitions, inFlight, lastPollAgeMs, lag,
+                pollStallThresholdMs, all);
+    }
+
+    /**
+     * {@code UNHEALTHY} unless {@link #live()}; else {@code DEGRADED} if the breaker is not closed or there are
+     * {@link #problems}; else healthy.
+     */
     public Status status() {
         if (!live()) {
             return Status.UNHEALTHY;
         }
-        return "closed".equals(circuitBreakerState) ? Status.HEALTHY : Status.DEGRADED;
+        return "closed".equals(circuitBreakerState) && problems.isEmpty() ? Status.HEALTHY : Status.DEGRADED;
     }
 
     /** Running and polling ({@code lastPollAgeMs <= pollStallThresholdMs}): otherwise a restart may help. */
@@ -69,7 +91,7 @@ public record HealthSnapshot(boolean running, String circuitBreakerState, List<S
 
     /**
      * Several consumers of one process as one: running only if all run, the worst breaker, partitions concatenated
-     * and sorted, in-flight and lag summed, the oldest poll and the strictest threshold. An empty list is a
+     * and sorted, in-flight and lag summed, the oldest poll and the strictest threshold, every problem. An empty list is a
      * process with no consumer: not running, hence unhealthy.
      */
     public static HealthSnapshot combine(List<HealthSnapshot> consumers) {
@@ -85,6 +107,7 @@ public record HealthSnapshot(boolean running, String circuitBreakerState, List<S
                 consumers.stream().mapToInt(HealthSnapshot::inFlight).sum(),
                 consumers.stream().mapToLong(HealthSnapshot::lastPollAgeMs).max().orElseThrow(),
                 consumers.stream().mapToLong(HealthSnapshot::lag).sum(),
-                consumers.stream().mapToLong(HealthSnapshot::pollStallThresholdMs).min().orElseThrow());
+                consumers.stream().mapToLong(HealthSnapshot::pollStallThresholdMs).min().orElseThrow(),
+                consumers.stream().flatMap(c -> c.problems().stream()).toList());
     }
 }

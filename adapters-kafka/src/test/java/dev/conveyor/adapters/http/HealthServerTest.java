@@ -74,7 +74,8 @@ class HealthServerTest {
             assertEquals(200, response.statusCode());
             JsonNode body = json(response);
             assertEquals(Set.of("status", "running", "circuit_breaker_state", "assigned_partitions", "in_flight",
-                    "last_poll_age_ms", "lag"), Set.copyOf(iterate(body.fieldNames())));
+                    "last_poll_age_ms", "lag", "problems"), Set.copyOf(iterate(body.fieldNames())));
+            assertEquals(0, body.get("problems").size());
             assertEquals("healthy", body.get("status").textValue());
             assertTrue(body.get("running").booleanValue());
             assertEquals("closed", body.get("circuit_breaker_state").textValue());

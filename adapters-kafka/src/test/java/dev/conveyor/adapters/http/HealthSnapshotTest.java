@@ -117,4 +117,47 @@ class HealthSnapshotTest {
         assertEquals(List.of("orders-1", "orders-0"), snapshot.assignedPartitions());
         assertThrows(UnsupportedOperationException.class, () -> snapshot.assignedPartitions().add("x"));
     }
+
+    @Test
+    void givenAProblem_whenAsked_thenDegradedLiveButNotReady() {
+        HealthSnapshot snapshot = snapshot(true, "closed", 0).withProblem("DLQ unavailable: denied");
+
+        assertAll(
+                () -> assertEquals(Status.DEGRADED, snapshot.status()),
+                () -> assertTrue(snapshot.live()),
+                () -> assertFalse(snapshot.ready()),
+                () -> assertEquals(List.of("DLQ unavailable: denied"), snapshot.problems()));
+    }
+
+    @Test
+    void givenAProblemOnAStoppedConsumer_whenAsked_thenUnhealthyStillWins() {
+        assertEquals(Status.UNHEALTHY, snapshot(false, "closed", 0).withProblem("x").status());
+    }
+
+    @Test
+    void givenConsumersWithProblems_whenCombined_thenEveryProblemIsKept() {
+        HealthSnapshot combined = HealthSnapshot.combine(List.of(
+                snapshot(true, "closed", 0).withProblem("a"), snapshot(true, "closed", 0).withProblem("b")));
+
+        assertEquals(List.of("a", "b"), combined.problems());
+        assertEquals(Status.DEGRADED, combined.status());
+    }
+
+    @Test
+    void givenTheDlqUnavailable_whenTheRoutesAnswer_thenReadyIs503WithTheReasonAndHealthSaysDegraded() {
+        HealthSnapshot snapshot = snapshot(true, "closed", 0)
+                .withProblem("DLQ unavailable: TopicAuthorizationException: not allowed to write");
+        HealthRoutes routes = new HealthRoutes(() -> snapshot, () -> "");
+
+        Reply ready = routes.reply("GET", "/health/ready");
+        Reply health = routes.reply("GET", "/health");
+        Reply live = routes.reply("GET", "/health/live");
+
+        assertEquals(503, ready.status());
+        assertTrue(ready.body().contains("not allowed to write"), ready.body());
+        assertEquals(200, health.status());
+        assertTrue(health.body().contains("\"status\":\"degraded\""), health.body());
+        assertTrue(health.body().contains("DLQ unavailable"), health.body());
+        assertEquals(200, live.status(), "alive: a restart would not bring the DLQ back");
+    }
 }

@@ -85,6 +85,8 @@ public final class ConsumerApp {
         /** Writes dead letters (and, for orders, results through the pool); at-least-once only. */
         private final Producer<byte[], byte[]> producer;
         private final HealthServer http;
+        /** Its availability is part of readiness: {@code /health/ready} is 503 while it refuses dead letters. */
+        private final KafkaDeadLetterPublisher dlq;
         private final CountDownLatch stopRequested = new CountDownLatch(1);
         private final AtomicInteger signals = new AtomicInteger();
 
@@ -107,9 +109,8 @@ public final class ConsumerApp {
             CircuitBreaker breaker = Resilience.breaker("downstream", settings, Clock.systemUTC());
             ConsumerMetrics metrics = new ConsumerMetrics(registry, settings.topic());
             Delays delays = (delay, task) -> scheduler.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
-            KafkaDeadLetterPublisher dlq = new KafkaDeadLetterPublisher(producer, settings.dlqTopic(),
+            this.dlq = new KafkaDeadLetterPublisher(producer, settings.dlqTopic(),
                     settings.groupId(), settings.maxMessageBytes(), Clock.systemUTC());
-            // dlq.available() is the readiness hook: false while even metadata-only dead letters are refused.
             dlq.bindTo(registry);
             Flow<?> flow = flow(validator);
             for (int i = 0; i < settings.consumersCount(); i++) {
@@ -203,7 +204,14 @@ public final class ConsumerApp {
         }
 
         public HealthSnapshot health() {
-            return HealthSnapshot.combine(engines.stream().map(KafkaConsumerEngine::health).toList());
+            return withDeadLetterQueue(HealthSnapshot.combine(engines.stream().map(KafkaConsumerEngine::health)
+                    .toList()), dlq);
+        }
+
+        /** {@code snapshot}, {@code degraded} and not ready while {@code dlq} is unavailable, with its reason. */
+        static HealthSnapshot withDeadLetterQueue(HealthSnapshot snapshot, KafkaDeadLetterPublisher dlq) {
+            return dlq.available() ? snapshot : snapshot.withProblem("DLQ unavailable: "
+                    + dlq.unavailableReason().orElse("refused dead letters"));
         }
 
         public int httpPort() {

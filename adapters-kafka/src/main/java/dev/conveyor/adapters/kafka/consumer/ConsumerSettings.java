@@ -32,7 +32,8 @@ import java.util.Set;
  * @param commitInterval        {@code COMMIT_INTERVAL_MS} (default 1000; 100 with exactly-once): periodic commit of
  *                              finished offsets
  * @param maxRetries            {@code MAX_RETRIES} (default 3): retries after a retriable failure, then the DLQ
- * @param retryBackoff          {@code RETRY_BACKOFF_MS} (default 1000): first retry delay; doubles each retry
+ * @param retryBackoff          {@code RETRY_BACKOFF_MS} (default 1000, 1–300000): first retry delay; doubles each
+ *                              retry, each wait at most 5 min
  * @param breakerThreshold      {@code CIRCUIT_BREAKER_FAILURE_THRESHOLD} (default 5): consecutive failures that open
  *                              the breaker
  * @param breakerOpen           {@code CIRCUIT_BREAKER_OPEN_MS} (default 60000): how long it stays open before probes
@@ -54,6 +55,9 @@ import java.util.Set;
  * @param transactionalIdPrefix {@code KAFKA_TRANSACTIONAL_ID_PREFIX} (default {@code <group>-<hostname>}): exactly-once
  *                              producers are {@code <prefix>-<consumer index>}; must be stable across restarts of
  *                              one instance and unique between instances
+ * @param stallAlert            {@code STALL_ALERT_MS} (default 60000, 1000–86400000): a partition whose commit position
+ *                              has not moved for this long while finished records wait behind it makes
+ *                              {@code /health} {@code degraded}, naming the partition, offset and count
  */
 public record ConsumerSettings(KafkaConnectionConfig connection, String topic, String groupId, String dlqTopic,
                                String offsetReset, int maxPollRecords, int maxInFlight, int workerPool,
@@ -61,7 +65,7 @@ public record ConsumerSettings(KafkaConnectionConfig connection, String topic, S
                                int breakerThreshold, Duration breakerOpen, int maxMessageBytes, int consumersCount,
                                int maxBufferedPerPartition, Duration rebalanceDrainTimeout, Duration shutdownTimeout,
                                Map<String, String> overrides, java.util.List<String> topics, boolean exactlyOnce,
-                               String transactionalIdPrefix) {
+                               String transactionalIdPrefix, Duration stallAlert) {
 
     private static final Set<String> OWNED = Set.of(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
             ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -106,7 +110,7 @@ public record ConsumerSettings(KafkaConnectionConfig connection, String topic, S
                 : Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMinutes(10));
         int retries = reader.integer("MAX_RETRIES", 3, 0, 100);
         Duration backoff = reader.millis("RETRY_BACKOFF_MS", Duration.ofSeconds(1), Duration.ofMillis(1),
-                Duration.ofMinutes(10));
+                Resilience.MAX_RETRY_BACKOFF);
         int threshold = reader.integer("CIRCUIT_BREAKER_FAILURE_THRESHOLD", 5, 1, 10_000);
         Duration open = reader.millis("CIRCUIT_BREAKER_OPEN_MS", Duration.ofSeconds(60), Duration.ofMillis(1),
                 Duration.ofHours(24));
@@ -125,9 +129,11 @@ public record ConsumerSettings(KafkaConnectionConfig connection, String topic, S
                 ConsumerConfig.configDef(), OWNED);
         checkOverrides(reader, overrides);
         String prefix = reader.string("KAFKA_TRANSACTIONAL_ID_PREFIX", group + "-" + hostname());
+        Duration stallAlert = reader.millis("STALL_ALERT_MS", Duration.ofSeconds(60), Duration.ofSeconds(1),
+                Duration.ofDays(1));
         ConsumerSettings settings = new ConsumerSettings(connection, topic, group, dlq, reset, maxPoll, maxInFlight,
                 pool, batch, commit, retries, backoff, threshold, open, maxBytes, consumers, buffered, drain, shutdown,
-                overrides, topics, exactlyOnce, prefix);
+                overrides, topics, exactlyOnce, prefix, stallAlert);
         try {
             new ConsumerConfig(settings.consumerProperties("validation"));
         } catch (ConfigException e) {

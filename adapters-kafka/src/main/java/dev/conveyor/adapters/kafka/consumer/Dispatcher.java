@@ -55,6 +55,8 @@ final class Dispatcher {
     /** Threads waiting in {@link #drain}; completions only signal when there are some. */
     private int draining;
     private volatile boolean closed;
+    /** A {@link VirtualMachineError} a worker hit, or null: once set, the engine stops. */
+    private volatile Throwable fatal;
 
     Dispatcher(int maxInFlight, int batchSize, Executor executor, Executor cpuExecutor, CircuitBreaker breaker,
                UnitRunner<?> runner, Delivery delivery, Delays delays, Duration dlqBackoff, ConsumerMetrics metrics) {
@@ -202,6 +204,11 @@ final class Dispatcher {
         }
     }
 
+    /** The {@link VirtualMachineError} a worker hit, or null. */
+    Throwable fatal() {
+        return fatal;
+    }
+
     int parkedCount() {
         lock.lock();
         try {
@@ -271,10 +278,14 @@ final class Dispatcher {
         Outcome outcome;
         try {
             outcome = runner.run(unit, onCpuPool);
-        } catch (RuntimeException | Error unexpected) {
-            LOG.error("Engine error while running offset {} of {}; it will be retried",
-                    unit.works.get(0).offset(), unit.partition().partition, unexpected);
-            outcome = new Outcome.RetryLater(dlqBackoff);
+        } catch (VirtualMachineError error) {
+            // Out of memory or stack: nothing in this JVM is trustworthy now. The unit stays unfinished (its offset
+            // is never committed), the engine stops and reports unhealthy; with -XX:+ExitOnOutOfMemoryError the
+            // process is gone already.
+            fatal = error;
+            LOG.error("Fatal JVM error while running offset {} of {}; the consumer stops",
+                    unit.works.get(0).offset(), unit.partition().partition, error);
+            throw error;
         }
         if (outcome instanceof Outcome.OnCpu) {
             try {

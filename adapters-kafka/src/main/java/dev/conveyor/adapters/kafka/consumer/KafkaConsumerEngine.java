@@ -49,6 +49,7 @@ public final class KafkaConsumerEngine implements AutoCloseable {
     /** Exactly-once commits; null for at-least-once. */
     private final Transactions transactions;
     private final ConsumerMetrics metrics;
+    private final StallWatch stalls;
     private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
     private final Set<String> assigned = ConcurrentHashMap.newKeySet();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -75,6 +76,7 @@ public final class KafkaConsumerEngine implements AutoCloseable {
         this.settings = settings;
         this.breaker = breaker;
         this.metrics = metrics;
+        this.stalls = new StallWatch(java.time.Clock.systemUTC(), settings.stallAlert());
         this.transactions = delivery instanceof Delivery.ExactlyOnce exactlyOnce
                 ? new Transactions(exactlyOnce.producer(), consumer, metrics) : null;
         UnitRunner<T> runner = new UnitRunner<>(decoder, handler, breaker, Resilience.retry(settings),
@@ -131,8 +133,9 @@ public final class KafkaConsumerEngine implements AutoCloseable {
     /** What {@code /health} shows for this consumer. */
     public HealthSnapshot health() {
         long age = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastPollNanos);
-        return new HealthSnapshot(running, wireName(breaker.getState()), assigned.stream().sorted().toList(),
-                dispatcher.inFlight(), age, lag, MAX_POLL_STALL.toMillis());
+        return new HealthSnapshot(running && dispatcher.fatal() == null, wireName(breaker.getState()),
+                assigned.stream().sorted().toList(), dispatcher.inFlight(), age, lag, MAX_POLL_STALL.toMillis(),
+                stalls.problems());
     }
 
     static String wireName(CircuitBreaker.State state) {
@@ -149,7 +152,7 @@ public final class KafkaConsumerEngine implements AutoCloseable {
                 transactions.init();
             }
             consumer.subscribe(settings.topics(), new Rebalance());
-            while (!stopping) {
+            while (!stopping && dispatcher.fatal() == null) {
                 try {
                     pollOnce();
                 } catch (WakeupException e) {
@@ -310,6 +313,7 @@ public final class KafkaConsumerEngine implements AutoCloseable {
             total += fromPosition.getAsLong() + behindPosition;
         }
         lag = total;
+        stalls.check(partitions.values());
     }
 
     private void shutdown() {

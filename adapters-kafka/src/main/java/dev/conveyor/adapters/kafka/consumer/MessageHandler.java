@@ -5,9 +5,24 @@ import java.util.List;
 /**
  * What the engine runs for each message, or for each batch of messages ({@link #batch}).
  *
- * <p>Throwing {@link dev.conveyor.domain.processing.PoisonMessageException} sends the message to the DLQ at once;
- * any other exception is retried with backoff and counts toward the circuit breaker. Handlers run on worker
- * threads, concurrently for different keys, never twice at once for the same key.
+ * <p>What a thrown exception means:
+ * <ul>
+ *   <li>{@link dev.conveyor.domain.processing.PoisonMessageException}: the DLQ at once ({@code processing}).</li>
+ *   <li>A transient failure ({@link Resilience#isTransient}: {@code RetriableProcessingException}, an
+ *       {@code IOException}, a {@code TimeoutException} or a Kafka {@code RetriableException}, also as a cause):
+ *       retried with backoff ({@code MAX_RETRIES}, each wait at most 5 min) and counted toward the circuit breaker,
+ *       then the DLQ ({@code retries_exhausted}).</li>
+ *   <li>Any other exception (e.g. {@code IllegalStateException}, {@code IllegalArgumentException}): retried like a
+ *       transient failure, since a handler's state error may clear, but never counted toward the breaker, so a burst
+ *       of bad records cannot pause the partitions. Handlers should turn input errors they can recognise into
+ *       {@code PoisonMessageException} (or a {@code failed} response) instead, to skip the retries.</li>
+ *   <li>An {@link Error}: never retried, never counted; the DLQ at once ({@code processing}). A
+ *       {@link VirtualMachineError} (out of memory, stack overflow) is not caught: the consumer stops, unhealthy,
+ *       and the binaries exit on {@code OutOfMemoryError}.</li>
+ * </ul>
+ * An exception thrown by {@link #cpuBound} or {@link #gaveUp} sends the record to the DLQ too ({@code processing}),
+ * never into a retry. Handlers run on worker threads, concurrently for different keys, never twice at once for the
+ * same key.
  */
 @FunctionalInterface
 public interface MessageHandler<T> {

@@ -74,6 +74,18 @@ final class PartitionState {
         return unfinished.size() + (doneUncommitted == null ? 0 : doneUncommitted.size());
     }
 
+    /** Done records waiting behind the first unfinished one (they cannot be committed until it is done). */
+    int finishedBehind() {
+        committable();
+        int finished = 0;
+        for (Work work : unfinished) {
+            if (work.done) {
+                finished++;
+            }
+        }
+        return finished;
+    }
+
     long committed() {
         return committed;
     }

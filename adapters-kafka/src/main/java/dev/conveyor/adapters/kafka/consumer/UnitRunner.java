@@ -5,7 +5,6 @@ import dev.conveyor.adapters.kafka.codec.DecodeResult;
 import dev.conveyor.adapters.kafka.consumer.Outcome.Rejected;
 import dev.conveyor.adapters.kafka.dlq.DeadLetter;
 import dev.conveyor.adapters.kafka.dlq.ErrorType;
-import dev.conveyor.domain.processing.PoisonMessageException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.RetryConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -57,21 +56,50 @@ final class UnitRunner<T> {
 
     /**
      * Called with a breaker permission already acquired for this unit. {@code onCpuPool}: false on an I/O worker,
-     * where a CPU-bound unit only gets decoded and answers {@link Outcome#ON_CPU}.
+     * where a CPU-bound unit only gets decoded and answers {@link Outcome#ON_CPU} (keeping the permission).
+     * Every other outcome has used or released the permission exactly once, whatever threw. A
+     * {@link VirtualMachineError} (out of memory, stack overflow) is rethrown: the JVM is not fit to go on. Any other
+     * throwable of the engine's own steps ends in the DLQ, never in a retry.
      */
-    @SuppressWarnings("unchecked")
     Outcome run(Unit unit, boolean onCpuPool) {
+        Permit permit = new Permit();
+        try {
+            Outcome outcome = attempt(unit, onCpuPool, permit);
+            if (outcome != Outcome.ON_CPU) {
+                permit.release();
+            }
+            return outcome;
+        } catch (VirtualMachineError fatal) {
+            permit.release();
+            throw fatal;
+        } catch (Throwable unexpected) {
+            permit.release();
+            LOG.error("Engine error while running offset {} of {}-{}; its records go to the DLQ",
+                    unit.works.get(0).offset(), unit.works.get(0).record.topic(), unit.works.get(0).record.partition(),
+                    unexpected);
+            List<Rejected> rejected = new ArrayList<>(unit.works.size());
+            for (Work work : unit.works) {
+                rejected.add(new Rejected(work, new DeadLetter(work.record, ErrorType.PROCESSING,
+                        "engine error: " + describe(unexpected), unexpected.getClass().getName(),
+                        unit.failedAttempts + 1)));
+            }
+            return new Outcome.DeadLetters(rejected);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Outcome attempt(Unit unit, boolean onCpuPool, Permit permit) {
         if (!onCpuPool && cpuPoolUsed && unit.works.stream().anyMatch(w -> w.decoded == null
                 && w.record.value() != null && w.record.value().length >= CPU_DECODE_BYTES)) {
             return Outcome.ON_CPU;
         }
         List<Rejected> rejected = new ArrayList<>(0);
-        List<Work> valid = decode(unit, rejected);
+        boolean[] cpuBound = {false};
+        List<Work> valid = cpuBoundChecked(decode(unit, rejected), rejected, cpuBound);
         if (valid.isEmpty()) {
-            breaker.releasePermission();
             return new Outcome.DeadLetters(rejected);
         }
-        if (!onCpuPool && rejected.isEmpty() && valid.stream().anyMatch(w -> handler.cpuBound((T) w.decoded))) {
+        if (!onCpuPool && rejected.isEmpty() && cpuBound[0]) {
             return Outcome.ON_CPU;
         }
         int attempt = unit.failedAttempts + 1;
@@ -79,38 +107,66 @@ final class UnitRunner<T> {
         Attempt outputs = new Attempt();
         try {
             handler.handle(inbound(valid, attempt, outputs));
-            long elapsed = System.nanoTime() - started;
-            breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
-            metrics.processed(valid.size(), elapsed);
-            valid.get(valid.size() - 1).addOutputs(outputs.held);
-            return rejected.isEmpty() ? Outcome.DONE : new Outcome.DeadLetters(rejected);
+        } catch (VirtualMachineError fatal) {
+            throw fatal;
         } catch (Throwable error) {
             if (error instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
             metrics.processingError();
-            return failed(unit, valid, rejected, attempt, System.nanoTime() - started, error);
+            return failed(unit, valid, rejected, attempt, System.nanoTime() - started, error, permit);
         }
+        long elapsed = System.nanoTime() - started;
+        permit.success(elapsed);
+        metrics.processed(valid.size(), elapsed);
+        valid.get(valid.size() - 1).addOutputs(outputs.held);
+        return rejected.isEmpty() ? Outcome.DONE : new Outcome.DeadLetters(rejected);
     }
 
+    /** Asks {@link MessageHandler#cpuBound} once per record; a record it throws on is a dead letter. */
+    @SuppressWarnings("unchecked")
+    private List<Work> cpuBoundChecked(List<Work> decoded, List<Rejected> rejected, boolean[] anyCpuBound) {
+        List<Work> valid = new ArrayList<>(decoded.size());
+        for (Work work : decoded) {
+            try {
+                anyCpuBound[0] |= handler.cpuBound((T) work.decoded);
+                valid.add(work);
+            } catch (VirtualMachineError fatal) {
+                throw fatal;
+            } catch (Throwable error) {
+                LOG.warn("cpuBound failed for {}-{}@{}: {}", work.record.topic(), work.record.partition(),
+                        work.offset(), error.toString());
+                rejected.add(new Rejected(work, new DeadLetter(work.record, ErrorType.PROCESSING,
+                        "cpuBound failed: " + describe(error), error.getClass().getName(), 0)));
+            }
+        }
+        return valid;
+    }
+
+    /**
+     * Only transient failures ({@link Resilience#isTransient}) count toward the breaker; poison, input errors and
+     * {@link Error}s release the permission instead, so a burst of bad records cannot pause the partitions.
+     */
     private Outcome failed(Unit unit, List<Work> valid, List<Rejected> rejected, int attempt, long elapsed,
-                           Throwable error) {
-        boolean poison = error instanceof PoisonMessageException;
+                           Throwable error, Permit permit) {
+        boolean retriable = retry.getExceptionPredicate().test(error);
+        boolean poison = !retriable;
+        boolean counts = Resilience.isTransient(error);
         boolean firstFailure = !unit.failedBefore;
         // A waiting record that fails again as a half-open probe is evidence against the record, not only the
         // downstream: its attempt counts, so a handful of poison records cannot hold the breaker open forever.
         boolean failedAgainAsProbe = unit.probe && unit.failedBefore;
         unit.failedBefore = true;
-        if (poison || !(firstFailure || unit.probe)) {
-            breaker.releasePermission();
+        if (poison || !counts || !(firstFailure || unit.probe)) {
+            permit.release();
         } else {
-            breaker.onError(elapsed, TimeUnit.NANOSECONDS, error);
+            permit.error(elapsed, error);
         }
         boolean breakerClosed = breaker.getState() == CircuitBreaker.State.CLOSED;
         if (!poison && !breakerClosed && !failedAgainAsProbe) {
             return Outcome.PARKED;
         }
-        if (!poison && retry.getExceptionPredicate().test(error) && attempt <= retry.getMaxAttempts() - 1) {
+        if (!poison && attempt <= retry.getMaxAttempts() - 1) {
             unit.failedAttempts = attempt;
             metrics.retry();
             return breakerClosed ? new Outcome.RetryLater(Duration.ofMillis(
@@ -133,6 +189,8 @@ final class UnitRunner<T> {
                 handler.handle(inbound(List.of(work), batchAttempts + 1, outputs));
                 metrics.processed(1, System.nanoTime() - started);
                 work.addOutputs(outputs.held);
+            } catch (VirtualMachineError fatal) {
+                throw fatal;
             } catch (Throwable error) {
                 if (error instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
@@ -148,11 +206,13 @@ final class UnitRunner<T> {
         try {
             handler.gaveUp(inbound(List.of(work), attempts, outputs).get(0), error);
             work.addOutputs(outputs.held);
-        } catch (Exception e) {
+        } catch (VirtualMachineError fatal) {
+            throw fatal;
+        } catch (Throwable e) {
             LOG.warn("gaveUp hook failed for {}-{}@{}: {}", work.record.topic(), work.record.partition(),
                     work.offset(), e.toString());
         }
-        boolean poison = error instanceof PoisonMessageException;
+        boolean poison = !retry.getExceptionPredicate().test(error);
         return new Rejected(work, new DeadLetter(work.record, poison ? ErrorType.PROCESSING
                 : ErrorType.RETRIES_EXHAUSTED, describe(error), error.getClass().getName(), attempts));
     }
@@ -179,7 +239,19 @@ final class UnitRunner<T> {
                         + " bytes (key, value and headers) exceeds MAX_MESSAGE_BYTES=" + maxMessageBytes, null, 0)));
                 continue;
             }
-            DecodeResult<T> result = decoder.decode(value);
+            DecodeResult<T> result;
+            try {
+                result = decoder.decode(value);
+            } catch (VirtualMachineError fatal) {
+                throw fatal;
+            } catch (Throwable error) {
+                // The decoder or validator broke on these bytes: a bug or hostile input, retrying cannot help.
+                LOG.warn("Decoder failed on {}-{}@{}: {}", work.record.topic(), work.record.partition(),
+                        work.offset(), error.toString());
+                rejected.add(new Rejected(work, new DeadLetter(work.record, ErrorType.DESERIALIZATION,
+                        "decoder failed: " + describe(error), error.getClass().getName(), 0)));
+                continue;
+            }
             if (result instanceof DecodeResult.Decoded<T> decoded) {
                 work.decoded = decoded.message();
                 valid.add(work);
@@ -225,6 +297,32 @@ final class UnitRunner<T> {
                 direct.send(record);
             } else {
                 held.add(record);
+            }
+        }
+    }
+
+    /** The unit's breaker permission: used (success/error) or released at most once, whichever comes first. */
+    private final class Permit {
+        private boolean settled;
+
+        void success(long elapsedNanos) {
+            if (!settled) {
+                settled = true;
+                breaker.onSuccess(elapsedNanos, TimeUnit.NANOSECONDS);
+            }
+        }
+
+        void error(long elapsedNanos, Throwable error) {
+            if (!settled) {
+                settled = true;
+                breaker.onError(elapsedNanos, TimeUnit.NANOSECONDS, error);
+            }
+        }
+
+        void release() {
+            if (!settled) {
+                settled = true;
+                breaker.releasePermission();
             }
         }
     }
