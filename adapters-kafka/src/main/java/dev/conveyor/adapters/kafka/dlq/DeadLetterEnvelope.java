@@ -108,11 +108,16 @@ public final class DeadLetterEnvelope {
         requireRoom(maxMessageBytes);
         Headers headers = headers(letter, MAX_ERROR_HEADER_CHARS);
         EnvelopeWriter.Written written = new EnvelopeWriter(letter, consumerGroup, clock.millis())
-                .write(Math.max(0, (long) maxMessageBytes - RECORD_OVERHEAD_BYTES - sizeOf(headers)));
+                .write(roomForKeyAndValue(maxMessageBytes, headers));
         if (written.metadataOnly()) {
             headers = headers(letter, METADATA_ONLY_ERROR_HEADER_CHARS);
         }
         return new ProducerRecord<>(dlqTopic, null, null, written.key(), written.value(), headers);
+    }
+
+    /** What a record of {@code maxMessageBytes} leaves for key and value beside {@code headers}. */
+    private static long roomForKeyAndValue(int maxMessageBytes, Headers headers) {
+        return Math.max(0, (long) maxMessageBytes - RECORD_OVERHEAD_BYTES - sizeOf(headers));
     }
 
     /**
@@ -129,7 +134,7 @@ public final class DeadLetterEnvelope {
         requireRoom(maxMessageBytes);
         Headers headers = headers(letter, METADATA_ONLY_ERROR_HEADER_CHARS);
         EnvelopeWriter.Written written = new EnvelopeWriter(letter, consumerGroup, clock.millis())
-                .metadataOnly(reason, Math.max(0, (long) maxMessageBytes - RECORD_OVERHEAD_BYTES - sizeOf(headers)));
+                .metadataOnly(reason, roomForKeyAndValue(maxMessageBytes, headers));
         return new ProducerRecord<>(dlqTopic, null, null, written.key(), written.value(), headers);
     }
 

@@ -1,8 +1,6 @@
 package dev.conveyor.adapters.kafka.consumer;
 
 import dev.conveyor.adapters.kafka.codec.JsonCodec;
-import dev.conveyor.adapters.kafka.config.ConfigReader;
-import dev.conveyor.adapters.kafka.config.KafkaConnectionConfig;
 import dev.conveyor.adapters.kafka.dlq.DeadLetter;
 import dev.conveyor.adapters.kafka.dlq.ErrorType;
 import dev.conveyor.domain.message.OrderMessage;
@@ -35,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
+import static dev.conveyor.adapters.kafka.consumer.EngineParts.settings;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,21 +61,10 @@ class DispatcherTest {
         workers.shutdownNow();
     }
 
-    private static ConsumerSettings settings(Map<String, String> variables) {
-        ConfigReader reader = new ConfigReader(variables);
-        ConsumerSettings settings = ConsumerSettings.read(reader, KafkaConnectionConfig.read(reader), "orders",
-                "conveyor-orders");
-        reader.validate();
-        return settings;
-    }
-
     private Dispatcher dispatcher(MessageHandler<OrderMessage> handler) {
         breaker = Resilience.breaker("test", settings, clock);
-        UnitRunner<OrderMessage> runner = new UnitRunner<>(CODEC, handler, breaker, Resilience.retry(settings),
-                settings.maxMessageBytes(), metrics, record -> { }, false);
-        return new Dispatcher(settings.maxInFlight(), settings.batchSize(), workers, null, breaker, runner,
-                new Delivery.AtLeastOnce(record -> { }, letter -> sink.publish(letter)), delays,
-                settings.retryBackoff(), metrics);
+        return EngineParts.atLeastOnce(settings, CODEC, handler, breaker, workers, delays, metrics,
+                letter -> sink.publish(letter));
     }
 
     private List<Work> records(int count, Predicate<Integer> valid, int keys) {

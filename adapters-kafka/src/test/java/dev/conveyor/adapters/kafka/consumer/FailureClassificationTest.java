@@ -3,8 +3,6 @@ package dev.conveyor.adapters.kafka.consumer;
 import dev.conveyor.adapters.kafka.codec.DecodeFailure;
 import dev.conveyor.adapters.kafka.codec.DecodeResult;
 import dev.conveyor.adapters.kafka.codec.JsonCodec;
-import dev.conveyor.adapters.kafka.config.ConfigReader;
-import dev.conveyor.adapters.kafka.config.KafkaConnectionConfig;
 import dev.conveyor.adapters.kafka.dlq.DeadLetter;
 import dev.conveyor.adapters.kafka.dlq.ErrorType;
 import dev.conveyor.domain.message.OrderMessage;
@@ -30,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static dev.conveyor.adapters.kafka.consumer.EngineParts.settings;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -54,23 +53,12 @@ class FailureClassificationTest {
         workers.shutdownNow();
     }
 
-    private static ConsumerSettings settings(Map<String, String> variables) {
-        ConfigReader reader = new ConfigReader(variables);
-        ConsumerSettings settings = ConsumerSettings.read(reader, KafkaConnectionConfig.read(reader), "orders",
-                "conveyor-orders");
-        reader.validate();
-        return settings;
-    }
-
     private Dispatcher dispatcher(MessageDecoder<OrderMessage> decoder, MessageHandler<OrderMessage> handler) {
         breaker = Resilience.breaker("test", settings, clock);
-        UnitRunner<OrderMessage> runner = new UnitRunner<>(decoder, handler, breaker, Resilience.retry(settings),
-                settings.maxMessageBytes(), metrics, record -> { }, false);
-        return new Dispatcher(settings.maxInFlight(), settings.batchSize(), workers, null, breaker, runner,
-                new Delivery.AtLeastOnce(record -> { }, letter -> {
-                    dlq.add(letter);
-                    return CompletableFuture.completedFuture(null);
-                }), delays, settings.retryBackoff(), metrics);
+        return EngineParts.atLeastOnce(settings, decoder, handler, breaker, workers, delays, metrics, letter -> {
+            dlq.add(letter);
+            return CompletableFuture.completedFuture(null);
+        });
     }
 
     private Dispatcher dispatcher(MessageHandler<OrderMessage> handler) {

@@ -1,8 +1,6 @@
 package dev.conveyor.adapters.kafka.consumer;
 
 import dev.conveyor.adapters.kafka.codec.JsonCodec;
-import dev.conveyor.adapters.kafka.config.ConfigReader;
-import dev.conveyor.adapters.kafka.config.KafkaConnectionConfig;
 import dev.conveyor.adapters.kafka.dlq.DeadLetter;
 import dev.conveyor.adapters.kafka.dlq.ErrorType;
 import dev.conveyor.domain.message.OrderMessage;
@@ -37,10 +35,7 @@ class RecordSizeCheckTest {
             new ConsumerMetrics(new SimpleMeterRegistry(), "orders"), record -> { }, false);
 
     private static ConsumerSettings settings() {
-        ConfigReader reader = new ConfigReader(Map.of("MAX_MESSAGE_BYTES", String.valueOf(MAX)));
-        ConsumerSettings settings = ConsumerSettings.read(reader, KafkaConnectionConfig.read(reader), "orders", "g");
-        reader.validate();
-        return settings;
+        return EngineParts.settings(Map.of("MAX_MESSAGE_BYTES", String.valueOf(MAX)));
     }
 
     private Outcome run(int keyBytes, int headerBytes) {

@@ -1,0 +1,33 @@
+package dev.conveyor.adapters.kafka.consumer;
+
+import dev.conveyor.adapters.kafka.config.ConfigReader;
+import dev.conveyor.adapters.kafka.config.KafkaConnectionConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+
+/** The engine's parts as the broker-less tests build them: settings from variables, an at-least-once dispatcher. */
+final class EngineParts {
+    private EngineParts() {
+    }
+
+    /** The orders consumer's settings from {@code variables} (defaults for the rest); invalid ones throw. */
+    static ConsumerSettings settings(Map<String, String> variables) {
+        ConfigReader reader = new ConfigReader(variables);
+        ConsumerSettings settings = ConsumerSettings.read(reader, KafkaConnectionConfig.read(reader), "orders",
+                "conveyor-orders");
+        reader.validate();
+        return settings;
+    }
+
+    /** An at-least-once dispatcher whose outputs go nowhere and whose dead letters go to {@code deadLetters}. */
+    static <T> Dispatcher atLeastOnce(ConsumerSettings settings, MessageDecoder<T> decoder, MessageHandler<T> handler,
+                                      CircuitBreaker breaker, ExecutorService workers, Delays delays,
+                                      ConsumerMetrics metrics, DeadLetterSink deadLetters) {
+        UnitRunner<T> runner = new UnitRunner<>(decoder, handler, breaker, Resilience.retry(settings),
+                settings.maxMessageBytes(), metrics, record -> { }, false);
+        return new Dispatcher(settings.maxInFlight(), settings.batchSize(), workers, null, breaker, runner,
+                new Delivery.AtLeastOnce(record -> { }, deadLetters), delays, settings.retryBackoff(), metrics);
+    }
+}
