@@ -14,7 +14,6 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.conveyor.adapters.kafka.codec.JsonMappers;
@@ -169,33 +168,6 @@ class DeadLetterCutsTest {
         assertTrue(sizeOf(dlq) <= limit - DeadLetterEnvelope.RECORD_OVERHEAD_BYTES, "size " + sizeOf(dlq));
         assertTrue(sizeOf(fallback) <= limit - DeadLetterEnvelope.RECORD_OVERHEAD_BYTES, "size " + sizeOf(fallback));
         assertTrue(DeadLetterEnvelope.parse(fallback.value()).metadataOnly());
-    }
-
-    private static ProducerRecord<byte[], byte[]> toRecord(DeadLetter letter, int maxMessageBytes) {
-        return DeadLetterEnvelope.toRecord(letter, DLQ_TOPIC, GROUP, maxMessageBytes, CLOCK);
-    }
-
-    private static JsonNode tree(ProducerRecord<byte[], byte[]> dlq) {
-        try {
-            return JsonMappers.messages().readTree(dlq.value());
-        } catch (java.io.IOException e) {
-            throw new AssertionError("the envelope is not JSON", e);
-        }
-    }
-
-    private static Set<String> fieldNames(JsonNode node) {
-        Set<String> names = new TreeSet<>();
-        node.fieldNames().forEachRemaining(names::add);
-        return names;
-    }
-
-    /** Key + value + header names and values: what Kafka counts, less the framing. */
-    static int sizeOf(ProducerRecord<byte[], byte[]> record) {
-        int size = record.value().length + (record.key() == null ? 0 : record.key().length);
-        for (Header header : record.headers()) {
-            size += header.key().getBytes(StandardCharsets.UTF_8).length + header.value().length;
-        }
-        return size;
     }
 
     static String sha256(byte[] bytes) throws Exception {

@@ -327,32 +327,6 @@ class DeadLetterEnvelopeTest {
                 parsed.originalValue(), headers);
     }
 
-    private static ProducerRecord<byte[], byte[]> toRecord(DeadLetter letter, int maxMessageBytes) {
-        return DeadLetterEnvelope.toRecord(letter, DLQ_TOPIC, GROUP, maxMessageBytes, CLOCK);
-    }
-
-    private static JsonNode tree(ProducerRecord<byte[], byte[]> dlq) {
-        try {
-            return JsonMappers.messages().readTree(dlq.value());
-        } catch (java.io.IOException e) {
-            throw new AssertionError("the envelope is not JSON", e);
-        }
-    }
-
-    private static Set<String> fieldNames(JsonNode node) {
-        Set<String> names = new TreeSet<>();
-        node.fieldNames().forEachRemaining(names::add);
-        return names;
-    }
-
-    private static int sizeOf(ProducerRecord<byte[], byte[]> record) {
-        int size = record.value().length + (record.key() == null ? 0 : record.key().length);
-        for (Header header : record.headers()) {
-            size += header.key().length() + header.value().length;
-        }
-        return size;
-    }
-
     private static String sha256(byte[] bytes) throws Exception {
         return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
     }

@@ -5,6 +5,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.conveyor.adapters.kafka.codec.JsonMappers;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -49,5 +55,32 @@ final class DeadLetters {
     static DeadLetter letter(ConsumerRecord<byte[], byte[]> original) {
         return new DeadLetter(original, ErrorType.VALIDATION, "quantity=0: must be >= 1",
                 "dev.conveyor.domain.validation.ValidationException", 1);
+    }
+
+    static ProducerRecord<byte[], byte[]> toRecord(DeadLetter letter, int maxMessageBytes) {
+        return DeadLetterEnvelope.toRecord(letter, DLQ_TOPIC, GROUP, maxMessageBytes, CLOCK);
+    }
+
+    static JsonNode tree(ProducerRecord<byte[], byte[]> dlq) {
+        try {
+            return JsonMappers.messages().readTree(dlq.value());
+        } catch (java.io.IOException e) {
+            throw new AssertionError("the envelope is not JSON", e);
+        }
+    }
+
+    static Set<String> fieldNames(JsonNode node) {
+        Set<String> names = new TreeSet<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    /** Key + value + header names and values: what Kafka counts, less the framing. */
+    static int sizeOf(ProducerRecord<byte[], byte[]> record) {
+        int size = record.value().length + (record.key() == null ? 0 : record.key().length);
+        for (Header header : record.headers()) {
+            size += header.key().getBytes(StandardCharsets.UTF_8).length + header.value().length;
+        }
+        return size;
     }
 }
