@@ -13,9 +13,10 @@ final class BuiltInScenarios {
     private BuiltInScenarios() {
     }
 
-    static ScenarioRegistry registry(long runAnalysisDefaultMs) {
+    /** {@code runAnalysisMaxMs}: the longest run-analysis accepted (90% of {@code HANDLER_TIMEOUT_MS}). */
+    static ScenarioRegistry registry(long runAnalysisDefaultMs, long runAnalysisMaxMs) {
         return ScenarioRegistry.of(List.of(
-                new RunAnalysis(runAnalysisDefaultMs),
+                new RunAnalysis(runAnalysisDefaultMs, runAnalysisMaxMs),
                 new CpuHash(),
                 new WeeklyRollup(),
                 new Echo()));

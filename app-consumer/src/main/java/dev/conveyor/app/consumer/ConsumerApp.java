@@ -147,7 +147,8 @@ public final class ConsumerApp {
         private Flow<?> flow(SchemaValidator validator) {
             return switch (config.flow()) {
                 case "scenarios" -> new Flow<>(new ScenarioCallDecoder(validator), new ScenariosFlow(
-                        new ExecuteScenario(BuiltInScenarios.registry(config.scenarioTaskMs()), this::onCpu,
+                        new ExecuteScenario(BuiltInScenarios.registry(config.scenarioTaskMs(),
+                                config.runAnalysisMaxMs()), this::onCpu,
                                 Clock.systemUTC()), validator, config.responseTopic(),
                         config.consumer().maxMessageBytes()).handler(), config, workers, cpu);
                 case "forward" -> {

@@ -29,13 +29,16 @@ import java.util.TreeSet;
  *                          {@code HEALTH_MAX_CONNECTIONS} (see {@link HttpSettings})
  * @param enableMetrics     {@code ENABLE_METRICS} (default false): print a metrics summary on shutdown
  * @param logFormat         {@code LOG_FORMAT}: {@code text} (default) or {@code json}
- * @param orderProcessingMs {@code ORDER_PROCESSING_MS} (default 0): simulated downstream latency per order
+ * @param orderProcessingMs {@code ORDER_PROCESSING_MS} (default 0, below {@code HANDLER_TIMEOUT_MS}): simulated
+ *                          downstream latency per order
  * @param orderFailureRate  {@code ORDER_FAILURE_RATE} (default 0): probability of a simulated transient failure;
  *                          a value above 0 without {@code SIMULATED_FAILURES=true} is a startup error
  * @param simulatedFailures {@code SIMULATED_FAILURES} (default false): turns on the demo's failure traps, i.e. the
  *                          orders flow fails the item {@code test-failure} every time and {@code ORDER_FAILURE_RATE}
  *                          applies; off, every valid order is fulfilled
- * @param scenarioTaskMs    {@code SCENARIO_TASK_MS} (default 5000): run-analysis duration when a request gives none
+ * @param scenarioTaskMs    {@code SCENARIO_TASK_MS} (default 5000 or 90% of {@code HANDLER_TIMEOUT_MS} if less; at
+ *                          most that 90%):
+ *                          run-analysis duration when a request gives none
  * @param maxMessageAge     {@code MAX_MESSAGE_AGE} (default 24h, from 1s to 3650d; e.g. {@code 90m}, {@code 3600s},
  *                          {@code PT2H}; zero, negative or overflowing values are startup errors):
  *                          forward rejects older records
@@ -49,6 +52,15 @@ public record ConsumerAppConfig(String flow, ConsumerSettings consumer, Producer
             "orders", new String[] {"orders", "conveyor-orders", "orders-processed"},
             "scenarios", new String[] {"Scenario-Execute", "conveyor-scenarios", "Scenario-Execute-Response"},
             "forward", new String[] {"input_topic", "conveyor-forward", "output_topic"});
+
+    /** The longest run-analysis accepted: 90% of {@code HANDLER_TIMEOUT_MS}, at most an hour. */
+    public long runAnalysisMaxMs() {
+        return runAnalysisMaxMs(consumer.handlerTimeout().toMillis());
+    }
+
+    private static long runAnalysisMaxMs(long handlerTimeoutMs) {
+        return Math.min(handlerTimeoutMs * 9 / 10, 3_600_000);
+    }
 
     /** Reads every variable; throws {@code InvalidConfigurationException} listing all problems. */
     public static ConsumerAppConfig load(Map<String, String> variables) {
@@ -101,7 +113,17 @@ public record ConsumerAppConfig(String flow, ConsumerSettings consumer, Producer
             reader.problem("ORDER_FAILURE_RATE=" + reader.raw("ORDER_FAILURE_RATE") + ": simulated failures act "
                     + "only with SIMULATED_FAILURES=true; set that too, or leave ORDER_FAILURE_RATE unset or 0");
         }
-        long taskMs = reader.integer("SCENARIO_TASK_MS", 5000, 0, 3_600_000);
+        long handlerMs = consumer.handlerTimeout().toMillis();
+        long taskMs = reader.integer("SCENARIO_TASK_MS", (int) Math.min(5000, runAnalysisMaxMs(handlerMs)), 0,
+                3_600_000);
+        if (taskMs > runAnalysisMaxMs(handlerMs)) {
+            reader.problem("SCENARIO_TASK_MS=" + taskMs + ": must be at most " + runAnalysisMaxMs(handlerMs)
+                    + " (90% of HANDLER_TIMEOUT_MS=" + handlerMs + "), or every run-analysis would time out");
+        }
+        if (processing.toMillis() >= handlerMs) {
+            reader.problem("ORDER_PROCESSING_MS=" + processing.toMillis() + ": must be below HANDLER_TIMEOUT_MS="
+                    + handlerMs + ", or every order would time out");
+        }
         Duration maxAge = reader.duration("MAX_MESSAGE_AGE", Duration.ofHours(24), Duration.ofSeconds(1),
                 Duration.ofDays(3650));
         return new ConsumerAppConfig(flow, consumer, producer, response, producers, http, metrics, logFormat,

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -69,6 +70,8 @@ class ConsumerAppConfigTest {
             "MAX_BUFFERED_PER_PARTITION, 1, 10000000, 0, 10000001",
             "REBALANCE_DRAIN_TIMEOUT_MS, 0, 600000, -1, 600001",
             "STALL_ALERT_MS, 1000, 86400000, 999, 86400001",
+            "HANDLER_TIMEOUT_MS, 100, 86400000, 99, 86400001",
+            "MAX_CPU_IN_FLIGHT, 1, 10000, 0, 10001",
             "SHUTDOWN_TIMEOUT_MS, 0, 3600000, -1, 3600001",
             "PRODUCERS_COUNT, 1, 64, 0, 65",
             "PRODUCER_MAX_RETRIES, 0, 100, -1, 101",
@@ -83,9 +86,8 @@ class ConsumerAppConfigTest {
     })
     void givenANumericVariable_whenAtOrPastItsLimits_thenTheLimitsLoadAndEveryValuePastThemExits2NamingIt(
             String name, String lowest, String highest, String belowLowest, String aboveHighest) {
-        // SIMULATED_FAILURES=true so that ORDER_FAILURE_RATE > 0 is accepted; no other variable depends on it.
-        ConsumerAppConfig.load(Map.of(name, lowest, "SIMULATED_FAILURES", "true"));
-        ConsumerAppConfig.load(Map.of(name, highest, "SIMULATED_FAILURES", "true"));
+        ConsumerAppConfig.load(withBase(name, lowest));
+        ConsumerAppConfig.load(withBase(name, highest));
 
         for (String bad : List.of(belowLowest, aboveHighest, "99999999999999999999", "-99999999999999999999",
                 "NaN", "1e999", "")) {
@@ -93,10 +95,37 @@ class ConsumerAppConfigTest {
                 continue; // blank means unset: the default
             }
             var e = assertThrows(InvalidConfigurationException.class,
-                    () -> ConsumerAppConfig.load(Map.of(name, bad, "SIMULATED_FAILURES", "true")), name + "=" + bad);
+                    () -> ConsumerAppConfig.load(withBase(name, bad)), name + "=" + bad);
             assertEquals(1, e.problems().size(), e.getMessage());
             assertTrue(e.problems().get(0).startsWith(name + "=" + bad + ": must be "), e.getMessage());
         }
+    }
+
+    /**
+     * {@code name=value} plus what lets every other variable take its whole range: SIMULATED_FAILURES=true (so that
+     * ORDER_FAILURE_RATE > 0 is accepted) and the longest HANDLER_TIMEOUT_MS (which ORDER_PROCESSING_MS and
+     * SCENARIO_TASK_MS must stay below).
+     */
+    private static Map<String, String> withBase(String name, String value) {
+        Map<String, String> variables = new HashMap<>(Map.of("SIMULATED_FAILURES", "true",
+                "HANDLER_TIMEOUT_MS", "86400000"));
+        variables.put(name, value);
+        return variables;
+    }
+
+    @Test
+    void givenSimulatedWorkLongerThanTheHandlerTimeout_whenLoaded_thenBothAreNamedAndTheDefaultTaskFitsTheBudget() {
+        var e = assertThrows(InvalidConfigurationException.class, () -> ConsumerAppConfig.load(Map.of(
+                "HANDLER_TIMEOUT_MS", "10000", "SCENARIO_TASK_MS", "9001", "ORDER_PROCESSING_MS", "10000")));
+
+        assertEquals(List.of("SCENARIO_TASK_MS=9001: must be at most 9000 (90% of HANDLER_TIMEOUT_MS=10000), or "
+                + "every run-analysis would time out", "ORDER_PROCESSING_MS=10000: must be below "
+                + "HANDLER_TIMEOUT_MS=10000, or every order would time out"), e.problems());
+        ConsumerAppConfig fits = ConsumerAppConfig.load(Map.of("HANDLER_TIMEOUT_MS", "1000"));
+        assertEquals(900, fits.scenarioTaskMs());
+        assertEquals(900, fits.runAnalysisMaxMs());
+        assertEquals(5000, ConsumerAppConfig.load(Map.of()).scenarioTaskMs());
+        assertEquals(270_000, ConsumerAppConfig.load(Map.of()).runAnalysisMaxMs());
     }
 
     @ParameterizedTest

@@ -1,5 +1,6 @@
 package dev.conveyor.app.consumer;
 
+import dev.conveyor.domain.scenario.builtin.RunAnalysis;
 import dev.conveyor.adapters.kafka.codec.DecodeResult;
 import dev.conveyor.adapters.kafka.consumer.Inbound;
 import dev.conveyor.domain.port.in.ExecuteScenarioUseCase;
@@ -37,7 +38,7 @@ final class ScenarioFlood {
 
     /** What the flow made of {@code request} with the built-in scenarios: "rejected: ..." or the responses sent. */
     static List<String> run(byte[] request, int maxMessageBytes) throws Exception {
-        return run(request, maxMessageBytes, new ExecuteScenario(BuiltInScenarios.registry(0), ScenarioFlood::direct,
+        return run(request, maxMessageBytes, new ExecuteScenario(BuiltInScenarios.registry(0, RunAnalysis.MAX_DURATION_MS), ScenarioFlood::direct,
                 Clock.systemUTC()));
     }
 

@@ -35,7 +35,7 @@ class ScenarioLimitsTest {
         }
     };
     private final ExecuteScenario useCase = new ExecuteScenario(ScenarioRegistry.of(List.of(new WeeklyRollup(),
-            new RunAnalysis(0), new CpuHash(), divides)), ScenarioLimitsTest::direct, Clock.systemUTC());
+            new RunAnalysis(0, 1000), new CpuHash(), divides)), ScenarioLimitsTest::direct, Clock.systemUTC());
 
     private static <V> V direct(Callable<V> work) throws Exception {
         return work.call();
@@ -96,6 +96,8 @@ class ScenarioLimitsTest {
         assertEquals(ScenarioStatus.FAILED, week.status());
         assertEquals("weekly[0].Week=\"-999999999-01-01\": must be a date between 2000-01-01 and 2100-12-31",
                 week.error());
+        assertEquals("parameters.durationMs=1001: must be at most 1000 (this consumer's handler time budget)",
+                run("run-analysis", Map.of("durationMs", 1001)).error());
         assertEquals("parameters.threshold=1E+16: must be between -1e15 and 1e15",
                 run("run-analysis", Map.of("threshold", new BigDecimal("1e16"))).error());
         assertEquals("parameters.input=\"xxxxxxxxxxxxxxxxxxxx…\": must have at most 10000 characters, had 10001",

@@ -21,6 +21,7 @@ public final class ConsumerMetrics {
         PROCESSING_LATENCY("consumer.processing_latency", "Handler time per call (a batch counts once)"),
         PROCESSING_ERRORS("consumer.processing_errors", "Handler calls that threw"),
         RETRIES("consumer.retries", "Retries scheduled after a retriable failure"),
+        HANDLER_TIMEOUTS("consumer.handler_timeouts", "Handler calls given up after HANDLER_TIMEOUT_MS"),
         DLQ_SENT("consumer.dlq_sent", "Records written to the DLQ and acknowledged, tag error_type"),
         CIRCUIT_BREAKER_OPEN("consumer.circuit_breaker_open", "Times the circuit breaker opened"),
         CIRCUIT_BREAKER_STATE("consumer.circuit_breaker_state", "0 closed, 1 open, 2 half-open"),
@@ -44,6 +45,7 @@ public final class ConsumerMetrics {
     private final Timer latency;
     private final Counter errors;
     private final Counter retries;
+    private final Counter timeouts;
     private final Counter commits;
     private final Map<ErrorType, Counter> deadLettered = new EnumMap<>(ErrorType.class);
 
@@ -57,6 +59,7 @@ public final class ConsumerMetrics {
                 .register(registry);
         this.errors = counter(Meter.PROCESSING_ERRORS);
         this.retries = counter(Meter.RETRIES);
+        this.timeouts = counter(Meter.HANDLER_TIMEOUTS);
         this.commits = counter(Meter.COMMITS);
         for (ErrorType type : ErrorType.values()) {
             deadLettered.put(type, Counter.builder(Meter.DLQ_SENT.meterName).description(Meter.DLQ_SENT.description)
@@ -103,6 +106,10 @@ public final class ConsumerMetrics {
 
     void processingError() {
         errors.increment();
+    }
+
+    void handlerTimeout() {
+        timeouts.increment();
     }
 
     void retry() {

@@ -58,6 +58,13 @@ import java.util.Set;
  * @param stallAlert            {@code STALL_ALERT_MS} (default 60000, 1000–86400000): a partition whose commit position
  *                              has not moved for this long while finished records wait behind it makes
  *                              {@code /health} {@code degraded}, naming the partition, offset and count
+ * @param handlerTimeout        {@code HANDLER_TIMEOUT_MS} (default 300000, 100–86400000): a handler call still running
+ *                              after this long counts as a failed attempt (a transient one: retried, then the DLQ);
+ *                              its in-flight slot is freed, its thread interrupted and whatever it sends afterwards is
+ *                              refused. Checked about every tenth of the timeout (at most every second)
+ * @param maxCpuInFlight        {@code MAX_CPU_IN_FLIGHT} (default 2 × cores, 1–10000): CPU-bound handler calls running
+ *                              or queued for the CPU pool at once; they hold these slots, not {@code MAX_IN_FLIGHT}
+ *                              ones, so CPU-heavy requests cannot take every I/O slot
  */
 public record ConsumerSettings(KafkaConnectionConfig connection, String topic, String groupId, String dlqTopic,
                                String offsetReset, int maxPollRecords, int maxInFlight, int workerPool,
@@ -65,7 +72,11 @@ public record ConsumerSettings(KafkaConnectionConfig connection, String topic, S
                                int breakerThreshold, Duration breakerOpen, int maxMessageBytes, int consumersCount,
                                int maxBufferedPerPartition, Duration rebalanceDrainTimeout, Duration shutdownTimeout,
                                Map<String, String> overrides, java.util.List<String> topics, boolean exactlyOnce,
-                               String transactionalIdPrefix, Duration stallAlert) {
+                               String transactionalIdPrefix, Duration stallAlert, Duration handlerTimeout,
+                               int maxCpuInFlight) {
+
+    /** {@code HANDLER_TIMEOUT_MS}'s default: five minutes. */
+    public static final Duration DEFAULT_HANDLER_TIMEOUT = Duration.ofMinutes(5);
 
     private static final Set<String> OWNED = Set.of(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
             ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -131,9 +142,13 @@ public record ConsumerSettings(KafkaConnectionConfig connection, String topic, S
         String prefix = reader.string("KAFKA_TRANSACTIONAL_ID_PREFIX", group + "-" + hostname());
         Duration stallAlert = reader.millis("STALL_ALERT_MS", Duration.ofSeconds(60), Duration.ofSeconds(1),
                 Duration.ofDays(1));
+        Duration handlerTimeout = reader.millis("HANDLER_TIMEOUT_MS", DEFAULT_HANDLER_TIMEOUT, Duration.ofMillis(100),
+                Duration.ofDays(1));
+        int cpuInFlight = reader.integer("MAX_CPU_IN_FLIGHT", 2 * Runtime.getRuntime().availableProcessors(), 1,
+                10_000);
         ConsumerSettings settings = new ConsumerSettings(connection, topic, group, dlq, reset, maxPoll, maxInFlight,
                 pool, batch, commit, retries, backoff, threshold, open, maxBytes, consumers, buffered, drain, shutdown,
-                overrides, topics, exactlyOnce, prefix, stallAlert);
+                overrides, topics, exactlyOnce, prefix, stallAlert, handlerTimeout, cpuInFlight);
         try {
             new ConsumerConfig(settings.consumerProperties("validation"));
         } catch (ConfigException e) {

@@ -15,8 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -52,15 +56,35 @@ final class Dispatcher {
     private final Duration dlqBackoff;
     private final ConsumerMetrics metrics;
     private int inFlight;
+    /** Units holding a CPU slot: running on the CPU pool or queued for it. */
+    private int cpuInFlight;
+    private final int maxCpuInFlight;
+    /** CPU-bound units waiting for a CPU slot; they hold no I/O slot meanwhile. */
+    private final ArrayDeque<Unit> cpuWaiting = new ArrayDeque<>();
+    /** Calls running on a worker now, for {@link #expireOverdue}. */
+    private final Set<Call> running = ConcurrentHashMap.newKeySet();
+    private final long handlerTimeoutNanos;
+    /** Settles expired calls: a thread of its own, since every worker may be stuck in a hung handler. */
+    private final ExecutorService timeouts;
+    private long nextSweepNanos;
+    private boolean swept;
     /** Threads waiting in {@link #drain}; completions only signal when there are some. */
     private int draining;
     private volatile boolean closed;
     /** A {@link VirtualMachineError} a worker hit, or null: once set, the engine stops. */
     private volatile Throwable fatal;
 
-    Dispatcher(int maxInFlight, int batchSize, Executor executor, Executor cpuExecutor, CircuitBreaker breaker,
-               UnitRunner<?> runner, Delivery delivery, Delays delays, Duration dlqBackoff, ConsumerMetrics metrics) {
+    /**
+     * @param maxCpuInFlight CPU-bound units running or queued on {@code cpuExecutor} at once ({@code MAX_CPU_IN_FLIGHT})
+     * @param handlerTimeout a call running longer is expired by {@link #expireOverdue} ({@code HANDLER_TIMEOUT_MS})
+     */
+    Dispatcher(int maxInFlight, int maxCpuInFlight, int batchSize, Executor executor, Executor cpuExecutor,
+               CircuitBreaker breaker, UnitRunner<?> runner, Delivery delivery, Delays delays, Duration dlqBackoff,
+               Duration handlerTimeout, ConsumerMetrics metrics) {
         this.maxInFlight = maxInFlight;
+        this.maxCpuInFlight = maxCpuInFlight;
+        this.handlerTimeoutNanos = handlerTimeout.toNanos();
+        this.timeouts = Executors.newSingleThreadExecutor(Workers.daemon("conveyor-handler-timeouts"));
         this.batchSize = batchSize;
         this.keyed = batchSize == 1;
         this.executor = executor;
@@ -139,6 +163,15 @@ final class Dispatcher {
             }
             ready.removeIf(lane -> lane.dropped);
             parked.removeIf(lane -> lane.dropped);
+            for (Iterator<Unit> it = cpuWaiting.iterator(); it.hasNext(); ) {
+                Unit unit = it.next();
+                if (partitions.contains(unit.partition())) {
+                    it.remove();
+                    unit.onCpu = false;
+                    unit.partition().busy--;
+                    breaker.releasePermission();
+                }
+            }
             settled.signalAll();
         } finally {
             lock.unlock();
@@ -195,10 +228,11 @@ final class Dispatcher {
         }
     }
 
+    /** Units holding a slot: I/O ones ({@code MAX_IN_FLIGHT}) and CPU ones ({@code MAX_CPU_IN_FLIGHT}). */
     int inFlight() {
         lock.lock();
         try {
-            return inFlight;
+            return inFlight + cpuInFlight;
         } finally {
             lock.unlock();
         }
@@ -221,6 +255,7 @@ final class Dispatcher {
     /** Stops continuing work: nothing new starts; DLQ resends stop. */
     void close() {
         closed = true;
+        timeouts.shutdownNow();
         lock.lock();
         try {
             settled.signalAll();
@@ -259,13 +294,22 @@ final class Dispatcher {
             }
             start.add(unit);
         }
+        Unit cpu;
+        while (cpuInFlight < maxCpuInFlight && !closed && (cpu = cpuWaiting.pollFirst()) != null) {
+            cpuInFlight++;
+            if (start == null) {
+                start = new ArrayList<>();
+            }
+            start.add(cpu);
+        }
         return start == null ? List.of() : start;
     }
 
     private void start(List<Unit> units) {
         for (Unit unit : units) {
+            boolean cpu = unit.onCpu;
             try {
-                executor.execute(() -> run(unit, false));
+                (cpu ? cpuExecutor : executor).execute(() -> run(unit, cpu));
             } catch (RejectedExecutionException e) {
                 // Shutting down: the unit stays unfinished, so its offset is never committed.
                 breaker.releasePermission();
@@ -275,9 +319,11 @@ final class Dispatcher {
     }
 
     private void run(Unit unit, boolean onCpuPool) {
+        Call call = new Call(unit, Thread.currentThread(), breaker);
+        running.add(call);
         Outcome outcome;
         try {
-            outcome = runner.run(unit, onCpuPool);
+            outcome = runner.run(call, onCpuPool);
         } catch (VirtualMachineError error) {
             // Out of memory or stack: nothing in this JVM is trustworthy now. The unit stays unfinished (its offset
             // is never committed), the engine stops and reports unhealthy; with -XX:+ExitOnOutOfMemoryError the
@@ -286,14 +332,56 @@ final class Dispatcher {
             LOG.error("Fatal JVM error while running offset {} of {}; the consumer stops",
                     unit.works.get(0).offset(), unit.partition().partition, error);
             throw error;
+        } finally {
+            running.remove(call);
         }
-        if (outcome instanceof Outcome.OnCpu) {
-            try {
-                cpuExecutor.execute(() -> run(unit, true));
-            } catch (RejectedExecutionException e) {
-                breaker.releasePermission();
-                finish(unit, null, true);
+        if (outcome == Outcome.ABANDONED) {
+            synchronized (call) {
+                // The expiry interrupts this thread while holding the call's monitor: once here, it has; clear it
+                // so the next unit on this worker does not start interrupted.
+                Thread.interrupted();
             }
+            return;
+        }
+        settle(unit, outcome);
+    }
+
+    /**
+     * Expires the calls that have run for {@code HANDLER_TIMEOUT_MS}: each counts as a failed attempt (settled on
+     * the timeout thread: retry, park or dead letter), its slot is freed and its thread interrupted. Called by the
+     * poll thread on every loop; looks at the running calls about every tenth of the timeout, at most every second.
+     */
+    void expireOverdue(long nowNanos) {
+        if (swept && nowNanos - nextSweepNanos < 0) {
+            return;
+        }
+        swept = true;
+        nextSweepNanos = nowNanos + Math.min(handlerTimeoutNanos / 10, TimeUnit.SECONDS.toNanos(1));
+        for (Call call : running) {
+            if (!call.overdue(nowNanos, handlerTimeoutNanos)) {
+                continue;
+            }
+            synchronized (call) {
+                if (!call.expire()) {
+                    continue; // its worker settled it just now
+                }
+                call.thread.interrupt();
+            }
+            running.remove(call);
+            metrics.handlerTimeout();
+            try {
+                timeouts.execute(() -> settle(call.unit, runner.timedOut(call, Duration.ofNanos(handlerTimeoutNanos))));
+            } catch (RejectedExecutionException stopping) {
+                call.permit.release();
+                finish(call.unit, null, true);
+            }
+        }
+    }
+
+    /** Acts on how a unit's call ended. */
+    private void settle(Unit unit, Outcome outcome) {
+        if (outcome instanceof Outcome.OnCpu) {
+            toCpu(unit);
         } else if (outcome instanceof Outcome.Done) {
             finish(unit, unit.works, true);
         } else if (outcome instanceof Outcome.RetryLater retry) {
@@ -315,6 +403,34 @@ final class Dispatcher {
     }
 
     /**
+     * A CPU-bound unit moves from its I/O slot to a CPU slot ({@code MAX_CPU_IN_FLIGHT}), or waits for one holding
+     * no I/O slot: CPU-heavy requests cannot take every I/O slot. It keeps its breaker permission meanwhile.
+     */
+    private void toCpu(Unit unit) {
+        List<Unit> start;
+        lock.lock();
+        try {
+            inFlight--;
+            unit.onCpu = true;
+            cpuWaiting.addLast(unit);
+            start = dispatchLocked();
+        } finally {
+            lock.unlock();
+        }
+        start(start);
+    }
+
+    /** The unit gives back its slot (CPU or I/O); guarded by the lock. */
+    private void releaseSlotLocked(Unit unit) {
+        if (unit.onCpu) {
+            unit.onCpu = false;
+            cpuInFlight--;
+        } else {
+            inFlight--;
+        }
+    }
+
+    /**
      * The unit's records (those given) are done; the lane continues with its next unit. {@code holdsSlot}: the
      * unit still counts as in flight (it did not give up its slot to wait for the DLQ).
      */
@@ -328,7 +444,7 @@ final class Dispatcher {
                 }
             }
             if (holdsSlot) {
-                inFlight--;
+                releaseSlotLocked(unit);
             }
             unit.partition().busy--;
             Lane lane = unit.lane;
@@ -357,7 +473,7 @@ final class Dispatcher {
         List<Unit> start;
         lock.lock();
         try {
-            inFlight--;
+            releaseSlotLocked(unit);
             unit.partition().busy--;
             Lane lane = unit.lane;
             lane.state = state;
@@ -387,7 +503,7 @@ final class Dispatcher {
             for (Work work : unit.works) {
                 work.done = rejected.stream().noneMatch(r -> r.work() == work);
             }
-            inFlight--;
+            releaseSlotLocked(unit);
             unit.lane.state = Lane.State.DEAD_LETTERING;
             start = dispatchLocked();
         } finally {

@@ -83,8 +83,9 @@ public final class KafkaConsumerEngine implements AutoCloseable {
                 settings.maxMessageBytes(), metrics,
                 delivery instanceof Delivery.AtLeastOnce atLeastOnce ? atLeastOnce.outbox() : null,
                 cpuWorkers != null);
-        this.dispatcher = new Dispatcher(settings.maxInFlight(), settings.batchSize(), workers, cpuWorkers, breaker,
-                runner, delivery, delays, settings.retryBackoff(), metrics);
+        this.dispatcher = new Dispatcher(settings.maxInFlight(), settings.maxCpuInFlight(), settings.batchSize(),
+                workers, cpuWorkers, breaker, runner, delivery, delays, settings.retryBackoff(),
+                settings.handlerTimeout(), metrics);
         this.pollThread = new Thread(this::pollLoop, "conveyor-poll-" + id);
         metrics.bindEngine(id, breaker, dispatcher::inFlight, () -> pausedCount, () -> lag);
     }
@@ -170,6 +171,7 @@ public final class KafkaConsumerEngine implements AutoCloseable {
         controlPauses();
         ConsumerRecords<byte[], byte[]> records = consumer.poll(pausedCount > 0 ? PAUSED_POLL : IDLE_POLL);
         lastPollNanos = System.nanoTime();
+        dispatcher.expireOverdue(lastPollNanos);
         if (!records.isEmpty()) {
             List<Work> works = new ArrayList<>(records.count());
             for (TopicPartition tp : records.partitions()) {

@@ -22,7 +22,9 @@ import java.util.List;
  * </ul>
  * An exception thrown by {@link #cpuBound} or {@link #gaveUp} sends the record to the DLQ too ({@code processing}),
  * never into a retry. Handlers run on worker threads, concurrently for different keys, never twice at once for the
- * same key.
+ * same key — except after {@code HANDLER_TIMEOUT_MS}: a call still running then counts as a failed (transient)
+ * attempt, its thread is interrupted and its outbox refuses further sends, and the retry may start while a handler
+ * that ignores the interrupt is still running. Side effects outside the outbox must then be idempotent.
  */
 @FunctionalInterface
 public interface MessageHandler<T> {

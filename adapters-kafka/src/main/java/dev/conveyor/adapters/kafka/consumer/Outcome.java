@@ -32,7 +32,12 @@ sealed interface Outcome {
     record OnCpu() implements Outcome {
     }
 
+    /** The call ran past {@code HANDLER_TIMEOUT_MS} and was settled without it: the worker leaves the unit alone. */
+    record Abandoned() implements Outcome {
+    }
+
     Outcome DONE = new Done();
+    Outcome ABANDONED = new Abandoned();
     Outcome ON_CPU = new OnCpu();
     Outcome PARKED = new Parked();
 }

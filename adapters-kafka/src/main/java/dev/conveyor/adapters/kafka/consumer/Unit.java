@@ -12,6 +12,8 @@ final class Unit {
     boolean probe;
     /** Some attempt of this unit failed already (counted or not). */
     boolean failedBefore;
+    /** Holds a CPU slot (running on the CPU pool or waiting for it) instead of an I/O slot; guarded by the dispatcher. */
+    boolean onCpu;
 
     Unit(Lane lane, List<Work> works) {
         this.lane = lane;

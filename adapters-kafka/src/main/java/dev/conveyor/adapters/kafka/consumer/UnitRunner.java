@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one unit on a worker thread: decode (once), call the handler, and classify what happened.
@@ -59,65 +58,113 @@ final class UnitRunner<T> {
      * where a CPU-bound unit only gets decoded and answers {@link Outcome#ON_CPU} (keeping the permission).
      * Every other outcome has used or released the permission exactly once, whatever threw. A
      * {@link VirtualMachineError} (out of memory, stack overflow) is rethrown: the JVM is not fit to go on. Any other
-     * throwable of the engine's own steps ends in the DLQ, never in a retry.
+     * throwable of the engine's own steps ends in the DLQ, never in a retry. If the call {@link Call#expire expired}
+     * first ({@code HANDLER_TIMEOUT_MS}), nothing is touched and the answer is {@link Outcome#ABANDONED}.
      */
-    Outcome run(Unit unit, boolean onCpuPool) {
-        Permit permit = new Permit();
+    Outcome run(Call call, boolean onCpuPool) {
+        Unit unit = call.unit;
         try {
-            Outcome outcome = attempt(unit, onCpuPool, permit);
+            Outcome outcome = attempt(call, onCpuPool);
+            if (outcome == Outcome.ABANDONED || !call.claim()) {
+                return Outcome.ABANDONED;
+            }
             if (outcome != Outcome.ON_CPU) {
-                permit.release();
+                call.permit.release();
             }
             return outcome;
         } catch (VirtualMachineError fatal) {
-            permit.release();
+            call.permit.release();
             throw fatal;
         } catch (Throwable unexpected) {
-            permit.release();
-            LOG.error("Engine error while running offset {} of {}-{}; its records go to the DLQ",
-                    unit.works.get(0).offset(), unit.works.get(0).record.topic(), unit.works.get(0).record.partition(),
-                    unexpected);
-            List<Rejected> rejected = new ArrayList<>(unit.works.size());
-            for (Work work : unit.works) {
-                rejected.add(new Rejected(work, new DeadLetter(work.record, ErrorType.PROCESSING,
-                        "engine error: " + describe(unexpected), unexpected.getClass().getName(),
-                        unit.failedAttempts + 1)));
+            if (!call.claim()) {
+                return Outcome.ABANDONED;
             }
-            return new Outcome.DeadLetters(rejected);
+            call.permit.release();
+            return engineError(unit, unexpected);
         }
     }
 
+    /**
+     * The call ran past {@code timeout} and was {@link Call#expire expired}: it counts as a failed attempt with a
+     * {@link HandlerTimeoutException} (retried, then dead-lettered). Runs on the dispatcher's timeout thread while the
+     * expired call may still be running; no handler is called again here except {@link MessageHandler#gaveUp}.
+     */
+    Outcome timedOut(Call call, Duration timeout) {
+        Unit unit = call.unit;
+        HandlerTimeoutException error = new HandlerTimeoutException("handler call did not return within "
+                + "HANDLER_TIMEOUT_MS=" + timeout.toMillis());
+        Work first = unit.works.get(0);
+        LOG.warn("Handler call for {}-{}@{} ran past HANDLER_TIMEOUT_MS={}; it counts as a failed attempt and its "
+                + "thread is interrupted", first.record.topic(), first.record.partition(), first.offset(),
+                timeout.toMillis());
+        metrics.processingError();
+        try {
+            return failed(unit, new ArrayList<>(unit.works), new ArrayList<>(0), unit.failedAttempts + 1,
+                    call.elapsedNanos(), error, call.permit, false);
+        } catch (VirtualMachineError fatal) {
+            throw fatal;
+        } catch (Throwable unexpected) {
+            call.permit.release();
+            return engineError(unit, unexpected);
+        }
+    }
+
+    private Outcome engineError(Unit unit, Throwable unexpected) {
+        LOG.error("Engine error while running offset {} of {}-{}; its records go to the DLQ",
+                unit.works.get(0).offset(), unit.works.get(0).record.topic(), unit.works.get(0).record.partition(),
+                unexpected);
+        List<Rejected> rejected = new ArrayList<>(unit.works.size());
+        for (Work work : unit.works) {
+            rejected.add(new Rejected(work, new DeadLetter(work.record, ErrorType.PROCESSING,
+                    "engine error: " + describe(unexpected), unexpected.getClass().getName(),
+                    unit.failedAttempts + 1)));
+        }
+        return new Outcome.DeadLetters(rejected);
+    }
+
     @SuppressWarnings("unchecked")
-    private Outcome attempt(Unit unit, boolean onCpuPool, Permit permit) {
+    private Outcome attempt(Call call, boolean onCpuPool) {
+        Unit unit = call.unit;
         if (!onCpuPool && cpuPoolUsed && unit.works.stream().anyMatch(w -> w.decoded == null
                 && w.record.value() != null && w.record.value().length >= CPU_DECODE_BYTES)) {
             return Outcome.ON_CPU;
         }
         List<Rejected> rejected = new ArrayList<>(0);
         boolean[] cpuBound = {false};
-        List<Work> valid = cpuBoundChecked(decode(unit, rejected), rejected, cpuBound);
+        List<Work> decoded = decode(unit, rejected);
+        call.arm(); // the handler's time budget starts here: decoding is the engine's, bounded by its own limits
+        List<Work> valid = cpuBoundChecked(decoded, rejected, cpuBound);
         if (valid.isEmpty()) {
             return new Outcome.DeadLetters(rejected);
         }
         if (!onCpuPool && rejected.isEmpty() && cpuBound[0]) {
             return Outcome.ON_CPU;
         }
+        if (call.expired()) {
+            return Outcome.ABANDONED; // expired while decoding: the handler is not called for a given-up attempt
+        }
         int attempt = unit.failedAttempts + 1;
         long started = System.nanoTime();
-        Attempt outputs = new Attempt();
+        Outputs outputs = new Outputs(call);
         try {
             handler.handle(inbound(valid, attempt, outputs));
         } catch (VirtualMachineError fatal) {
             throw fatal;
         } catch (Throwable error) {
+            if (!call.claim()) {
+                return Outcome.ABANDONED;
+            }
             if (error instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
             metrics.processingError();
-            return failed(unit, valid, rejected, attempt, System.nanoTime() - started, error, permit);
+            return failed(unit, valid, rejected, attempt, System.nanoTime() - started, error, call.permit, true);
+        }
+        if (!call.claim()) {
+            return Outcome.ABANDONED;
         }
         long elapsed = System.nanoTime() - started;
-        permit.success(elapsed);
+        call.permit.success(elapsed);
         metrics.processed(valid.size(), elapsed);
         valid.get(valid.size() - 1).addOutputs(outputs.held);
         return rejected.isEmpty() ? Outcome.DONE : new Outcome.DeadLetters(rejected);
@@ -146,9 +193,11 @@ final class UnitRunner<T> {
     /**
      * Only transient failures ({@link Resilience#isTransient}) count toward the breaker; poison, input errors and
      * {@link Error}s release the permission instead, so a burst of bad records cannot pause the partitions.
+     * {@code splitBatch}: a batch out of retries gets one more try per record (not after a timeout: the handler that
+     * hung is not called again on this thread).
      */
     private Outcome failed(Unit unit, List<Work> valid, List<Rejected> rejected, int attempt, long elapsed,
-                           Throwable error, Permit permit) {
+                           Throwable error, Call.Permit permit, boolean splitBatch) {
         boolean retriable = retry.getExceptionPredicate().test(error);
         boolean poison = !retriable;
         boolean counts = Resilience.isTransient(error);
@@ -172,10 +221,12 @@ final class UnitRunner<T> {
             return breakerClosed ? new Outcome.RetryLater(Duration.ofMillis(
                     retry.getIntervalBiFunction().apply(attempt, null))) : Outcome.PARKED;
         }
-        if (valid.size() == 1) {
-            rejected.add(gaveUp(valid.get(0), error, attempt));
-        } else {
+        if (splitBatch && valid.size() > 1) {
             eachAlone(valid, attempt, rejected);
+        } else {
+            for (Work work : valid) {
+                rejected.add(gaveUp(work, error, attempt));
+            }
         }
         return rejected.isEmpty() ? Outcome.DONE : new Outcome.DeadLetters(rejected);
     }
@@ -184,7 +235,7 @@ final class UnitRunner<T> {
     private void eachAlone(List<Work> valid, int batchAttempts, List<Rejected> rejected) {
         for (Work work : valid) {
             long started = System.nanoTime();
-            Attempt outputs = new Attempt();
+            Outputs outputs = new Outputs(null);
             try {
                 handler.handle(inbound(List.of(work), batchAttempts + 1, outputs));
                 metrics.processed(1, System.nanoTime() - started);
@@ -202,7 +253,7 @@ final class UnitRunner<T> {
 
     /** Lets the handler answer for the record (e.g. a "failed" response), then makes its dead letter. */
     private Rejected gaveUp(Work work, Throwable error, int attempts) {
-        Attempt outputs = new Attempt();
+        Outputs outputs = new Outputs(null);
         try {
             handler.gaveUp(inbound(List.of(work), attempts, outputs).get(0), error);
             work.addOutputs(outputs.held);
@@ -276,7 +327,7 @@ final class UnitRunner<T> {
     }
 
     @SuppressWarnings("unchecked")
-    private List<Inbound<T>> inbound(List<Work> works, int attempt, Attempt outputs) {
+    private List<Inbound<T>> inbound(List<Work> works, int attempt, Outputs outputs) {
         List<Inbound<T>> batch = new ArrayList<>(works.size());
         for (Work work : works) {
             ConsumerRecord<byte[], byte[]> record = work.record;
@@ -287,42 +338,29 @@ final class UnitRunner<T> {
         return batch;
     }
 
-    /** The outbox of one attempt: sends through {@link #direct}, or holds outputs until the attempt succeeded. */
-    private final class Attempt implements Outbox {
+    /**
+     * The outbox of one attempt: sends through {@link #direct}, or holds outputs until the attempt succeeded. Once
+     * its call expired ({@code HANDLER_TIMEOUT_MS}), sends are refused: the attempt that replaced it owns the outputs.
+     */
+    private final class Outputs implements Outbox {
         final List<ProducerRecord<byte[], byte[]>> held = new ArrayList<>(0);
+        /** The call whose expiry fences this outbox; null: not under a time budget. */
+        private final Call call;
+
+        Outputs(Call call) {
+            this.call = call;
+        }
 
         @Override
         public void send(ProducerRecord<byte[], byte[]> record) throws Exception {
+            if (call != null && call.expired()) {
+                throw new IllegalStateException("output refused: this handler call ran past HANDLER_TIMEOUT_MS and "
+                        + "was given up");
+            }
             if (direct != null) {
                 direct.send(record);
             } else {
                 held.add(record);
-            }
-        }
-    }
-
-    /** The unit's breaker permission: used (success/error) or released at most once, whichever comes first. */
-    private final class Permit {
-        private boolean settled;
-
-        void success(long elapsedNanos) {
-            if (!settled) {
-                settled = true;
-                breaker.onSuccess(elapsedNanos, TimeUnit.NANOSECONDS);
-            }
-        }
-
-        void error(long elapsedNanos, Throwable error) {
-            if (!settled) {
-                settled = true;
-                breaker.onError(elapsedNanos, TimeUnit.NANOSECONDS, error);
-            }
-        }
-
-        void release() {
-            if (!settled) {
-                settled = true;
-                breaker.releasePermission();
             }
         }
     }

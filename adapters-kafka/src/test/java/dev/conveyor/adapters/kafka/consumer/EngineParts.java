@@ -25,9 +25,19 @@ final class EngineParts {
     static <T> Dispatcher atLeastOnce(ConsumerSettings settings, MessageDecoder<T> decoder, MessageHandler<T> handler,
                                       CircuitBreaker breaker, ExecutorService workers, Delays delays,
                                       ConsumerMetrics metrics, DeadLetterSink deadLetters) {
+        return atLeastOnce(settings, decoder, handler, breaker, workers, null, delays, metrics, record -> { },
+                deadLetters);
+    }
+
+    /** The same with a CPU pool ({@code cpuWorkers}, null for none) and outputs going to {@code outbox}. */
+    static <T> Dispatcher atLeastOnce(ConsumerSettings settings, MessageDecoder<T> decoder, MessageHandler<T> handler,
+                                      CircuitBreaker breaker, ExecutorService workers, ExecutorService cpuWorkers,
+                                      Delays delays, ConsumerMetrics metrics, Outbox outbox,
+                                      DeadLetterSink deadLetters) {
         UnitRunner<T> runner = new UnitRunner<>(decoder, handler, breaker, Resilience.retry(settings),
-                settings.maxMessageBytes(), metrics, record -> { }, false);
-        return new Dispatcher(settings.maxInFlight(), settings.batchSize(), workers, null, breaker, runner,
-                new Delivery.AtLeastOnce(record -> { }, deadLetters), delays, settings.retryBackoff(), metrics);
+                settings.maxMessageBytes(), metrics, outbox, cpuWorkers != null);
+        return new Dispatcher(settings.maxInFlight(), settings.maxCpuInFlight(), settings.batchSize(), workers,
+                cpuWorkers, breaker, runner, new Delivery.AtLeastOnce(outbox, deadLetters), delays, settings.retryBackoff(),
+                settings.handlerTimeout(), metrics);
     }
 }

@@ -123,6 +123,47 @@ class KafkaConsumerEngineIT {
         }
     }
 
+    /**
+     * A handler that hangs on one record and ignores interrupts: with {@code HANDLER_TIMEOUT_MS=500} the poll loop
+     * expires each of its calls, the record is retried once and dead-lettered, the other keys go on, the partition is
+     * committed to the end, and the hung threads hold no in-flight slot.
+     */
+    @Test
+    void givenAHandlerThatHangsForeverOnOneRecord_whenItsCallsTimeOut_thenItIsDeadLetteredAndEverythingIsCommitted(
+            TestKafka kafka) throws Exception {
+        try (EngineHarness h = new EngineHarness(kafka, "hangs", 1)) {
+            CountDownLatch never = new CountDownLatch(1);
+            h.send("alice", EngineHarness.order("alice", "hang"));
+            h.sendOrders(50, 5);
+            AtomicInteger hangs = new AtomicInteger();
+            KafkaConsumerEngine engine = h.start("c", h.settings(Map.of("HANDLER_TIMEOUT_MS", "500",
+                    "MAX_RETRIES", "1", "RETRY_BACKOFF_MS", "10")), MessageHandler.single(in -> {
+                        if (in.message().item().equals("hang")) {
+                            hangs.incrementAndGet();
+                            while (never.getCount() > 0) {
+                                try {
+                                    never.await();
+                                } catch (InterruptedException ignored) {
+                                    // a handler that swallows interrupts: only the time budget gets it unstuck
+                                }
+                            }
+                        }
+                    }));
+            try {
+                await().atMost(Duration.ofSeconds(30)).until(() -> h.committed("group-" + h.topic).values().stream()
+                        .mapToLong(Long::longValue).sum() == 51);
+                assertEquals(2, hangs.get(), "the first call and MAX_RETRIES=1 retry");
+                ParsedDeadLetter letter = DeadLetterEnvelope.parse(h.readAll(h.dlqTopic).get(0).value());
+                assertEquals(ErrorType.RETRIES_EXHAUSTED, letter.errorType());
+                assertEquals(HandlerTimeoutException.class.getName(), letter.errorClass());
+                assertEquals(0, engine.health().inFlight(), "the hung calls hold no slot");
+                assertEquals(2.0, h.registry.get("consumer.handler_timeouts").counter().count());
+            } finally {
+                never.countDown();
+            }
+        }
+    }
+
     @Test
     void givenADownstreamOutageOfTenSeconds_whenTheBreakerOpens_thenPartitionsPauseNothingIsDeadLetteredAndAllIsProcessed(
             TestKafka kafka) throws Exception {

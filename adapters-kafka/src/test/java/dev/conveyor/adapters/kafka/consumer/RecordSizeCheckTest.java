@@ -6,6 +6,7 @@ import dev.conveyor.adapters.kafka.dlq.ErrorType;
 import dev.conveyor.domain.message.OrderMessage;
 import dev.conveyor.domain.validation.SchemaValidator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -29,9 +30,10 @@ class RecordSizeCheckTest {
             + "\"item\":\"book\",\"quantity\":1,\"timestamp\":\"2026-11-23T10:00:00Z\"}";
 
     private final ConsumerSettings settings = settings();
+    private final CircuitBreaker breaker = Resilience.breaker("test", settings, Clock.systemUTC());
     private final UnitRunner<OrderMessage> runner = new UnitRunner<>(
             JsonCodec.forType(OrderMessage.class, new SchemaValidator()), MessageHandler.single(in -> { }),
-            Resilience.breaker("test", settings, Clock.systemUTC()), Resilience.retry(settings), MAX,
+            breaker, Resilience.retry(settings), MAX,
             new ConsumerMetrics(new SimpleMeterRegistry(), "orders"), record -> { }, false);
 
     private static ConsumerSettings settings() {
@@ -47,7 +49,7 @@ class RecordSizeCheckTest {
         ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("orders", 0, 5L, 0L, TimestampType.CREATE_TIME,
                 keyBytes, value.length, new byte[keyBytes], value, headers, Optional.empty());
         Work work = new Work(record, new PartitionState(new TopicPartition("orders", 0)));
-        return runner.run(new Unit(null, List.of(work)), true);
+        return runner.run(new Call(new Unit(null, List.of(work)), Thread.currentThread(), breaker), true);
     }
 
     @Test
