@@ -68,6 +68,8 @@ class ConsumerAppConfigTest {
             "MAX_MESSAGE_BYTES, 1024, 1073741824, 1023, 1073741825",
             "CONSUMERS_COUNT, 1, 64, 0, 65",
             "MAX_BUFFERED_PER_PARTITION, 1, 10000000, 0, 10000001",
+            // The lowest accepted is MAX_MESSAGE_BYTES (10485760 by default); the range alone starts at 1 MiB.
+            "MAX_BUFFERED_BYTES, 10485760, 68719476736, 10485759, 68719476737",
             "REBALANCE_DRAIN_TIMEOUT_MS, 0, 600000, -1, 600001",
             "STALL_ALERT_MS, 1000, 86400000, 999, 86400001",
             "HANDLER_TIMEOUT_MS, 100, 86400000, 99, 86400001",

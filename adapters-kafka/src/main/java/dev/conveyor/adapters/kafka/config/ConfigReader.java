@@ -68,6 +68,24 @@ public final class ConfigReader {
         return defaultValue;
     }
 
+    /** Like {@link #integer}, for values past {@code int} (e.g. byte counts). */
+    public long longInteger(String name, long defaultValue, long min, long max) {
+        String value = raw(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            long parsed = Long.parseLong(value);
+            if (parsed >= min && parsed <= max) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, with the range
+        }
+        problem(name + "=" + value + ": must be an integer from " + min + " to " + max);
+        return defaultValue;
+    }
+
     public double decimal(String name, double defaultValue, double min, double max) {
         String value = raw(name);
         if (value == null) {

@@ -27,7 +27,10 @@ public final class ConsumerMetrics {
         CIRCUIT_BREAKER_STATE("consumer.circuit_breaker_state", "0 closed, 1 open, 2 half-open"),
         COMMITS("consumer.commits", "Offset commits acknowledged by the broker"),
         IN_FLIGHT("consumer.in_flight", "Units (records or batches) being processed now"),
-        PAUSED_PARTITIONS("consumer.paused_partitions", "Partitions paused (backlog full or breaker open)"),
+        PAUSED_PARTITIONS("consumer.paused_partitions",
+                "Partitions paused (backlog full, MAX_BUFFERED_BYTES reached or breaker open)"),
+        BUFFERED_BYTES("consumer.buffered_bytes",
+                "Key, value and header bytes of polled records not done yet (bounded by MAX_BUFFERED_BYTES)"),
         LAG("consumer.lag", "Records after the committable offset: log end minus the first unfinished offset");
 
         public final String meterName;
@@ -92,6 +95,11 @@ public final class ConsumerMetrics {
                 opened.increment();
             }
         });
+    }
+
+    /** The byte budget's usage of one engine (tag {@code consumer}). */
+    void bindBufferedBytes(String consumerId, Supplier<Number> bytes) {
+        gauge(Meter.BUFFERED_BYTES, consumerId, bytes);
     }
 
     private void gauge(Meter meter, String consumerId, Supplier<Number> value) {

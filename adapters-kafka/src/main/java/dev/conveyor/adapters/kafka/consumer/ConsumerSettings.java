@@ -41,6 +41,13 @@ import java.util.Set;
  * @param consumersCount        {@code CONSUMERS_COUNT} (default 1): KafkaConsumer instances in this process
  * @param maxBufferedPerPartition {@code MAX_BUFFERED_PER_PARTITION} (default max(4 × MAX_IN_FLIGHT,
  *                              2 × MAX_POLL_RECORDS)): polled-but-uncommittable records before the partition is paused
+ * @param maxBufferedBytes      {@code MAX_BUFFERED_BYTES} (default the largest of 16 MiB, {@code MAX_MESSAGE_BYTES}
+ *                              and the JVM's max heap / (4 × {@code CONSUMERS_COUNT}), e.g. 128 MiB at
+ *                              {@code -Xmx512m}; {@value #MIN_BUFFERED_BYTES} to {@value #MAX_BUFFERED_BYTES}, at least
+ *                              {@code MAX_MESSAGE_BYTES}): key, value and header bytes of polled records not done yet
+ *                              per consumer (KafkaConsumer); when reached, all its partitions are paused until half
+ *                              is free again. Records already polled keep running, so it may be passed by what one
+ *                              poll returned, and a record larger than it is still processed
  * @param rebalanceDrainTimeout {@code REBALANCE_DRAIN_TIMEOUT_MS} (default 10000): how long a revocation waits for
  *                              the in-flight work of revoked partitions before abandoning it (it is then reprocessed
  *                              by the new owner)
@@ -70,7 +77,8 @@ public record ConsumerSettings(KafkaConnectionConfig connection, String topic, S
                                String offsetReset, int maxPollRecords, int maxInFlight, int workerPool,
                                int batchSize, Duration commitInterval, int maxRetries, Duration retryBackoff,
                                int breakerThreshold, Duration breakerOpen, int maxMessageBytes, int consumersCount,
-                               int maxBufferedPerPartition, Duration rebalanceDrainTimeout, Duration shutdownTimeout,
+                               int maxBufferedPerPartition, long maxBufferedBytes, Duration rebalanceDrainTimeout,
+                               Duration shutdownTimeout,
                                Map<String, String> overrides, java.util.List<String> topics, boolean exactlyOnce,
                                String transactionalIdPrefix, Duration stallAlert, Duration handlerTimeout,
                                int maxCpuInFlight) {
@@ -82,6 +90,13 @@ public record ConsumerSettings(KafkaConnectionConfig connection, String topic, S
             ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
             ConsumerConfig.GROUP_ID_CONFIG, ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
             ConsumerConfig.AUTO_OFFSET_RESET_CONFIG);
+
+    /** The lowest {@code MAX_BUFFERED_BYTES}: 1 MiB. */
+    public static final long MIN_BUFFERED_BYTES = 1L << 20;
+    /** The highest {@code MAX_BUFFERED_BYTES}: 64 GiB, more than any heap a consumer should buffer in. */
+    public static final long MAX_BUFFERED_BYTES = 64L << 30;
+    /** The smallest default {@code MAX_BUFFERED_BYTES}, for small heaps: 16 MiB. */
+    static final long MIN_DEFAULT_BUFFERED_BYTES = 16L << 20;
 
     public ConsumerSettings {
         overrides = Map.copyOf(overrides);
@@ -130,6 +145,15 @@ public record ConsumerSettings(KafkaConnectionConfig connection, String topic, S
         int consumers = reader.integer("CONSUMERS_COUNT", 1, 1, 64);
         int buffered = reader.integer("MAX_BUFFERED_PER_PARTITION", Math.max(4 * maxInFlight, 2 * maxPoll), 1,
                 10_000_000);
+        long bufferedBytes = reader.longInteger("MAX_BUFFERED_BYTES",
+                defaultBufferedBytes(Runtime.getRuntime().maxMemory(), consumers, maxBytes), MIN_BUFFERED_BYTES,
+                MAX_BUFFERED_BYTES);
+        if (bufferedBytes < maxBytes) {
+            // Not a deadlock (a record larger than the budget is still processed), but a budget one allowed record
+            // fills is surely a mistake: it would pause the partitions for every large record.
+            reader.problem("MAX_BUFFERED_BYTES=" + bufferedBytes + ": must be at least MAX_MESSAGE_BYTES=" + maxBytes
+                    + " (one record of the largest allowed size must fit)");
+        }
         Duration drain = reader.millis("REBALANCE_DRAIN_TIMEOUT_MS", Duration.ofSeconds(10), Duration.ZERO,
                 Duration.ofMinutes(10));
         Duration shutdown = reader.millis("SHUTDOWN_TIMEOUT_MS", Duration.ofSeconds(30), Duration.ZERO,
@@ -147,14 +171,23 @@ public record ConsumerSettings(KafkaConnectionConfig connection, String topic, S
         int cpuInFlight = reader.integer("MAX_CPU_IN_FLIGHT", 2 * Runtime.getRuntime().availableProcessors(), 1,
                 10_000);
         ConsumerSettings settings = new ConsumerSettings(connection, topic, group, dlq, reset, maxPoll, maxInFlight,
-                pool, batch, commit, retries, backoff, threshold, open, maxBytes, consumers, buffered, drain, shutdown,
-                overrides, topics, exactlyOnce, prefix, stallAlert, handlerTimeout, cpuInFlight);
+                pool, batch, commit, retries, backoff, threshold, open, maxBytes, consumers, buffered, bufferedBytes,
+                drain, shutdown, overrides, topics, exactlyOnce, prefix, stallAlert, handlerTimeout, cpuInFlight);
         try {
             new ConsumerConfig(settings.consumerProperties("validation"));
         } catch (ConfigException e) {
             reader.kafkaConfigProblem("KAFKA_CONSUMER_", e);
         }
         return settings;
+    }
+
+    /**
+     * The default {@code MAX_BUFFERED_BYTES}: a quarter of the heap shared by the process's consumers, at least
+     * 16 MiB and at least one record of {@code MAX_MESSAGE_BYTES}, at most {@link #MAX_BUFFERED_BYTES}.
+     */
+    static long defaultBufferedBytes(long maxHeapBytes, int consumers, int maxMessageBytes) {
+        long share = maxHeapBytes / (4L * consumers);
+        return Math.min(MAX_BUFFERED_BYTES, Math.max(Math.max(MIN_DEFAULT_BUFFERED_BYTES, maxMessageBytes), share));
     }
 
     /** The complete consumer configuration; what at-least-once depends on is set last. */

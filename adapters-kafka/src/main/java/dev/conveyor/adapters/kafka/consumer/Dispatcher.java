@@ -146,12 +146,13 @@ final class Dispatcher {
     }
 
     /**
-     * Forgets the partitions: their queued records never start and their waiting units are abandoned. Units
-     * running now finish, but their lanes are not continued.
+     * Forgets the partitions: their queued records never start and their waiting units are abandoned, and the bytes
+     * of their records not done leave the byte budget. Units running now finish, but their lanes are not continued.
      */
     void drop(Set<PartitionState> partitions) {
         lock.lock();
         try {
+            partitions.forEach(PartitionState::releaseBuffered);
             for (Iterator<Lane> it = lanes.values().iterator(); it.hasNext(); ) {
                 Lane lane = it.next();
                 if (partitions.contains(lane.partition())) {
@@ -440,7 +441,7 @@ final class Dispatcher {
         try {
             if (done != null) {
                 for (Work work : done) {
-                    work.done = true;
+                    work.markDone();
                 }
             }
             if (holdsSlot) {
@@ -501,7 +502,9 @@ final class Dispatcher {
         lock.lock();
         try {
             for (Work work : unit.works) {
-                work.done = rejected.stream().noneMatch(r -> r.work() == work);
+                if (rejected.stream().noneMatch(r -> r.work() == work)) {
+                    work.markDone();
+                }
             }
             releaseSlotLocked(unit);
             unit.lane.state = Lane.State.DEAD_LETTERING;
@@ -557,7 +560,7 @@ final class Dispatcher {
                 if (sends.get(i).isCompletedExceptionally()) {
                     failed.add(rejected.get(i));
                 } else {
-                    rejected.get(i).work().done = true;
+                    rejected.get(i).work().markDone();
                 }
             }
             Duration backoff = dlqBackoff.multipliedBy(1L << Math.min(round - 1, 5));

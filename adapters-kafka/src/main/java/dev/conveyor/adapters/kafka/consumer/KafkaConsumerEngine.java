@@ -50,6 +50,8 @@ public final class KafkaConsumerEngine implements AutoCloseable {
     private final Transactions transactions;
     private final ConsumerMetrics metrics;
     private final StallWatch stalls;
+    /** MAX_BUFFERED_BYTES: the bytes of this engine's polled records not done yet. */
+    private final ByteBudget budget;
     private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
     private final Set<String> assigned = ConcurrentHashMap.newKeySet();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -77,6 +79,7 @@ public final class KafkaConsumerEngine implements AutoCloseable {
         this.breaker = breaker;
         this.metrics = metrics;
         this.stalls = new StallWatch(java.time.Clock.systemUTC(), settings.stallAlert());
+        this.budget = new ByteBudget(settings.maxBufferedBytes());
         this.transactions = delivery instanceof Delivery.ExactlyOnce exactlyOnce
                 ? new Transactions(exactlyOnce.producer(), consumer, metrics) : null;
         UnitRunner<T> runner = new UnitRunner<>(decoder, handler, breaker, Resilience.retry(settings),
@@ -88,6 +91,7 @@ public final class KafkaConsumerEngine implements AutoCloseable {
                 settings.handlerTimeout(), metrics);
         this.pollThread = new Thread(this::pollLoop, "conveyor-poll-" + id);
         metrics.bindEngine(id, breaker, dispatcher::inFlight, () -> pausedCount, () -> lag);
+        metrics.bindBufferedBytes(id, budget::used);
     }
 
     /** Subscribes and starts polling on its own thread. */
@@ -199,6 +203,12 @@ public final class KafkaConsumerEngine implements AutoCloseable {
      * Breaker open: every partition paused, nothing runs. Otherwise a partition is paused while its backlog of
      * uncommittable records is full (until it drains to half), so memory stays bounded and poll() keeps being
      * called well within max.poll.interval.ms however slow the handlers are.
+     *
+     * <p>While the byte budget ({@code MAX_BUFFERED_BYTES}) is full, until half of it is free again, every partition
+     * is paused, not only those holding the bytes: a partition with nothing buffered would otherwise bring up to a
+     * fetch ({@code max.partition.fetch.bytes}) each, so the bound would grow with the number of partitions. This
+     * way the engine holds at most the budget plus what one poll returned. Records already polled keep running
+     * (pausing never stops the dispatcher), so the budget drains even when one record alone is larger than it.
      */
     private void controlPauses() {
         if (dispatcher.parkedCount() > 0) {
@@ -208,6 +218,7 @@ public final class KafkaConsumerEngine implements AutoCloseable {
             breaker.releasePermission();
         }
         boolean breakerOpen = breaker.getState() == CircuitBreaker.State.OPEN;
+        boolean budgetFull = budget.full();
         int high = settings.maxBufferedPerPartition();
         List<TopicPartition> pause = new ArrayList<>();
         List<TopicPartition> resume = new ArrayList<>();
@@ -220,7 +231,7 @@ public final class KafkaConsumerEngine implements AutoCloseable {
             } else if (backlog <= high / 2) {
                 state.pausedForBacklog = false;
             }
-            boolean want = breakerOpen || state.pausedForBacklog;
+            boolean want = breakerOpen || budgetFull || state.pausedForBacklog;
             boolean is = paused.contains(state.partition);
             if (want && !is) {
                 pause.add(state.partition);
@@ -352,7 +363,7 @@ public final class KafkaConsumerEngine implements AutoCloseable {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> added) {
             for (TopicPartition tp : added) {
-                partitions.put(tp, new PartitionState(tp, transactions != null));
+                partitions.put(tp, new PartitionState(tp, transactions != null, budget));
                 assigned.add(tp.toString());
             }
             if (!added.isEmpty()) {

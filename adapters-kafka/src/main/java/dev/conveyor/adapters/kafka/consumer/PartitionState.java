@@ -12,6 +12,8 @@ import java.util.ArrayDeque;
  */
 final class PartitionState {
     final TopicPartition partition;
+    /** The engine's byte budget, shared by all its partitions: a record counts in it until done or dropped. */
+    final ByteBudget budget;
     private final ArrayDeque<Work> unfinished = new ArrayDeque<>();
     /** Exactly-once: done records whose outputs and offset are not yet committed in a transaction; else null. */
     private final ArrayDeque<Work> doneUncommitted;
@@ -28,11 +30,12 @@ final class PartitionState {
     boolean pausedForBacklog;
 
     PartitionState(TopicPartition partition) {
-        this(partition, false);
+        this(partition, false, ByteBudget.unlimited());
     }
 
-    PartitionState(TopicPartition partition, boolean transactional) {
+    PartitionState(TopicPartition partition, boolean transactional, ByteBudget budget) {
         this.partition = partition;
+        this.budget = budget;
         this.doneUncommitted = transactional ? new ArrayDeque<>() : null;
     }
 
@@ -41,6 +44,16 @@ final class PartitionState {
         unfinished.addLast(work);
         nextOffset = record.offset() + 1;
         return work;
+    }
+
+    /**
+     * The partition is dropped (revoked, lost, or the engine stops): its records not done give their bytes back now.
+     * A unit still running finishes later without counting them twice ({@link Work#release} acts once).
+     */
+    void releaseBuffered() {
+        for (Work work : unfinished) {
+            work.release();
+        }
     }
 
     /** The offset to commit: every record below it is done. -1 before the first record. */

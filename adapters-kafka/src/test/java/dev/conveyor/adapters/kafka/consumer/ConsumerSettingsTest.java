@@ -40,6 +40,8 @@ class ConsumerSettingsTest {
         assertEquals(Duration.ofSeconds(60), s.breakerOpen());
         assertEquals(10 * 1024 * 1024, s.maxMessageBytes());
         assertEquals(1024, s.maxBufferedPerPartition());
+        assertEquals(ConsumerSettings.defaultBufferedBytes(Runtime.getRuntime().maxMemory(), 1, 10 * 1024 * 1024),
+                s.maxBufferedBytes());
         Map<String, Object> p = s.consumerProperties("c-0");
         assertEquals(false, p.get("enable.auto.commit"));
         assertEquals(CooperativeStickyAssignor.class.getName(), p.get("partition.assignment.strategy"));
@@ -68,5 +70,31 @@ class ConsumerSettingsTest {
         assertEquals("read_uncommitted", p.get("isolation.level"));
         assertEquals(100, p.get("max.poll.records"));
         assertEquals(false, p.get("enable.auto.commit"));
+    }
+
+    @Test
+    void givenHeapConsumersAndMessageLimit_whenTheBufferedBytesDefaultIsComputed_thenAQuarterOfTheHeapPerConsumer() {
+        long mib = 1 << 20;
+        assertEquals(128 * mib, ConsumerSettings.defaultBufferedBytes(512 * mib, 1, 10 * (int) mib), "-Xmx512m");
+        assertEquals(32 * mib, ConsumerSettings.defaultBufferedBytes(512 * mib, 4, 10 * (int) mib), "shared by 4");
+        assertEquals(16 * mib, ConsumerSettings.defaultBufferedBytes(32 * mib, 1, 1024), "never below 16 MiB");
+        assertEquals(200 * mib, ConsumerSettings.defaultBufferedBytes(512 * mib, 1, 200 * (int) mib),
+                "never below one record of MAX_MESSAGE_BYTES");
+        assertEquals(ConsumerSettings.MAX_BUFFERED_BYTES, ConsumerSettings.defaultBufferedBytes(Long.MAX_VALUE, 1,
+                1024), "never above the range");
+    }
+
+    @Test
+    void givenABudgetBelowMaxMessageBytes_whenRead_thenOneProblemNamingBoth() {
+        assertEquals(1 << 20, read(Map.of("MAX_MESSAGE_BYTES", "1048576", "MAX_BUFFERED_BYTES", "1048576"))
+                .maxBufferedBytes());
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> read(Map.of(
+                "MAX_MESSAGE_BYTES", "2097152", "MAX_BUFFERED_BYTES", "2097151")));
+        assertEquals(java.util.List.of("MAX_BUFFERED_BYTES=2097151: must be at least MAX_MESSAGE_BYTES=2097152 (one "
+                + "record of the largest allowed size must fit)"), e.problems());
+        InvalidConfigurationException tiny = assertThrows(InvalidConfigurationException.class, () -> read(Map.of(
+                "MAX_MESSAGE_BYTES", "1024", "MAX_BUFFERED_BYTES", "1048575")));
+        assertEquals(java.util.List.of("MAX_BUFFERED_BYTES=1048575: must be an integer from 1048576 to 68719476736"),
+                tiny.problems());
     }
 }
