@@ -421,6 +421,17 @@ final class Dispatcher {
         start(start);
     }
 
+    /**
+     * Marks records of one unit done, last first: the poll thread reads {@code done} without the lock and commits up
+     * to the first record not done, so it sees either none of a batch done or all of it — never the first records'
+     * offsets without the outputs, which ride on the last record.
+     */
+    private static void markDone(List<Work> works) {
+        for (int i = works.size() - 1; i >= 0; i--) {
+            works.get(i).markDone();
+        }
+    }
+
     /** The unit gives back its slot (CPU or I/O); guarded by the lock. */
     private void releaseSlotLocked(Unit unit) {
         if (unit.onCpu) {
@@ -440,9 +451,7 @@ final class Dispatcher {
         lock.lock();
         try {
             if (done != null) {
-                for (Work work : done) {
-                    work.markDone();
-                }
+                markDone(done);
             }
             if (holdsSlot) {
                 releaseSlotLocked(unit);
@@ -501,11 +510,7 @@ final class Dispatcher {
         List<Unit> start;
         lock.lock();
         try {
-            for (Work work : unit.works) {
-                if (rejected.stream().noneMatch(r -> r.work() == work)) {
-                    work.markDone();
-                }
-            }
+            markDone(unit.works.stream().filter(work -> rejected.stream().noneMatch(r -> r.work() == work)).toList());
             releaseSlotLocked(unit);
             unit.lane.state = Lane.State.DEAD_LETTERING;
             start = dispatchLocked();
