@@ -5,13 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import dev.conveyor.adapters.kafka.config.InvalidConfigurationException;
+import dev.conveyor.adapters.kafka.dlq.DeadLetter;
+import dev.conveyor.adapters.kafka.dlq.ErrorType;
+import dev.conveyor.adapters.kafka.dlq.KafkaDeadLetterPublisher;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -65,7 +75,7 @@ class ConsumerAppConfigTest {
             "RETRY_BACKOFF_MS, 1, 300000, 0, 300001",
             "CIRCUIT_BREAKER_FAILURE_THRESHOLD, 1, 10000, 0, 10001",
             "CIRCUIT_BREAKER_OPEN_MS, 1, 86400000, 0, 86400001",
-            "MAX_MESSAGE_BYTES, 1024, 1073741824, 1023, 1073741825",
+            "MAX_MESSAGE_BYTES, 8192, 1073741824, 8191, 1073741825",
             "CONSUMERS_COUNT, 1, 64, 0, 65",
             "MAX_BUFFERED_PER_PARTITION, 1, 10000000, 0, 10000001",
             // The lowest accepted is MAX_MESSAGE_BYTES (10485760 by default); the range alone starts at 1 MiB.
@@ -128,6 +138,38 @@ class ConsumerAppConfigTest {
         assertEquals(900, fits.runAnalysisMaxMs());
         assertEquals(5000, ConsumerAppConfig.load(Map.of()).scenarioTaskMs());
         assertEquals(270_000, ConsumerAppConfig.load(Map.of()).runAnalysisMaxMs());
+    }
+
+    /**
+     * {@code MAX_MESSAGE_BYTES} from 1024 to 2048 used to pass the range check and then crash the consumer at startup
+     * with an IllegalArgumentException out of the DLQ publisher (a stack trace, exit 1): the range now starts where a
+     * dead letter always fits, and at that lowest value the publisher is built and a dead letter of a record with a
+     * 6 KiB key and 6 KiB of headers is written within the limit.
+     */
+    @Test
+    void givenTheLowestMaxMessageBytes_whenTheDeadLetterPublisherWritesABulkyRecord_thenItStartsAndTheLetterFits()
+            throws Exception {
+        ConsumerAppConfig config = ConsumerAppConfig.load(Map.of("MAX_MESSAGE_BYTES", "8192"));
+        int limit = config.consumer().maxMessageBytes();
+        MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(),
+                new ByteArraySerializer());
+        KafkaDeadLetterPublisher dlq = new KafkaDeadLetterPublisher(producer, "orders-dlq", "conveyor-orders", limit,
+                Clock.systemUTC());
+        ConsumerRecord<byte[], byte[]> bulky = new ConsumerRecord<>("orders", 0, 7L, new byte[6 * 1024],
+                new byte[6 * 1024]);
+        bulky.headers().add("h", new byte[6 * 1024]);
+
+        dlq.publish(new DeadLetter(bulky, ErrorType.OVERSIZE, "too big", null, 0)).get(10, TimeUnit.SECONDS);
+
+        ProducerRecord<byte[], byte[]> written = producer.history().get(0);
+        long size = written.key().length + written.value().length;
+        for (Header header : written.headers()) {
+            size += header.key().length() + header.value().length;
+        }
+        assertTrue(size <= limit, "dead letter of " + size + " bytes within MAX_MESSAGE_BYTES=" + limit);
+        var e = assertThrows(InvalidConfigurationException.class,
+                () -> ConsumerAppConfig.load(Map.of("MAX_MESSAGE_BYTES", "1500")));
+        assertEquals(List.of("MAX_MESSAGE_BYTES=1500: must be an integer from 8192 to 1073741824"), e.problems());
     }
 
     @ParameterizedTest

@@ -53,13 +53,13 @@ class ProducerJarIT {
                         + "\"timestamp\":\"2026-11-23T10:00:00Z\",\"priority\":\"asap\"}",
                 "",
                 valid.formatted("33333333-3333-3333-3333-333333333333", 2).replace("\"pen\"",
-                        "\"" + "p".repeat(190) + "\"").replace("}", ",\"note\":\"" + "n".repeat(2100) + "\"}"),
+                        "\"" + "p".repeat(190) + "\"").replace("}", ",\"note\":\"" + "n".repeat(8300) + "\"}"),
                 valid.formatted("44444444-4444-4444-4444-444444444444", 3));
         Path file = work.resolve("orders.jsonl");
         Files.write(file, lines, StandardCharsets.UTF_8);
 
         ProducerJar.Result result = ProducerJar.run(work, Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                "MAX_MESSAGE_BYTES", "2048"), 60, "orders", "--file", file.toString(), "--topic", topic);
+                "MAX_MESSAGE_BYTES", "8192"), 60, "orders", "--file", file.toString(), "--topic", topic);
 
         assertEquals(1, result.exitCode(), result.stderr());
         assertTrue(result.stderr().contains("line 2: rejected:"), result.stderr());
@@ -71,7 +71,7 @@ class ProducerJarIT {
         assertTrue(result.stderr().lines().anyMatch(l -> l.startsWith("line 4:") && l.contains("order_id")
                 && l.contains("quantity") && l.contains("priority")), result.stderr());
         assertTrue(result.stderr().lines().anyMatch(l -> l.startsWith("line 6:")
-                && l.contains("exceeds MAX_MESSAGE_BYTES=2048")), result.stderr());
+                && l.contains("exceeds MAX_MESSAGE_BYTES=8192")), result.stderr());
         assertTrue(result.stdout().contains("read=6 rejected=4 sent=2 acknowledged=2 not_acknowledged=0"),
                 result.stdout());
 
@@ -171,7 +171,7 @@ class ProducerJarIT {
         assertEquals(2, fromFile.exitCode());
         assertTrue(fromFile.stderr().contains("MAX_MESSAGE_BYTES=oops"), fromFile.stderr());
 
-        ProducerJar.Result overridden = ProducerJar.run(work, Map.of("MAX_MESSAGE_BYTES", "4096",
+        ProducerJar.Result overridden = ProducerJar.run(work, Map.of("MAX_MESSAGE_BYTES", "8192",
                 "KAFKA_BOOTSTRAP_SERVERS", "localhost:1", "KAFKA_PRODUCER_MAX_BLOCK_MS", "500"), 30,
                 "orders", "--count", "1");
         assertEquals(1, overridden.exitCode(), overridden.stderr());

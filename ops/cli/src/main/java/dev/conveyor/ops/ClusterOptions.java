@@ -7,11 +7,15 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.ParentCommand;
 
+import java.io.PrintWriter;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -21,6 +25,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * {@code --bootstrap} and the connection settings every ops command shares: the environment's
  * {@code KAFKA_BOOTSTRAP_SERVERS} and security variables (as the binaries read them), with {@code --bootstrap} winning.
+ * What the binaries log at WARN about the connection ({@link KafkaConnectionConfig#warnings()}, e.g. SASL_PLAINTEXT
+ * with PLAIN) is printed once per command, to its error stream, as {@code warning: <text>}.
  */
 public final class ClusterOptions {
     /** How long a command waits for the cluster before saying it cannot reach it. */
@@ -29,6 +35,13 @@ public final class ClusterOptions {
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
             description = "Kafka bootstrap servers (default: KAFKA_BOOTSTRAP_SERVERS, else localhost:9092).")
     String bootstrap;
+
+    /** The command this is mixed into: its error stream gets the connection warnings. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    /** The connection warnings were printed: a command reads its client properties more than once. */
+    private boolean warned;
 
     /** The connection's client properties (bootstrap, security). Exit 2 on invalid settings. */
     public Map<String, Object> clientProperties(Map<String, String> variables) {
@@ -40,10 +53,21 @@ public final class ClusterOptions {
             ConfigReader reader = new ConfigReader(merged);
             KafkaConnectionConfig connection = KafkaConnectionConfig.read(reader);
             reader.validate();
+            warnOnce(connection.warnings());
             return new HashMap<>(connection.clientProperties());
         } catch (InvalidConfigurationException e) {
             throw new OpsException(2, e.getMessage());
         }
+    }
+
+    private void warnOnce(List<String> warnings) {
+        if (warned) {
+            return;
+        }
+        warned = true;
+        PrintWriter err = command != null ? command.commandLine().getErr() : new PrintWriter(System.err, true);
+        warnings.forEach(w -> err.println("warning: " + w));
+        err.flush();
     }
 
     /** Every variable the ops commands read (see {@link ConfigReader#namesRead()}); used to check deployment files. */

@@ -1,5 +1,8 @@
 package dev.conveyor.adapters.kafka.config;
 
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +19,34 @@ import java.util.Map;
  * @param truststorePassword {@code KAFKA_SSL_TRUSTSTORE_PASSWORD} or the content of
  *                           {@code KAFKA_SSL_TRUSTSTORE_PASSWORD_FILE} (trailing white space stripped); optional;
  *                           both set, or an unreadable file, is a startup error; never logged
+ * @param keystoreLocation   {@code KAFKA_SSL_KEYSTORE_LOCATION}: the client's own key and certificate for mutual TLS;
+ *                           optional (no client certificate); must be a readable file, and is refused with a
+ *                           protocol other than SSL or SASL_SSL (it would be ignored)
+ * @param keystorePassword   {@code KAFKA_SSL_KEYSTORE_PASSWORD} or the content of
+ *                           {@code KAFKA_SSL_KEYSTORE_PASSWORD_FILE}; optional; both set, an unreadable file, or set
+ *                           without a key store location is a startup error; never logged
+ * @param keyPassword        {@code KAFKA_SSL_KEY_PASSWORD} or the content of {@code KAFKA_SSL_KEY_PASSWORD_FILE}: the
+ *                           private key's own password when it differs from the key store's; optional, same rules
+ * @param keystoreType       {@code KAFKA_SSL_KEYSTORE_TYPE}: JKS, PKCS12 or PEM; optional (Kafka's default, JKS);
+ *                           set without a key store location is a startup error
  */
 public record KafkaConnectionConfig(String bootstrapServers, String securityProtocol, String saslMechanism,
                                     String saslUsername, Secret saslPassword, String truststoreLocation,
-                                    Secret truststorePassword) {
+                                    Secret truststorePassword, String keystoreLocation, Secret keystorePassword,
+                                    Secret keyPassword, String keystoreType) {
+
+    /** Connection settings without a client key store (no mutual TLS). */
+    public KafkaConnectionConfig(String bootstrapServers, String securityProtocol, String saslMechanism,
+                                 String saslUsername, Secret saslPassword, String truststoreLocation,
+                                 Secret truststorePassword) {
+        this(bootstrapServers, securityProtocol, saslMechanism, saslUsername, saslPassword, truststoreLocation,
+                truststorePassword, null, null, null, null);
+    }
+
+    /** Variables that describe the client key store: meaningless without {@code KAFKA_SSL_KEYSTORE_LOCATION}. */
+    private static final List<String> KEYSTORE_DETAILS = List.of("KAFKA_SSL_KEYSTORE_PASSWORD",
+            "KAFKA_SSL_KEYSTORE_PASSWORD_FILE", "KAFKA_SSL_KEY_PASSWORD", "KAFKA_SSL_KEY_PASSWORD_FILE",
+            "KAFKA_SSL_KEYSTORE_TYPE");
 
     /** Reads the connection variables, recording problems in {@code reader}. */
     public static KafkaConnectionConfig read(ConfigReader reader) {
@@ -45,13 +72,46 @@ public record KafkaConnectionConfig(String bootstrapServers, String securityProt
                         + "KAFKA_SECURITY_PROTOCOL=" + protocol);
             }
         }
-        String truststore = reader.raw("KAFKA_SSL_TRUSTSTORE_LOCATION");
-        if (truststore != null && !java.nio.file.Files.isReadable(java.nio.file.Path.of(truststore))) {
-            reader.problem("KAFKA_SSL_TRUSTSTORE_LOCATION=" + truststore + ": no readable file there");
+        String truststore = readableFile(reader, "KAFKA_SSL_TRUSTSTORE_LOCATION");
+        Secret truststorePassword = reader.secret("KAFKA_SSL_TRUSTSTORE_PASSWORD",
+                "KAFKA_SSL_TRUSTSTORE_PASSWORD_FILE");
+        String keystore = readableFile(reader, "KAFKA_SSL_KEYSTORE_LOCATION");
+        Secret keystorePassword = reader.secret("KAFKA_SSL_KEYSTORE_PASSWORD", "KAFKA_SSL_KEYSTORE_PASSWORD_FILE");
+        Secret keyPassword = reader.secret("KAFKA_SSL_KEY_PASSWORD", "KAFKA_SSL_KEY_PASSWORD_FILE");
+        String keystoreType = reader.oneOf("KAFKA_SSL_KEYSTORE_TYPE", null, "JKS", "PKCS12", "PEM");
+        if (keystore == null) {
+            for (String name : KEYSTORE_DETAILS) {
+                if (reader.raw(name) != null) {
+                    reader.problem(name + ": set without KAFKA_SSL_KEYSTORE_LOCATION; give the key store's path too "
+                            + "or unset it");
+                }
+            }
+        } else if (!protocol.endsWith("SSL")) {
+            reader.problem("KAFKA_SSL_KEYSTORE_LOCATION: a client key store is only used with "
+                    + "KAFKA_SECURITY_PROTOCOL=SSL or SASL_SSL, not " + protocol);
         }
         return new KafkaConnectionConfig(bootstrap, protocol, mechanism, username, password, truststore,
-                reader.secret("KAFKA_SSL_TRUSTSTORE_PASSWORD", "KAFKA_SSL_TRUSTSTORE_PASSWORD_FILE"));
+                truststorePassword, keystore, keystorePassword, keyPassword, keystoreType);
     }
+
+    /** The file named by {@code name}, or null when unset; a problem (value kept) when it is not readable. */
+    private static String readableFile(ConfigReader reader, String name) {
+        String location = reader.raw(name);
+        if (location == null) {
+            return null;
+        }
+        boolean readable;
+        try {
+            readable = Files.isReadable(Path.of(location)) && !Files.isDirectory(Path.of(location));
+        } catch (InvalidPathException e) {
+            readable = false;
+        }
+        if (!readable) {
+            reader.problem(name + "=" + location + ": no readable file there");
+        }
+        return location;
+    }
+
 
     /**
      * What is legal but unsafe about this connection, one line each, for the binaries to log at WARN once at
@@ -65,7 +125,7 @@ public record KafkaConnectionConfig(String bootstrapServers, String securityProt
         return List.of();
     }
 
-    /** The client properties for this connection (bootstrap, security, SASL login, trust store). */
+    /** The client properties for this connection (bootstrap, security, SASL login, trust store, key store). */
     public Map<String, Object> clientProperties() {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("bootstrap.servers", bootstrapServers);
@@ -85,6 +145,18 @@ public record KafkaConnectionConfig(String bootstrapServers, String securityProt
         }
         if (truststorePassword != null) {
             p.put("ssl.truststore.password", truststorePassword.reveal());
+        }
+        if (keystoreLocation != null) {
+            p.put("ssl.keystore.location", keystoreLocation);
+            if (keystoreType != null) {
+                p.put("ssl.keystore.type", keystoreType);
+            }
+            if (keystorePassword != null) {
+                p.put("ssl.keystore.password", keystorePassword.reveal());
+            }
+            if (keyPassword != null) {
+                p.put("ssl.key.password", keyPassword.reveal());
+            }
         }
         return p;
     }

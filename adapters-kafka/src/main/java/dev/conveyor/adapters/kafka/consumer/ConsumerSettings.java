@@ -37,7 +37,9 @@ import java.util.Set;
  * @param breakerThreshold      {@code CIRCUIT_BREAKER_FAILURE_THRESHOLD} (default 5): consecutive failures that open
  *                              the breaker
  * @param breakerOpen           {@code CIRCUIT_BREAKER_OPEN_MS} (default 60000): how long it stays open before probes
- * @param maxMessageBytes       {@code MAX_MESSAGE_BYTES} (default 10485760): larger values go to the DLQ as oversize
+ * @param maxMessageBytes       {@code MAX_MESSAGE_BYTES} (default 10485760, 8192–1073741824, see
+ *                              {@link ProducerSettings#MIN_MAX_MESSAGE_BYTES}): larger records go to the DLQ as
+ *                              oversize
  * @param consumersCount        {@code CONSUMERS_COUNT} (default 1): KafkaConsumer instances in this process
  * @param maxBufferedPerPartition {@code MAX_BUFFERED_PER_PARTITION} (default max(4 × MAX_IN_FLIGHT,
  *                              2 × MAX_POLL_RECORDS)): polled-but-uncommittable records before the partition is paused
@@ -140,8 +142,8 @@ public record ConsumerSettings(KafkaConnectionConfig connection, String topic, S
         int threshold = reader.integer("CIRCUIT_BREAKER_FAILURE_THRESHOLD", 5, 1, 10_000);
         Duration open = reader.millis("CIRCUIT_BREAKER_OPEN_MS", Duration.ofSeconds(60), Duration.ofMillis(1),
                 Duration.ofHours(24));
-        int maxBytes = reader.integer("MAX_MESSAGE_BYTES", ProducerSettings.DEFAULT_MAX_MESSAGE_BYTES, 1024,
-                1024 * 1024 * 1024);
+        int maxBytes = reader.integer("MAX_MESSAGE_BYTES", ProducerSettings.DEFAULT_MAX_MESSAGE_BYTES,
+                ProducerSettings.MIN_MAX_MESSAGE_BYTES, ProducerSettings.MAX_MAX_MESSAGE_BYTES);
         int consumers = reader.integer("CONSUMERS_COUNT", 1, 1, 64);
         int buffered = reader.integer("MAX_BUFFERED_PER_PARTITION", Math.max(4 * maxInFlight, 2 * maxPoll), 1,
                 10_000_000);

@@ -17,8 +17,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * {@code acks=all}); a passthrough value that contradicts them is a startup error, never silently "fixed".
  *
  * @param connection      bootstrap servers and security
- * @param maxMessageBytes {@code MAX_MESSAGE_BYTES} (default 10485760): largest serialized message; becomes
- *                        {@code max.request.size}; larger messages are rejected before sending
+ * @param maxMessageBytes {@code MAX_MESSAGE_BYTES} (default 10485760, {@value #MIN_MAX_MESSAGE_BYTES}–1073741824):
+ *                        largest serialized message; becomes {@code max.request.size}; larger messages are rejected
+ *                        before sending
  * @param compression     {@code KAFKA_PRODUCER_COMPRESSION_TYPE}: none, gzip, snappy, lz4 (default) or zstd
  * @param overrides       every other {@code KAFKA_PRODUCER_<NAME>} as producer property {@code <name>}, within
  *                        {@link ClientOverrides}' rules (no security settings; class names only with
@@ -31,6 +32,14 @@ public record ProducerSettings(KafkaConnectionConfig connection, int maxMessageB
                                Map<String, String> overrides, int maxRetries, Duration initialBackoff) {
 
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
+    /**
+     * Smallest {@code MAX_MESSAGE_BYTES} either binary accepts (8 KiB): below it the consumer could not write even a
+     * metadata-only dead letter ({@code DeadLetterEnvelope.METADATA_ONLY_FITS_BYTES}) or a {@code failed} scenario
+     * response. One range for both binaries, since they usually share one {@code .env}.
+     */
+    public static final int MIN_MAX_MESSAGE_BYTES = 8 * 1024;
+    /** Largest {@code MAX_MESSAGE_BYTES} either binary accepts (1 GiB, JSON's document limit). */
+    public static final int MAX_MAX_MESSAGE_BYTES = 1024 * 1024 * 1024;
     private static final long MIN_BUFFER_MEMORY = 32L * 1024 * 1024;
     private static final Set<String> OWNED = Set.of(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
             ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ProducerConfig.PARTITIONER_CLASS_CONFIG,
@@ -43,7 +52,8 @@ public record ProducerSettings(KafkaConnectionConfig connection, int maxMessageB
 
     /** Reads the producer variables, recording every problem in {@code reader}. */
     public static ProducerSettings read(ConfigReader reader, KafkaConnectionConfig connection) {
-        int maxBytes = reader.integer("MAX_MESSAGE_BYTES", DEFAULT_MAX_MESSAGE_BYTES, 1024, 1024 * 1024 * 1024);
+        int maxBytes = reader.integer("MAX_MESSAGE_BYTES", DEFAULT_MAX_MESSAGE_BYTES, MIN_MAX_MESSAGE_BYTES,
+                MAX_MAX_MESSAGE_BYTES);
         String compression = reader.oneOf("KAFKA_PRODUCER_COMPRESSION_TYPE", "lz4",
                 "none", "gzip", "snappy", "lz4", "zstd");
         Map<String, String> requested = new LinkedHashMap<>(reader.passthrough("KAFKA_PRODUCER_"));

@@ -93,7 +93,7 @@ class ConsumerSettingsTest {
         assertEquals(java.util.List.of("MAX_BUFFERED_BYTES=2097151: must be at least MAX_MESSAGE_BYTES=2097152 (one "
                 + "record of the largest allowed size must fit)"), e.problems());
         InvalidConfigurationException tiny = assertThrows(InvalidConfigurationException.class, () -> read(Map.of(
-                "MAX_MESSAGE_BYTES", "1024", "MAX_BUFFERED_BYTES", "1048575")));
+                "MAX_MESSAGE_BYTES", "8192", "MAX_BUFFERED_BYTES", "1048575")));
         assertEquals(java.util.List.of("MAX_BUFFERED_BYTES=1048575: must be an integer from 1048576 to 68719476736"),
                 tiny.problems());
     }

@@ -149,14 +149,14 @@ class DispatcherTest {
 
     @Test
     void givenPoisonAndUndecodableRecords_whenDispatched_thenStraightToTheDlqWithTheirReason() {
-        settings = settings(Map.of("MAX_MESSAGE_BYTES", "1024"));
+        settings = settings(Map.of("MAX_MESSAGE_BYTES", "8192"));
         Dispatcher dispatcher = dispatcher(MessageHandler.single(in -> {
             if (in.offset() == 1) {
                 throw new PoisonMessageException("unknown item");
             }
         }));
         List<Work> works = records(3, i -> i != 2, 3);
-        works.add(partition.append(new ConsumerRecord<>(TP.topic(), 0, 3, null, new byte[2000])));
+        works.add(partition.append(new ConsumerRecord<>(TP.topic(), 0, 3, null, new byte[9000])));
         dispatcher.submit(works);
         awaitCommittable(4);
         Map<Long, ErrorType> types = new HashMap<>();

@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 /** The per-record MAX_MESSAGE_BYTES check counts the key, the value and the headers, not only the value. */
 class RecordSizeCheckTest {
-    private static final int MAX = 1024;
+    private static final int MAX = 8192;
     private static final String ORDER = "{\"order_id\":\"7d0c6a4e-1c7e-4d55-9d33-2f3b8a1e9f00\",\"user\":\"alice\","
             + "\"item\":\"book\",\"quantity\":1,\"timestamp\":\"2026-11-23T10:00:00Z\"}";
 
@@ -59,7 +59,7 @@ class RecordSizeCheckTest {
         int header = MAX - value - key + 1; // one byte over, though each part alone is well under
         DeadLetter letter = assertInstanceOf(Outcome.DeadLetters.class, run(key, header)).rejected().get(0).letter();
         assertEquals(ErrorType.OVERSIZE, letter.errorType());
-        assertEquals("record of 1025 bytes (key, value and headers) exceeds MAX_MESSAGE_BYTES=1024", letter.error());
+        assertEquals("record of 8193 bytes (key, value and headers) exceeds MAX_MESSAGE_BYTES=8192", letter.error());
         assertEquals(Outcome.DONE, run(key, header - 1), "exactly at the limit is processed");
     }
 

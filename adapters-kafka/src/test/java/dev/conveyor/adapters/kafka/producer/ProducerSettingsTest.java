@@ -31,11 +31,11 @@ class ProducerSettingsTest {
 
     @Test
     void givenPassthroughAndLimits_whenBuilt_thenTheyApply() {
-        ProducerSettings settings = read(Map.of("KAFKA_PRODUCER_LINGER_MS", "20", "MAX_MESSAGE_BYTES", "2048",
+        ProducerSettings settings = read(Map.of("KAFKA_PRODUCER_LINGER_MS", "20", "MAX_MESSAGE_BYTES", "8192",
                 "KAFKA_PRODUCER_COMPRESSION_TYPE", "zstd", "PRODUCER_MAX_RETRIES", "5"));
         Map<String, Object> props = settings.producerProperties();
         assertEquals("20", props.get("linger.ms"));
-        assertEquals(2048, props.get("max.request.size"));
+        assertEquals(8192, props.get("max.request.size"));
         assertEquals("zstd", props.get("compression.type"));
         assertEquals(5, settings.maxRetries());
     }

@@ -147,6 +147,12 @@ class BadConfigurationIT {
             cases.add(new Case(binary, "KAFKA_PRODUCER_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM",
                     "KAFKA_PRODUCER_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM="));
             cases.add(new Case(binary, "MAX_MESSAGE_BYTES", "MAX_MESSAGE_BYTES=99999999999999999999"));
+            // 1024-2048 passed the range check, then the consumer died with an IllegalArgumentException (exit 1).
+            cases.add(new Case(binary, "MAX_MESSAGE_BYTES", "MAX_MESSAGE_BYTES=1500"));
+            cases.add(new Case(binary, "KAFKA_SSL_KEYSTORE_LOCATION",
+                    "KAFKA_SECURITY_PROTOCOL=SSL,KAFKA_SSL_KEYSTORE_LOCATION=/no/such/keystore.p12"));
+            cases.add(new Case(binary, "KAFKA_SSL_KEYSTORE_PASSWORD_FILE",
+                    "KAFKA_SSL_KEYSTORE_PASSWORD_FILE=" + password));
         }
         cases.add(new Case("consumer", "MAX_MESSAGE_AGE", "MAX_MESSAGE_AGE=99999999999999999999h"));
         cases.add(new Case("consumer", "MAX_MESSAGE_AGE", "MAX_MESSAGE_AGE=0h"));

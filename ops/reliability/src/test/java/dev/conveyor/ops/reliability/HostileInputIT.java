@@ -46,7 +46,7 @@ class HostileInputIT {
     @TempDir
     Path work;
 
-    private record Hostile(String name, byte[] key, byte[] value, RecordHeaders headers) {
+    record Hostile(String name, byte[] key, byte[] value, RecordHeaders headers) {
         Hostile(String name, byte[] key, byte[] value) {
             this(name, key, value, new RecordHeaders());
         }
@@ -165,7 +165,7 @@ class HostileInputIT {
         }
     }
 
-    private static long write(Topics topics, String topic, List<Hostile> hostile,
+    static long write(Topics topics, String topic, List<Hostile> hostile,
                               List<Map.Entry<String, String>> valid) throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = topics.rawProducer()) {
             for (Hostile h : hostile) {
@@ -179,7 +179,7 @@ class HostileInputIT {
     }
 
     /** Within 60 s of starting, the committed offset reaches the log end while the process stays alive. */
-    private static void awaitCommittedToTheEnd(Topics topics, String group, long total, Process consumer, Path dir) {
+    static void awaitCommittedToTheEnd(Topics topics, String group, long total, Process consumer, Path dir) {
         long started = System.nanoTime();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> {
             if (!consumer.isAlive()) {
@@ -193,13 +193,13 @@ class HostileInputIT {
         assertTrue(consumer.isAlive(), "the consumer is alive");
     }
 
-    private static void assertHealthy(int port) {
+    static void assertHealthy(int port) {
         HttpResponse<String> health = Binaries.get(port, "/health");
         assertTrue(health != null && health.statusCode() == 200 && health.body().contains("\"status\":\"healthy\""),
                 "/health: " + (health == null ? "no answer" : health.statusCode() + " " + health.body()));
     }
 
-    private static Map<Long, ErrorType> deadLetters(Topics topics, String dlq) {
+    static Map<Long, ErrorType> deadLetters(Topics topics, String dlq) {
         Map<Long, ErrorType> dead = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : topics.readAll(dlq)) {
             ParsedDeadLetter letter = DeadLetterEnvelope.parse(r.value());
@@ -219,11 +219,11 @@ class HostileInputIT {
         return parameters.append("]}").toString();
     }
 
-    private static String request(String id, String scenario, String parameters) {
+    static String request(String id, String scenario, String parameters) {
         return "{\"scenario\":\"" + scenario + "\",\"parameters\":" + parameters + ",\"request_id\":\"" + id + "\"}";
     }
 
-    private static byte[] utf8(String text) {
+    static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 }
