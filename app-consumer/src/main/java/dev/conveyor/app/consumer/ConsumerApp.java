@@ -88,6 +88,8 @@ public final class ConsumerApp {
         /** Its availability is part of readiness: {@code /health/ready} is 503 while it refuses dead letters. */
         private final KafkaDeadLetterPublisher dlq;
         private final CountDownLatch stopRequested = new CountDownLatch(1);
+        /** Counted down once {@link #close} has finished. */
+        private final CountDownLatch closed = new CountDownLatch(1);
         private final AtomicInteger signals = new AtomicInteger();
 
         Running(ConsumerAppConfig config, boolean handleSignals) {
@@ -122,7 +124,7 @@ public final class ConsumerApp {
             this.http = config.http().port() == 0 ? null
                     : HealthServer.start(config.http(), this::health, registry::scrape);
             if (handleSignals) {
-                Signals.onTermination(this::signalled);
+                Signals.onTermination(this::signalled, this::awaitClosed);
             }
             LOG.info("Conveyor consumer: flow={} topics={} group={} guarantee={} consumers={} max_in_flight={} "
                             + "workers={} dlq={} results={} health_port={}", config.flow(), settings.topics(),
@@ -243,8 +245,25 @@ public final class ConsumerApp {
             return close(config.consumer().shutdownTimeout()) ? 0 : 1;
         }
 
+        /** Waits until {@link #close} has finished (for the shutdown-hook fallback), at most the drain plus 20 s. */
+        private void awaitClosed() {
+            try {
+                closed.await(config.consumer().shutdownTimeout().plusSeconds(20).toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
         /** Stops the engines (if not yet), waits for them, and releases every resource. */
         public boolean close(Duration drain) throws InterruptedException {
+            try {
+                return closeAll(drain);
+            } finally {
+                closed.countDown();
+            }
+        }
+
+        private boolean closeAll(Duration drain) throws InterruptedException {
             engines.forEach(KafkaConsumerEngine::requestStop);
             boolean clean = true;
             long deadline = System.nanoTime() + drain.plusSeconds(10).toNanos();

@@ -115,12 +115,12 @@ class ConsumerAppConfigTest {
 
     /**
      * {@code name=value} plus what lets every other variable take its whole range: SIMULATED_FAILURES=true (so that
-     * ORDER_FAILURE_RATE > 0 is accepted) and the longest HANDLER_TIMEOUT_MS (which ORDER_PROCESSING_MS and
-     * SCENARIO_TASK_MS must stay below).
+     * ORDER_FAILURE_RATE > 0 is accepted), the longest HANDLER_TIMEOUT_MS (which ORDER_PROCESSING_MS and
+     * SCENARIO_TASK_MS must stay below) and the longest max.poll.interval.ms (which the drain timeouts must stay below).
      */
     private static Map<String, String> withBase(String name, String value) {
         Map<String, String> variables = new HashMap<>(Map.of("SIMULATED_FAILURES", "true",
-                "HANDLER_TIMEOUT_MS", "86400000"));
+                "HANDLER_TIMEOUT_MS", "86400000", "KAFKA_CONSUMER_MAX_POLL_INTERVAL_MS", "2147483647"));
         variables.put(name, value);
         return variables;
     }

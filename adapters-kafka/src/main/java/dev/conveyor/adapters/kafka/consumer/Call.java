@@ -23,6 +23,7 @@ final class Call {
     /** When the handler's part began ({@link #arm}); the engine's own decoding before it is not timed. */
     private volatile long startedNanos;
     private volatile boolean armed;
+    private volatile boolean fenced;
     private final AtomicInteger state = new AtomicInteger(RUNNING);
 
     Call(Unit unit, Thread thread, CircuitBreaker breaker) {
@@ -59,6 +60,19 @@ final class Call {
 
     boolean expired() {
         return state.get() == EXPIRED;
+    }
+
+    /**
+     * Its partition was dropped while it ran: expired like a timeout, but nothing settles it — its records belong to
+     * the next owner. True if the worker had not claimed it.
+     */
+    boolean fence() {
+        fenced = expire();
+        return fenced;
+    }
+
+    boolean fenced() {
+        return fenced;
     }
 
     /** The unit's breaker permission: used (success/error) or released at most once, by whichever side comes first. */

@@ -53,7 +53,8 @@ import java.util.Set;
  * @param rebalanceDrainTimeout {@code REBALANCE_DRAIN_TIMEOUT_MS} (default 10000): how long a revocation waits for
  *                              the in-flight work of revoked partitions before abandoning it (it is then reprocessed
  *                              by the new owner)
- * @param shutdownTimeout       {@code SHUTDOWN_TIMEOUT_MS} (default 30000): how long a stop waits for in-flight work
+ * @param shutdownTimeout       {@code SHUTDOWN_TIMEOUT_MS} (default 30000): how long a stop waits for in-flight work;
+ *                              like {@code REBALANCE_DRAIN_TIMEOUT_MS} it must be below {@code max.poll.interval.ms}
  * @param overrides             {@code KAFKA_CONSUMER_<NAME>}: extra consumer properties, within
  *                              {@link ClientOverrides}' rules (no security settings; class names, e.g.
  *                              {@code partition.assignment.strategy}, only with
@@ -84,6 +85,9 @@ public record ConsumerSettings(KafkaConnectionConfig connection, String topic, S
                                Map<String, String> overrides, java.util.List<String> topics, boolean exactlyOnce,
                                String transactionalIdPrefix, Duration stallAlert, Duration handlerTimeout,
                                int maxCpuInFlight) {
+
+    /** Kafka's default {@code max.poll.interval.ms}. */
+    private static final long DEFAULT_MAX_POLL_INTERVAL_MS = 300_000;
 
     /** {@code HANDLER_TIMEOUT_MS}'s default: five minutes. */
     public static final Duration DEFAULT_HANDLER_TIMEOUT = Duration.ofMinutes(5);
@@ -165,6 +169,8 @@ public record ConsumerSettings(KafkaConnectionConfig connection, String topic, S
         Map<String, String> overrides = ClientOverrides.accepted(reader, "KAFKA_CONSUMER_", requested,
                 ConsumerConfig.configDef(), OWNED);
         checkOverrides(reader, overrides);
+        checkAgainstPollInterval(reader, overrides, "REBALANCE_DRAIN_TIMEOUT_MS", drain);
+        checkAgainstPollInterval(reader, overrides, "SHUTDOWN_TIMEOUT_MS", shutdown);
         String prefix = reader.string("KAFKA_TRANSACTIONAL_ID_PREFIX", group + "-" + hostname());
         Duration stallAlert = reader.millis("STALL_ALERT_MS", Duration.ofSeconds(60), Duration.ofSeconds(1),
                 Duration.ofDays(1));
@@ -222,6 +228,28 @@ public record ConsumerSettings(KafkaConnectionConfig connection, String topic, S
             }
         }
         return host;
+    }
+
+    /**
+     * A drain (revocation or shutdown) runs without calling poll(): one at least as long as
+     * {@code max.poll.interval.ms} would get the member removed from the group mid-drain, and its commit refused.
+     */
+    private static void checkAgainstPollInterval(ConfigReader reader, Map<String, String> overrides, String variable,
+                                                 Duration timeout) {
+        long pollInterval = DEFAULT_MAX_POLL_INTERVAL_MS;
+        String override = overrides.get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG);
+        if (override != null) {
+            try {
+                pollInterval = Long.parseLong(override.trim());
+            } catch (NumberFormatException e) {
+                return; // reported by the consumer configuration check
+            }
+        }
+        if (timeout.toMillis() >= pollInterval) {
+            reader.problem(variable + "=" + timeout.toMillis() + ": must be below max.poll.interval.ms=" + pollInterval
+                    + " (raise it with KAFKA_CONSUMER_MAX_POLL_INTERVAL_MS), or the consumer leaves the group while it "
+                    + "drains and its commit is refused");
+        }
     }
 
     private static void checkOverrides(ConfigReader reader, Map<String, String> overrides) {

@@ -67,6 +67,8 @@ final class Dispatcher {
     /** Settles expired calls: a thread of its own, since every worker may be stuck in a hung handler. */
     private final ExecutorService timeouts;
     private long nextSweepNanos;
+    /** Partitions that, assigned again, wait for their fenced calls of the previous generation. */
+    private final Holds holds = new Holds();
     private boolean swept;
     /** Threads waiting in {@link #drain}; completions only signal when there are some. */
     private int draining;
@@ -150,8 +152,17 @@ final class Dispatcher {
      * of their records not done leave the byte budget. Units running now finish, but their lanes are not continued.
      */
     void drop(Set<PartitionState> partitions) {
+        List<Call> fenced = new ArrayList<>();
         lock.lock();
         try {
+            for (Call call : running) {
+                if (partitions.contains(call.unit.partition()) && fence(call)) {
+                    fenced.add(call);
+                    releaseSlotLocked(call.unit); // it can publish nothing more: its slot is free at once
+                    call.unit.partition().busy--;
+                    holds.fenced(call.unit.partition().partition, System.nanoTime());
+                }
+            }
             partitions.forEach(PartitionState::releaseBuffered);
             for (Iterator<Lane> it = lanes.values().iterator(); it.hasNext(); ) {
                 Lane lane = it.next();
@@ -176,6 +187,21 @@ final class Dispatcher {
             settled.signalAll();
         } finally {
             lock.unlock();
+        }
+        for (Call call : fenced) {
+            running.remove(call);
+            call.permit.release();
+        }
+    }
+
+    /** Fences a running call of a dropped partition and interrupts it; false if its worker settled it already. */
+    private static boolean fence(Call call) {
+        synchronized (call) {
+            if (!call.fence()) {
+                return false;
+            }
+            call.thread.interrupt();
+            return true;
         }
     }
 
@@ -269,6 +295,9 @@ final class Dispatcher {
         List<Unit> start = null;
         Lane lane;
         while (inFlight < maxInFlight && !closed && (lane = ready.pollFirst()) != null) {
+            if (!holds.isEmpty() && holds.hold(lane)) {
+                continue; // an older generation of this partition is still running
+            }
             if (lane.current != null && lane.current.failedBefore
                     && breaker.getState() == CircuitBreaker.State.HALF_OPEN
                     && ready.stream().anyMatch(other -> other.current == null)) {
@@ -342,6 +371,9 @@ final class Dispatcher {
                 // so the next unit on this worker does not start interrupted.
                 Thread.interrupted();
             }
+            if (call.fenced()) {
+                readyAgain(unit.partition().partition, null);
+            }
             return;
         }
         settle(unit, outcome);
@@ -358,6 +390,7 @@ final class Dispatcher {
         }
         swept = true;
         nextSweepNanos = nowNanos + Math.min(handlerTimeoutNanos / 10, TimeUnit.SECONDS.toNanos(1));
+        readyAgain(null, nowNanos);
         for (Call call : running) {
             if (!call.overdue(nowNanos, handlerTimeoutNanos)) {
                 continue;
@@ -377,6 +410,30 @@ final class Dispatcher {
                 finish(call.unit, null, true);
             }
         }
+    }
+
+    /**
+     * Lanes held for fenced calls go on: those of {@code returned}'s partition once its last fenced call returned,
+     * or (with {@code nowNanos}) those held longer than {@code HANDLER_TIMEOUT_MS}.
+     */
+    private void readyAgain(org.apache.kafka.common.TopicPartition returned, Long nowNanos) {
+        List<Unit> start;
+        lock.lock();
+        try {
+            if (holds.isEmpty()) {
+                return;
+            }
+            List<Lane> freed = returned != null ? holds.returned(returned) : holds.expire(nowNanos,
+                    handlerTimeoutNanos);
+            if (freed.isEmpty()) {
+                return;
+            }
+            freed.forEach(ready::addLast);
+            start = dispatchLocked();
+        } finally {
+            lock.unlock();
+        }
+        start(start);
     }
 
     /** Acts on how a unit's call ended. */
@@ -541,7 +598,8 @@ final class Dispatcher {
      * retried with backoff, never skipped: the records stay unfinished and their offsets uncommitted meanwhile.
      */
     private void deadLetter(Unit unit, List<Rejected> rejected, int round) {
-        if (closed) {
+        if (closed || unit.lane.dropped) {
+            // Stopping, or the partition is gone: its records are the next owner's to process (and dead-letter).
             finish(unit, null, false);
             return;
         }
@@ -572,7 +630,14 @@ final class Dispatcher {
             Duration wait = backoff.compareTo(MAX_DLQ_BACKOFF) > 0 ? MAX_DLQ_BACKOFF : backoff;
             LOG.warn("DLQ write failed for {} record(s) of {} ({}); retrying in {} ms", failed.size(),
                     unit.partition().partition, error.getCause() == null ? error : error.getCause(), wait.toMillis());
-            delays.schedule(wait, () -> deadLetter(unit, failed, round + 1));
+            // The resend runs on a worker, not on the timer thread: a send can block up to max.block.ms.
+            delays.schedule(wait, () -> {
+                try {
+                    executor.execute(() -> deadLetter(unit, failed, round + 1));
+                } catch (RejectedExecutionException stopping) {
+                    finish(unit, null, false);
+                }
+            });
         });
     }
 }

@@ -97,4 +97,17 @@ class ConsumerSettingsTest {
         assertEquals(java.util.List.of("MAX_BUFFERED_BYTES=1048575: must be an integer from 1048576 to 68719476736"),
                 tiny.problems());
     }
+
+    @Test
+    void givenDrainTimeoutsNotBelowMaxPollInterval_whenRead_thenEachIsAProblemNamingTheProperty() {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> read(Map.of(
+                "REBALANCE_DRAIN_TIMEOUT_MS", "300000", "SHUTDOWN_TIMEOUT_MS", "400000")));
+        assertEquals(java.util.List.of("REBALANCE_DRAIN_TIMEOUT_MS=300000: must be below max.poll.interval.ms=300000 "
+                + "(raise it with KAFKA_CONSUMER_MAX_POLL_INTERVAL_MS), or the consumer leaves the group while it drains "
+                + "and its commit is refused", "SHUTDOWN_TIMEOUT_MS=400000: must be below max.poll.interval.ms=300000 "
+                + "(raise it with KAFKA_CONSUMER_MAX_POLL_INTERVAL_MS), or the consumer leaves the group while it drains "
+                + "and its commit is refused"), e.problems());
+        assertEquals(400_000, read(Map.of("SHUTDOWN_TIMEOUT_MS", "400000", "KAFKA_CONSUMER_MAX_POLL_INTERVAL_MS",
+                "600000")).shutdownTimeout().toMillis());
+    }
 }

@@ -271,21 +271,27 @@ class DispatcherTest {
     }
 
     @Test
-    void givenARevokedPartition_whenDropped_thenQueuedRecordsNeverStartAndRunningOnesSettle() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
+    void givenARevokedPartition_whenDropped_thenQueuedRecordsNeverStartAndRunningOnesAreFenced() throws Exception {
         settings = settings(Map.of("MAX_IN_FLIGHT", "2"));
         AtomicInteger started = new AtomicInteger();
+        AtomicInteger returned = new AtomicInteger();
         Dispatcher dispatcher = dispatcher(MessageHandler.single(in -> {
             started.incrementAndGet();
-            release.await();
+            try {
+                new CountDownLatch(1).await(); // until interrupted
+            } finally {
+                returned.incrementAndGet();
+            }
         }));
         dispatcher.submit(records(100, i -> true, 100));
         await().until(() -> started.get() == 2);
         assertTrue(!dispatcher.drain(Set.of(partition), Duration.ofMillis(50)), "still running");
         dispatcher.drop(Set.of(partition));
-        release.countDown();
-        awaitCommittable(2);
+        await().until(() -> returned.get() == 2); // interrupted by the fence
+        assertEquals(0, dispatcher.inFlight());
         assertEquals(2, started.get(), "nothing queued started after the drop");
+        assertEquals(0, partition.committable(), "a fenced call's record is never done: the next owner runs it");
+        assertEquals(List.of(), dlq);
     }
 
     @Test
