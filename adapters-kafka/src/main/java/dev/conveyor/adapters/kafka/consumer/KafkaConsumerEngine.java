@@ -40,6 +40,8 @@ public final class KafkaConsumerEngine implements AutoCloseable {
     private static final Duration IDLE_POLL = Duration.ofMillis(100);
     private static final Duration PAUSED_POLL = Duration.ofMillis(5);
     private static final Duration MAX_POLL_STALL = Duration.ofSeconds(60);
+    /** How long parked records wait for fresh ones to probe a half-open breaker first. */
+    private static final Duration FRESH_PROBE_WAIT = Duration.ofMillis(500);
 
     private final String id;
     private final Consumer<byte[], byte[]> consumer;
@@ -62,6 +64,9 @@ public final class KafkaConsumerEngine implements AutoCloseable {
     private volatile long lag;
     private volatile int pausedCount;
     private long lastCommitNanos = System.nanoTime();
+    /** The breaker just went half-open: parked records wait until a poll brought fresh records (or a moment). */
+    private boolean freshProbesFirst;
+    private long halfOpenedNanos;
     private long lastLagNanos;
 
     /**
@@ -188,6 +193,7 @@ public final class KafkaConsumerEngine implements AutoCloseable {
                 }
             }
             dispatcher.submit(works);
+            freshProbesFirst = false; // fresh records went first: the parked ones may follow
         }
         if (lastPollNanos - lastCommitNanos >= settings.commitInterval().toNanos()) {
             commitAsync();
@@ -211,11 +217,22 @@ public final class KafkaConsumerEngine implements AutoCloseable {
      * (pausing never stops the dispatcher), so the budget drains even when one record alone is larger than it.
      */
     private void controlPauses() {
-        if (dispatcher.parkedCount() > 0) {
-            dispatcher.unpark();
-        } else if (breaker.getState() == CircuitBreaker.State.OPEN && breaker.tryAcquirePermission()) {
-            // The open period is over and nothing waits to probe: let fresh records be the probes.
-            breaker.releasePermission();
+        if (breaker.getState() == CircuitBreaker.State.OPEN) {
+            if (breaker.tryAcquirePermission()) {
+                // The open period is over: half-open now. Resume the partitions and poll once before the parked
+                // records get another chance, so that fresh records are the first probes — a record that already
+                // failed may be poison and should not decide whether the downstream is back.
+                breaker.releasePermission();
+                halfOpenedNanos = System.nanoTime();
+                freshProbesFirst = true;
+            }
+        } else if (freshProbesFirst && System.nanoTime() - halfOpenedNanos < FRESH_PROBE_WAIT.toNanos()) {
+            // Waiting for a poll to bring fresh records (pollOnce ends the wait when one does).
+        } else {
+            freshProbesFirst = false;
+            if (dispatcher.parkedCount() > 0) {
+                dispatcher.unpark();
+            }
         }
         boolean breakerOpen = breaker.getState() == CircuitBreaker.State.OPEN;
         boolean budgetFull = budget.full();
