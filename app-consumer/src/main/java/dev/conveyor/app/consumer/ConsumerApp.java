@@ -183,13 +183,13 @@ public final class ConsumerApp {
             if (!settings.exactlyOnce()) {
                 return new Delivery.AtLeastOnce(byKey(), dlq::publish);
             }
-            java.util.Map<String, Object> props = new java.util.HashMap<>(config.producer().producerProperties());
-            props.put(org.apache.kafka.clients.producer.ProducerConfig.TRANSACTIONAL_ID_CONFIG,
-                    settings.transactionalIdPrefix() + "-" + index);
-            KafkaProducer<byte[], byte[]> transactional = new KafkaProducer<>(props);
+            KafkaProducer<byte[], byte[]> transactional = new KafkaProducer<>(
+                    settings.transactionalProducerProperties(config.producer().producerProperties(), index));
             bind(new KafkaClientMetrics(transactional));
             return new Delivery.ExactlyOnce(transactional, letter -> DeadLetterEnvelope.toRecord(letter,
-                    settings.dlqTopic(), settings.groupId(), settings.maxMessageBytes(), Clock.systemUTC()));
+                    settings.dlqTopic(), settings.groupId(), settings.maxMessageBytes(), Clock.systemUTC()),
+                    (letter, reason) -> DeadLetterEnvelope.metadataOnly(letter, settings.dlqTopic(),
+                            settings.groupId(), settings.maxMessageBytes(), Clock.systemUTC(), reason));
         }
 
         /** PRODUCERS_COUNT producers share the outputs; a key always uses the same one, keeping its order. */

@@ -32,7 +32,7 @@ class CommandUsageTest {
 
         assertExit(2, result);
         assertContains(result.err(), "unknown error type 'boom', allowed: [deserialization, validation, oversize, "
-                + "processing, retries_exhausted]");
+                + "processing, retries_exhausted, output_rejected]");
     }
 
     @Test

@@ -75,6 +75,13 @@ import java.util.Set;
  * @param maxCpuInFlight        {@code MAX_CPU_IN_FLIGHT} (default 2 × cores, 1–10000): CPU-bound handler calls running
  *                              or queued for the CPU pool at once; they hold these slots, not {@code MAX_IN_FLIGHT}
  *                              ones, so CPU-heavy requests cannot take every I/O slot
+ * @param transactionTimeout    {@code TRANSACTION_TIMEOUT_MS} (default 10000, 1000–900000, above
+ *                              {@code COMMIT_INTERVAL_MS}; exactly-once only): the producer's
+ *                              {@code transaction.timeout.ms}. A member that dies with a transaction open holds back
+ *                              {@code read_committed} readers of the partitions it wrote until the coordinator aborts
+ *                              that transaction after this long (or a restart with the same transactional id does).
+ *                              Must not exceed the broker's {@code transaction.max.timeout.ms} (default 900000), else
+ *                              the producer fails to initialise and the consumer stops
  */
 public record ConsumerSettings(KafkaConnectionConfig connection, String topic, String groupId, String dlqTopic,
                                String offsetReset, int maxPollRecords, int maxInFlight, int workerPool,
@@ -84,7 +91,7 @@ public record ConsumerSettings(KafkaConnectionConfig connection, String topic, S
                                Duration shutdownTimeout,
                                Map<String, String> overrides, java.util.List<String> topics, boolean exactlyOnce,
                                String transactionalIdPrefix, Duration stallAlert, Duration handlerTimeout,
-                               int maxCpuInFlight) {
+                               int maxCpuInFlight, Duration transactionTimeout) {
 
     /** Kafka's default {@code max.poll.interval.ms}. */
     private static final long DEFAULT_MAX_POLL_INTERVAL_MS = 300_000;
@@ -96,6 +103,11 @@ public record ConsumerSettings(KafkaConnectionConfig connection, String topic, S
             ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
             ConsumerConfig.GROUP_ID_CONFIG, ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
             ConsumerConfig.AUTO_OFFSET_RESET_CONFIG);
+
+    /** {@code TRANSACTION_TIMEOUT_MS}'s default: ten seconds. */
+    public static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofSeconds(10);
+    /** The highest {@code TRANSACTION_TIMEOUT_MS}: the broker's default {@code transaction.max.timeout.ms}. */
+    public static final Duration MAX_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
 
     /** The lowest {@code MAX_BUFFERED_BYTES}: 1 MiB. */
     public static final long MIN_BUFFERED_BYTES = 1L << 20;
@@ -178,9 +190,17 @@ public record ConsumerSettings(KafkaConnectionConfig connection, String topic, S
                 Duration.ofDays(1));
         int cpuInFlight = reader.integer("MAX_CPU_IN_FLIGHT", 2 * Runtime.getRuntime().availableProcessors(), 1,
                 10_000);
+        Duration transactionTimeout = reader.millis("TRANSACTION_TIMEOUT_MS", DEFAULT_TRANSACTION_TIMEOUT,
+                Duration.ofSeconds(1), MAX_TRANSACTION_TIMEOUT);
+        if (exactlyOnce && transactionTimeout.compareTo(commit) <= 0) {
+            reader.problem("TRANSACTION_TIMEOUT_MS=" + transactionTimeout.toMillis() + ": must be greater than "
+                    + "COMMIT_INTERVAL_MS=" + commit.toMillis() + " (a transaction must outlive the wait between "
+                    + "commits)");
+        }
         ConsumerSettings settings = new ConsumerSettings(connection, topic, group, dlq, reset, maxPoll, maxInFlight,
                 pool, batch, commit, retries, backoff, threshold, open, maxBytes, consumers, buffered, bufferedBytes,
-                drain, shutdown, overrides, topics, exactlyOnce, prefix, stallAlert, handlerTimeout, cpuInFlight);
+                drain, shutdown, overrides, topics, exactlyOnce, prefix, stallAlert, handlerTimeout, cpuInFlight,
+                transactionTimeout);
         try {
             new ConsumerConfig(settings.consumerProperties("validation"));
         } catch (ConfigException e) {
@@ -215,6 +235,20 @@ public record ConsumerSettings(KafkaConnectionConfig connection, String topic, S
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return p;
+    }
+
+    /**
+     * {@code producerProperties} made those of consumer {@code index}'s exactly-once producer:
+     * {@code transactional.id = KAFKA_TRANSACTIONAL_ID_PREFIX-<index>} and {@code transaction.timeout.ms =
+     * TRANSACTION_TIMEOUT_MS}.
+     */
+    public Map<String, Object> transactionalProducerProperties(Map<String, Object> producerProperties, int index) {
+        Map<String, Object> p = new LinkedHashMap<>(producerProperties);
+        p.put(org.apache.kafka.clients.producer.ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                transactionalIdPrefix + "-" + index);
+        p.put(org.apache.kafka.clients.producer.ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                (int) transactionTimeout.toMillis());
         return p;
     }
 

@@ -86,7 +86,8 @@ public final class KafkaConsumerEngine implements AutoCloseable {
         this.stalls = new StallWatch(java.time.Clock.systemUTC(), settings.stallAlert());
         this.budget = new ByteBudget(settings.maxBufferedBytes());
         this.transactions = delivery instanceof Delivery.ExactlyOnce exactlyOnce
-                ? new Transactions(exactlyOnce.producer(), consumer, metrics) : null;
+                ? new Transactions(exactlyOnce.producer(), consumer, metrics, exactlyOnce.deadLetterRecord(),
+                exactlyOnce.metadataOnlyRecord()) : null;
         UnitRunner<T> runner = new UnitRunner<>(decoder, handler, breaker, Resilience.retry(settings),
                 settings.maxMessageBytes(), metrics,
                 delivery instanceof Delivery.AtLeastOnce atLeastOnce ? atLeastOnce.outbox() : null,
@@ -143,9 +144,15 @@ public final class KafkaConsumerEngine implements AutoCloseable {
     /** What {@code /health} shows for this consumer. */
     public HealthSnapshot health() {
         long age = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastPollNanos);
+        List<String> problems = stalls.problems();
+        String unwritable = transactions == null ? null : transactions.problem();
+        if (unwritable != null) {
+            problems = new ArrayList<>(problems);
+            problems.add(unwritable);
+        }
         return new HealthSnapshot(running && dispatcher.fatal() == null, wireName(breaker.getState()),
                 assigned.stream().sorted().toList(), dispatcher.inFlight(), age, lag, MAX_POLL_STALL.toMillis(),
-                stalls.problems());
+                problems);
     }
 
     static String wireName(CircuitBreaker.State state) {
@@ -350,7 +357,9 @@ public final class KafkaConsumerEngine implements AutoCloseable {
         try {
             List<PartitionState> all = new ArrayList<>(partitions.values());
             Set<PartitionState> states = new HashSet<>(all);
-            if (!dispatcher.drain(states, settings.shutdownTimeout())) {
+            // A fenced exactly-once producer can commit nothing more: waiting for in-flight work would only delay.
+            boolean useless = transactions != null && transactions.failed();
+            if (!dispatcher.drain(states, useless ? Duration.ZERO : settings.shutdownTimeout()) && !useless) {
                 LOG.warn("Consumer {}: in-flight work did not finish within SHUTDOWN_TIMEOUT_MS={}; committing what "
                         + "is done, the rest will be processed again", id, settings.shutdownTimeout().toMillis());
             }

@@ -1,43 +1,63 @@
 package dev.conveyor.adapters.kafka.consumer;
 
+import dev.conveyor.adapters.kafka.consumer.TransactionAttempt.FatalTransactionException;
+import dev.conveyor.adapters.kafka.consumer.TransactionAttempt.Kind;
+import dev.conveyor.adapters.kafka.consumer.TransactionAttempt.Result;
+import dev.conveyor.adapters.kafka.consumer.TransactionAttempt.Slice;
+import dev.conveyor.adapters.kafka.dlq.DeadLetter;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.InvalidProducerEpochException;
-import org.apache.kafka.common.errors.OutOfOrderSequenceException;
-import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Exactly-once commits, on the poll thread: one transaction carries the outputs of every done record (in offset
  * order, up to the first unfinished one per partition) and the offsets after them. A record whose predecessors are
- * not done waits, output included, so a response is never visible before the request's offset is committed. An
- * aborted transaction is simply retried at the next commit; a fenced producer (another instance took over the same
- * transactional id or the group moved on) stops the engine.
+ * not done waits, output included, so a response is never visible before the request's offset is committed.
+ *
+ * <p>How a commit that fails goes on:
+ * <ul>
+ *   <li>the broker refuses one output for good (a keyless record into a compacted topic, one above the topic's
+ *       {@code max.message.bytes}, a topic not authorized): each partition is committed on its own, and in the
+ *       partition that is still refused {@link OutputIsolation} dead-letters the record whose output is refused
+ *       ({@code output_rejected}) and commits the rest;</li>
+ *   <li>anything else abortable (timeouts, NOT_ENOUGH_REPLICAS, a coordinator moving, {@code InvalidProducerEpoch}):
+ *       aborted, and the same records are tried again at the next commit — no dead letters;</li>
+ *   <li>{@code commitTransaction} timed out: called again at the next commit, as the client requires (no abort);
+ *       nothing new is written meanwhile;</li>
+ *   <li>fenced, or not authorized for the transactional id, cluster or group: {@link FatalTransactionException};
+ *       the engine stops, and {@link #failed} tells its shutdown not to wait for work it can no longer commit.</li>
+ * </ul>
  */
 final class Transactions {
     private static final Logger LOG = LoggerFactory.getLogger(Transactions.class);
 
     private final Producer<byte[], byte[]> producer;
-    private final Consumer<byte[], byte[]> consumer;
     private final ConsumerMetrics metrics;
+    private final TransactionAttempt attempt;
+    private final OutputIsolation isolation;
+    /** Confirms what a timed-out commitTransaction carried, once a retry of it succeeds; null if none pending. */
+    private Runnable pendingCommit;
+    private volatile Throwable fatal;
+    /** The last failure logged, so that one that repeats at every commit is logged once. */
+    private String lastFailure;
 
-    Transactions(Producer<byte[], byte[]> producer, Consumer<byte[], byte[]> consumer, ConsumerMetrics metrics) {
+    Transactions(Producer<byte[], byte[]> producer, Consumer<byte[], byte[]> consumer, ConsumerMetrics metrics,
+                 Function<DeadLetter, ProducerRecord<byte[], byte[]>> deadLetterRecord,
+                 BiFunction<DeadLetter, String, ProducerRecord<byte[], byte[]>> metadataOnlyRecord) {
         this.producer = producer;
-        this.consumer = consumer;
         this.metrics = metrics;
+        this.attempt = new TransactionAttempt(producer, consumer);
+        this.isolation = new OutputIsolation(attempt, this::settle, deadLetterRecord, metadataOnlyRecord, metrics);
     }
 
     /** Fences an earlier incarnation with the same transactional id and aborts what it left open. */
@@ -45,55 +65,101 @@ final class Transactions {
         producer.initTransactions();
     }
 
+    /**
+     * Commits the done records of {@code states} (see the class comment for failures).
+     *
+     * @throws FatalTransactionException if the producer can no longer commit; later calls do nothing
+     */
     void commit(Collection<PartitionState> states) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        Map<PartitionState, List<Work>> batches = new HashMap<>();
-        for (PartitionState state : states) {
-            List<Work> done = state.doneUncommitted();
-            if (!done.isEmpty()) {
-                batches.put(state, done);
-                offsets.put(state.partition, new OffsetAndMetadata(done.get(done.size() - 1).offset() + 1));
-            }
-        }
-        if (offsets.isEmpty()) {
+        if (fatal != null) {
             return;
         }
         try {
-            producer.beginTransaction();
-            for (List<Work> works : batches.values()) {
-                for (Work work : works) {
-                    if (work.outputs != null) {
-                        for (ProducerRecord<byte[], byte[]> output : work.outputs) {
-                            producer.send(output);
-                        }
-                    }
+            if (pendingCommit != null && !settle(attempt.retryCommit(), pendingCommit)) {
+                return;
+            }
+            List<Slice> slices = slices(states);
+            if (slices.isEmpty()) {
+                return;
+            }
+            Result all = attempt.run(slices, null, null);
+            if (all.kind() != Kind.REJECTED) {
+                settle(all, () -> slices.forEach(s -> OutputIsolation.confirm(s.state(), s.works())));
+                return;
+            }
+            failure("the broker refused an output of " + all.culprit().partition.partition + "@"
+                    + all.culprit().offset() + " (" + all.error() + "); committing partition by partition to find it");
+            for (Slice slice : slices) {
+                Result alone = slices.size() == 1 ? all : attempt.run(List.of(slice), null, null);
+                boolean goOn = alone.kind() == Kind.REJECTED ? isolation.isolate(slice, alone)
+                        : settle(alone, () -> OutputIsolation.confirm(slice.state(), slice.works()));
+                if (!goOn && pendingCommit != null) {
+                    return; // nothing else may begin before the timed-out commit is retried
                 }
             }
-            producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-            producer.commitTransaction();
-        } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException
-                 | UnsupportedVersionException | AuthorizationException fatal) {
-            throw new IllegalStateException("exactly-once producer can no longer commit: " + fatal, fatal);
-        } catch (KafkaException abortable) {
-            LOG.warn("Transaction for {} failed ({}); aborting, it is retried at the next commit", offsets.keySet(),
-                    abortable.toString());
-            try {
-                producer.abortTransaction();
-            } catch (KafkaException e) {
-                throw new IllegalStateException("exactly-once producer cannot abort: " + e, e);
-            }
-            return;
+        } catch (FatalTransactionException e) {
+            fatal = e;
+            throw e;
         }
-        batches.forEach((state, works) -> {
-            state.confirm(works.size());
-            state.committed(works.get(works.size() - 1).offset() + 1);
-        });
-        metrics.committed();
+    }
+
+    /** True once the producer failed for good: nothing more can be committed, waiting for work is pointless. */
+    boolean failed() {
+        return fatal != null;
+    }
+
+    /** Why this engine is not ready (records that cannot be committed even as dead letters), or null. */
+    String problem() {
+        return isolation.problem();
+    }
+
+    private boolean settle(Result result, Runnable onCommitted) {
+        switch (result.kind()) {
+            case COMMITTED -> {
+                pendingCommit = null;
+                onCommitted.run();
+                metrics.committed();
+                if (lastFailure != null) {
+                    LOG.info("Exactly-once commits succeed again");
+                    lastFailure = null;
+                }
+                return true;
+            }
+            case COMMIT_PENDING -> {
+                pendingCommit = onCommitted;
+                failure("commitTransaction timed out (" + result.error() + "); it is retried at the next commit");
+                return false;
+            }
+            default -> {
+                pendingCommit = null;
+                failure("transaction aborted (" + result.error() + "); the same records are retried at the next "
+                        + "commit");
+                return false;
+            }
+        }
+    }
+
+    private void failure(String message) {
+        if (!message.equals(lastFailure)) {
+            LOG.warn("Exactly-once: {}", message);
+            lastFailure = message;
+        }
+    }
+
+    private static List<Slice> slices(Collection<PartitionState> states) {
+        List<Slice> slices = new ArrayList<>();
+        for (PartitionState state : states) {
+            List<Work> done = state.doneUncommitted();
+            if (!done.isEmpty()) {
+                slices.add(new Slice(state, done));
+            }
+        }
+        return slices;
     }
 
     void close() {
         try {
-            producer.close(Duration.ofSeconds(5));
+            producer.close(fatal != null ? Duration.ZERO : Duration.ofSeconds(5));
         } catch (KafkaException e) {
             LOG.warn("Closing the exactly-once producer failed: {}", e.toString());
         }

@@ -17,7 +17,13 @@ public enum ErrorType {
     /** The handler threw a non-retriable (poison) error. */
     PROCESSING,
     /** The handler kept failing with retriable errors until the last retry. */
-    RETRIES_EXHAUSTED;
+    RETRIES_EXHAUSTED,
+    /**
+     * Exactly-once: the record was processed, but the broker refused one of its outputs for good (e.g. a keyless
+     * record into a compacted topic, one above the topic's {@code max.message.bytes}, a topic not authorized); the
+     * envelope's {@code original_key}/{@code original_value} hold that output, not the input record.
+     */
+    OUTPUT_REJECTED;
 
     /** The lower-case name used on the wire, e.g. {@code retries_exhausted}. */
     public String wireName() {

@@ -110,4 +110,23 @@ class ConsumerSettingsTest {
         assertEquals(400_000, read(Map.of("SHUTDOWN_TIMEOUT_MS", "400000", "KAFKA_CONSUMER_MAX_POLL_INTERVAL_MS",
                 "600000")).shutdownTimeout().toMillis());
     }
+
+    @Test
+    void givenTransactionTimeouts_whenRead_thenTenSecondsByDefaultAndOutOfRangeOrNotAboveTheCommitIntervalRefused() {
+        ConsumerSettings exactlyOnce = read(Map.of("PROCESSING_GUARANTEE", "exactly_once",
+                "KAFKA_TRANSACTIONAL_ID_PREFIX", "forward-a"));
+        assertEquals(Map.of("acks", "all", "transactional.id", "forward-a-2", "transaction.timeout.ms", 10_000),
+                exactlyOnce.transactionalProducerProperties(Map.of("acks", "all"), 2));
+        assertEquals(Duration.ofMillis(900_000), read(Map.of("TRANSACTION_TIMEOUT_MS", "900000"))
+                .transactionTimeout());
+        InvalidConfigurationException range = assertThrows(InvalidConfigurationException.class, () -> read(Map.of(
+                "TRANSACTION_TIMEOUT_MS", "900001")));
+        assertEquals(java.util.List.of("TRANSACTION_TIMEOUT_MS=900001: must be a whole number of milliseconds from "
+                + "1000 to 900000"), range.problems());
+        InvalidConfigurationException shorter = assertThrows(InvalidConfigurationException.class, () -> read(Map.of(
+                "PROCESSING_GUARANTEE", "exactly_once", "COMMIT_INTERVAL_MS", "5000", "TRANSACTION_TIMEOUT_MS",
+                "5000")));
+        assertEquals(java.util.List.of("TRANSACTION_TIMEOUT_MS=5000: must be greater than COMMIT_INTERVAL_MS=5000 "
+                + "(a transaction must outlive the wait between commits)"), shorter.problems());
+    }
 }

@@ -3,6 +3,7 @@ package dev.conveyor.adapters.kafka.consumer;
 import dev.conveyor.adapters.kafka.codec.JsonCodec;
 import dev.conveyor.adapters.kafka.config.ConfigReader;
 import dev.conveyor.adapters.kafka.config.KafkaConnectionConfig;
+import dev.conveyor.adapters.kafka.dlq.DeadLetterEnvelope;
 import dev.conveyor.adapters.kafka.dlq.KafkaDeadLetterPublisher;
 import dev.conveyor.domain.message.OrderMessage;
 import dev.conveyor.domain.validation.SchemaValidator;
@@ -73,6 +74,31 @@ final class EngineHarness implements AutoCloseable {
                 settings, ORDERS, handler, new Delivery.AtLeastOnce(Delivery.sendAndWait(producer), dlq::publish), breaker,
                 workers, null, Delays.timerThread("retry-" + id),
                 new ConsumerMetrics(registry, settings.topic()));
+        resources.add(0, engine);
+        return engine.start();
+    }
+
+    /**
+     * An exactly-once engine (settings with {@code PROCESSING_GUARANTEE=exactly_once}): its own transactional producer
+     * ({@code transactional.id} and {@code transaction.timeout.ms} from the settings), dead letters as envelopes.
+     */
+    KafkaConsumerEngine startExactlyOnce(String id, ConsumerSettings settings, MessageHandler<OrderMessage> handler) {
+        Map<String, Object> base = new HashMap<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(), ProducerConfig.MAX_REQUEST_SIZE_CONFIG, settings.maxMessageBytes(),
+                ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+        KafkaProducer<byte[], byte[]> transactional = new KafkaProducer<>(settings.transactionalProducerProperties(base,
+                resources.size()));
+        Delivery delivery = new Delivery.ExactlyOnce(transactional, letter -> DeadLetterEnvelope.toRecord(letter,
+                settings.dlqTopic(), settings.groupId(), settings.maxMessageBytes(), Clock.systemUTC()),
+                (letter, reason) -> DeadLetterEnvelope.metadataOnly(letter, settings.dlqTopic(), settings.groupId(),
+                        settings.maxMessageBytes(), Clock.systemUTC(), reason));
+        ExecutorService workers = Workers.forIo(settings.workerPool(), "worker-" + id);
+        resources.add(workers::shutdownNow);
+        KafkaConsumerEngine engine = new KafkaConsumerEngine(id, new KafkaConsumer<>(settings.consumerProperties(id)),
+                settings, ORDERS, handler, delivery, Resilience.breaker(id, settings, Clock.systemUTC()), workers,
+                null, Delays.timerThread("retry-" + id), new ConsumerMetrics(registry, settings.topic()));
         resources.add(0, engine);
         return engine.start();
     }

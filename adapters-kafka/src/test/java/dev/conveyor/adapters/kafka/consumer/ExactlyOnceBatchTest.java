@@ -51,7 +51,7 @@ class ExactlyOnceBatchTest {
                 new SchemaValidator()), handler, breaker, Resilience.retry(settings), settings.maxMessageBytes(),
                 metrics, null, false);
         Dispatcher dispatcher = new Dispatcher(settings.maxInFlight(), settings.maxCpuInFlight(), BATCH, workers,
-                null, breaker, runner, new Delivery.ExactlyOnce(null, letter -> null), (delay, task) -> { },
+                null, breaker, runner, new Delivery.ExactlyOnce(null, letter -> null, (letter, reason) -> null), (delay, task) -> { },
                 settings.retryBackoff(), settings.handlerTimeout(), metrics);
         PartitionState partition = new PartitionState(TP, true, ByteBudget.unlimited());
         List<Work> works = new ArrayList<>(RECORDS);

@@ -54,7 +54,7 @@ public final class DlqInspectCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true)
     Window window;
     @Option(names = "--error-type", converter = ErrorTypeConverter.class, paramLabel = "TYPE",
-            description = "Only this error type: deserialization, validation, oversize, processing, retries_exhausted.")
+            description = "Only this error type: deserialization, validation, oversize, processing, retries_exhausted, output_rejected.")
     ErrorType errorType;
     @Option(names = "--follow", description = "After the window, keep printing new records until Ctrl-C.")
     boolean follow;

@@ -89,7 +89,7 @@ public final class DlqReplayCommand implements Callable<Integer> {
             + "original topic).")
     String to;
     @Option(names = "--error-type", converter = ErrorTypeConverter.class, paramLabel = "TYPE",
-            description = "Only this error type: deserialization, validation, oversize, processing, retries_exhausted.")
+            description = "Only this error type: deserialization, validation, oversize, processing, retries_exhausted, output_rejected.")
     ErrorType errorType;
     @Option(names = "--since", paramLabel = "TIME", converter = InstantConverter.class,
             description = "Only records dead-lettered at or after TIME (ISO-8601, or e.g. PT1H for an hour ago).")

@@ -1,0 +1,79 @@
+package dev.conveyor.adapters.kafka.consumer;
+
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
+import org.apache.kafka.common.errors.CorruptRecordException;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
+import org.apache.kafka.common.errors.InvalidPidMappingException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TransactionAbortableException;
+import org.apache.kafka.common.errors.TransactionAbortedException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
+import org.apache.kafka.common.errors.UnknownProducerIdException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+
+import java.util.List;
+
+/**
+ * What an exactly-once producer error means, by its type (never its message): fatal for the producer, a refusal of
+ * one output record that no retry can fix, or anything else — trouble of the broker or of the transaction as a whole,
+ * fixed by aborting and trying the same transaction again later.
+ */
+final class TransactionErrors {
+    /** The producer cannot go on: another instance took its transactional id, or it may not do transactions. */
+    private static final List<Class<? extends Throwable>> FATAL = List.of(ProducerFencedException.class,
+            TransactionalIdAuthorizationException.class, ClusterAuthorizationException.class,
+            GroupAuthorizationException.class, AuthenticationException.class, UnsupportedVersionException.class,
+            OutOfOrderSequenceException.class);
+    /** Errors a record's send reports when the transaction as a whole failed: not the record's fault. */
+    private static final List<Class<? extends Throwable>> TRANSACTION_LEVEL = List.of(
+            TransactionAbortedException.class, TransactionAbortableException.class,
+            InvalidProducerEpochException.class, InvalidTxnStateException.class, InvalidPidMappingException.class,
+            UnknownProducerIdException.class);
+
+    private TransactionErrors() {
+    }
+
+    /**
+     * True when {@code error} or one of its causes ends the producer: fenced (KIP-588 made
+     * {@code InvalidProducerEpochException} abortable, so it is not here), not authorized for its transactional id,
+     * cluster or group, an unsupported broker, or a broken sequence.
+     */
+    static boolean fatal(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            for (Class<? extends Throwable> type : FATAL) {
+                if (type.isInstance(t)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * True when the broker or the producer refused this one record for good: a Kafka {@link ApiException} that no
+     * retry fixes (e.g. {@code InvalidRecordException} for a keyless record in a compacted topic,
+     * {@code RecordTooLargeException} above the topic's {@code max.message.bytes}, {@code TopicAuthorizationException},
+     * {@code InvalidTopicException}), or a {@link CorruptRecordException} that outlived the producer's own retries.
+     * Timeouts, NOT_ENOUGH_REPLICAS, a leader or coordinator moving and errors of the whole transaction are not.
+     */
+    static boolean refusesRecord(Throwable error) {
+        if (error instanceof CorruptRecordException) {
+            return true;
+        }
+        if (!(error instanceof ApiException) || error instanceof RetriableException || fatal(error)) {
+            return false;
+        }
+        for (Class<? extends Throwable> type : TRANSACTION_LEVEL) {
+            if (type.isInstance(error)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
