@@ -450,7 +450,7 @@ final class Dispatcher {
         } else if (deadLetterRecord != null) {
             for (Rejected r : ((Outcome.DeadLetters) outcome).rejected()) {
                 r.work().addOutputs(List.of(deadLetterRecord.apply(r.letter())));
-                metrics.deadLettered(r.letter().errorType());
+                r.work().deadLettered(r.letter().errorType()); // counted once its transaction commits
             }
             finish(unit, unit.works, true);
         } else {

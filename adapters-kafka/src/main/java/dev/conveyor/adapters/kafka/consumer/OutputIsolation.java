@@ -74,7 +74,7 @@ final class OutputIsolation {
                 if (result.kind() == Kind.REJECTED) {
                     bad = mid;
                     last = result;
-                } else if (settler.settle(result, () -> confirm(slice.state(), part))) {
+                } else if (settler.settle(result, () -> confirm(slice.state(), part, metrics))) {
                     good = mid;
                 } else {
                     return false;
@@ -90,7 +90,7 @@ final class OutputIsolation {
             List<Work> rest = left;
             Result result = attempt.run(List.of(new Slice(slice.state(), rest)), null, null);
             if (result.kind() != Kind.REJECTED) {
-                return settler.settle(result, () -> confirm(slice.state(), rest));
+                return settler.settle(result, () -> confirm(slice.state(), rest, metrics));
             }
             last = result;
         }
@@ -146,7 +146,8 @@ final class OutputIsolation {
     }
 
     private void deadLettered(PartitionState state, Work work) {
-        confirm(state, List.of(work));
+        work.deadLetterTypes = null; // its outputs, dead letters among them, were replaced by this one
+        confirm(state, List.of(work), metrics);
         metrics.deadLettered(ErrorType.OUTPUT_REJECTED);
         if (problem != null) {
             problem = null;
@@ -154,7 +155,13 @@ final class OutputIsolation {
         }
     }
 
-    static void confirm(PartitionState state, List<Work> works) {
+    /** The works are committed: drop them from the partition, and count their dead letters now, not before. */
+    static void confirm(PartitionState state, List<Work> works, ConsumerMetrics metrics) {
+        for (Work work : works) {
+            if (work.deadLetterTypes != null) {
+                work.deadLetterTypes.forEach(metrics::deadLettered);
+            }
+        }
         state.confirm(works.size());
         state.committed(works.get(works.size() - 1).offset() + 1);
     }

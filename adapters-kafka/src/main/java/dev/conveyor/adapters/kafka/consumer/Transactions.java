@@ -84,7 +84,7 @@ final class Transactions {
             }
             Result all = attempt.run(slices, null, null);
             if (all.kind() != Kind.REJECTED) {
-                settle(all, () -> slices.forEach(s -> OutputIsolation.confirm(s.state(), s.works())));
+                settle(all, () -> slices.forEach(s -> OutputIsolation.confirm(s.state(), s.works(), metrics)));
                 return;
             }
             failure("the broker refused an output of " + all.culprit().partition.partition + "@"
@@ -92,7 +92,7 @@ final class Transactions {
             for (Slice slice : slices) {
                 Result alone = slices.size() == 1 ? all : attempt.run(List.of(slice), null, null);
                 boolean goOn = alone.kind() == Kind.REJECTED ? isolation.isolate(slice, alone)
-                        : settle(alone, () -> OutputIsolation.confirm(slice.state(), slice.works()));
+                        : settle(alone, () -> OutputIsolation.confirm(slice.state(), slice.works(), metrics));
                 if (!goOn && pendingCommit != null) {
                     return; // nothing else may begin before the timed-out commit is retried
                 }

@@ -36,6 +36,8 @@ final class Work {
     Object decoded;
     /** Exactly-once: what this record produced, written in the transaction that commits its offset. */
     List<ProducerRecord<byte[], byte[]>> outputs;
+    /** Exactly-once: the types of the dead letters among {@link #outputs}, counted once committed; else null. */
+    List<dev.conveyor.adapters.kafka.dlq.ErrorType> deadLetterTypes;
     @SuppressWarnings("unused") // through RELEASED
     private volatile boolean released;
 
@@ -56,6 +58,13 @@ final class Work {
         } else {
             outputs.addAll(more);
         }
+    }
+
+    void deadLettered(dev.conveyor.adapters.kafka.dlq.ErrorType type) {
+        if (deadLetterTypes == null) {
+            deadLetterTypes = new ArrayList<>(1);
+        }
+        deadLetterTypes.add(type);
     }
 
     /**

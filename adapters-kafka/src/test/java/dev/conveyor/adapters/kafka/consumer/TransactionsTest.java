@@ -136,6 +136,27 @@ class TransactionsTest {
         assertAllCommitted();
     }
 
+    /** consumer.dlq_sent counts an exactly-once dead letter when its transaction commits, not when it is made. */
+    @Test
+    void givenADeadLetterAmongTheOutputs_whenItsTransactionAbortsThenCommits_thenItIsCountedOnlyAfterTheCommit() {
+        states.get(0).doneUncommitted().get(3).deadLettered(ErrorType.VALIDATION);
+        producer.rule = record -> new NotEnoughReplicasException("fewer in-sync replicas than required");
+
+        transactions.commit(states);
+        assertEquals(0.0, dlqSent(ErrorType.VALIDATION), "aborted: nothing was written");
+
+        producer.rule = record -> null;
+        transactions.commit(states);
+        assertEquals(1.0, dlqSent(ErrorType.VALIDATION));
+        transactions.commit(states);
+        assertEquals(1.0, dlqSent(ErrorType.VALIDATION), "counted once");
+    }
+
+    private double dlqSent(ErrorType type) {
+        var counter = registry.find("consumer.dlq_sent").tag("error_type", type.wireName()).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
     @Test
     void givenACommitThatTimesOutTwice_whenCommittedAgain_thenTheCommitIsRetriedNotAbortedAndEachOutputWrittenOnce() {
         producer.commitTimeouts = 2;

@@ -160,6 +160,11 @@ final class Replayer implements PartitionScan.Handler {
             return entry.problem() + " (nothing to replay)";
         }
         ParsedDeadLetter letter = entry.letter();
+        if (letter.errorType() == dev.conveyor.adapters.kafka.dlq.ErrorType.OUTPUT_REJECTED) {
+            return "an output_rejected envelope holds the output the broker refused, not the input record: replaying "
+                    + "it would publish that output to " + Text.oneLine(target, 120) + "; fix the output's topic and "
+                    + "republish the input from its source";
+        }
         if (!letter.complete()) {
             return "the envelope kept only " + kept(letter) + "; replaying it would publish a corrupt message: "
                     + "republish the original from its source";

@@ -85,4 +85,24 @@ class CutEnvelopesTest {
         assertContains(DlqTable.row(DlqEntry.of(at(2, metadataOnly())), NOW), "<metadata only> (truncated, 2 bytes, "
                 + "sha256 44136fa355b3…) (key cut, 6 bytes, sha256 ");
     }
+
+    /** An output_rejected envelope carries the refused output, not the input: replaying it would inject an output. */
+    @Test
+    void givenAnOutputRejectedEnvelope_whenReplayed_thenRefusedNamingWhy() {
+        consumer.updateBeginningOffsets(Map.of(TP, 0L));
+        consumer.updateEndOffsets(Map.of(TP, 1L));
+        consumer.schedulePollTask(() -> consumer.addRecord(at(0, deadLetter().from("orders", 0, 100)
+                .errorType(ErrorType.OUTPUT_REJECTED).toRecord(DLQ))));
+
+        ReplaySummary summary = new Replayer(consumer, producer, new ReplayOptions(
+                DlqReplayCommand.GROUP_PREFIX + DLQ, null, new ReplayFilter(null, null, null), null, false,
+                Set.of("orders"), "mock:9092", Set.of("orders"), ReplayHeaders.allowing(Set.of())),
+                new PrintWriter(out, true)).run(List.of(TP));
+
+        assertEquals(0, summary.replayed());
+        assertEquals(1, summary.refused());
+        assertEquals(List.of(), producer.history());
+        assertContains(out.toString(), "refused       orders-dlq-0@0: an output_rejected envelope holds the output "
+                + "the broker refused, not the input record");
+    }
 }
