@@ -193,12 +193,12 @@ public final class ConsumerApp {
         }
 
         /** PRODUCERS_COUNT producers share the outputs; a key always uses the same one, keeping its order. */
-        private dev.conveyor.adapters.kafka.consumer.Outbox byKey() {
-            List<dev.conveyor.adapters.kafka.consumer.Outbox> outboxes = pool.producers().stream()
-                    .map(Delivery::sendAndWait).toList();
-            return record -> outboxes.get(record.key() == null ? 0
+        private dev.conveyor.adapters.kafka.consumer.OutputSink byKey() {
+            List<dev.conveyor.adapters.kafka.consumer.OutputSink> sinks = pool.producers().stream()
+                    .map(Delivery::send).toList();
+            return record -> sinks.get(record.key() == null ? 0
                     : dev.conveyor.adapters.kafka.producer.UserKeyPartitioner.partitionFor(record.key(),
-                    outboxes.size())).send(record);
+                    sinks.size())).send(record);
         }
 
         private void bind(KafkaClientMetrics binder) {

@@ -1,11 +1,10 @@
 package dev.conveyor.adapters.kafka.consumer;
 
 import dev.conveyor.adapters.kafka.dlq.DeadLetter;
-import dev.conveyor.domain.processing.RetriableProcessingException;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -13,10 +12,23 @@ import java.util.function.Function;
 public sealed interface Delivery {
 
     /**
-     * {@code PROCESSING_GUARANTEE=at_least_once}: outputs and dead letters are written (and acknowledged) before the
-     * record's offset is committed. A crash can repeat them; it never loses them.
+     * {@code PROCESSING_GUARANTEE=at_least_once}: a successful attempt's outputs and its dead letters are written
+     * asynchronously, and the record's offset becomes committable once Kafka acknowledged them (no worker waits). A
+     * crash can repeat them; it never loses them. A write that fails is resent with backoff; an output the broker
+     * refuses for good (a non-retriable error) becomes an {@code output_rejected} dead letter.
      */
-    record AtLeastOnce(Outbox outbox, DeadLetterSink deadLetters) implements Delivery {
+    record AtLeastOnce(OutputSink outputs, DeadLetterSink deadLetters) implements Delivery {
+        /** With a synchronous outbox, e.g. a test's list: each send completes when it returns. */
+        public AtLeastOnce(Outbox outbox, DeadLetterSink deadLetters) {
+            this(record -> {
+                try {
+                    outbox.send(record);
+                    return CompletableFuture.completedFuture(null);
+                } catch (Exception e) {
+                    return CompletableFuture.failedFuture(e);
+                }
+            }, deadLetters);
+        }
     }
 
     /**
@@ -33,15 +45,22 @@ public sealed interface Delivery {
             implements Delivery {
     }
 
-    /** An outbox that sends with {@code producer} and waits for the acknowledgement. */
-    static Outbox sendAndWait(Producer<byte[], byte[]> producer) {
+    /** An output sink that sends with {@code producer}; completes with the acknowledgement. */
+    static OutputSink send(Producer<byte[], byte[]> producer) {
         return record -> {
+            CompletableFuture<Void> acknowledged = new CompletableFuture<>();
             try {
-                producer.send(record).get();
-            } catch (ExecutionException e) {
-                throw new RetriableProcessingException("could not write to " + record.topic() + ": " + e.getCause(),
-                        e.getCause());
+                producer.send(record, (metadata, error) -> {
+                    if (error == null) {
+                        acknowledged.complete(null);
+                    } else {
+                        acknowledged.completeExceptionally(error);
+                    }
+                });
+            } catch (RuntimeException e) {
+                acknowledged.completeExceptionally(e);
             }
+            return acknowledged;
         };
     }
 }

@@ -1,6 +1,5 @@
 package dev.conveyor.adapters.kafka.consumer;
 
-import dev.conveyor.adapters.kafka.consumer.Outcome.Rejected;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +13,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -33,7 +31,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class Dispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
-    private static final Duration MAX_DLQ_BACKOFF = Duration.ofSeconds(30);
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition settled = lock.newCondition();
@@ -48,12 +45,9 @@ final class Dispatcher {
     private final Executor cpuExecutor;
     private final CircuitBreaker breaker;
     private final UnitRunner<?> runner;
-    private final DeadLetterSink deadLetters;
-    /** Exactly-once: dead letters become outputs of their record instead of being sent. */
-    private final java.util.function.Function<dev.conveyor.adapters.kafka.dlq.DeadLetter,
-            org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>> deadLetterRecord;
+    /** What becomes of a finished unit's outputs and dead letters. */
+    private final ProcessingGuarantee guarantee;
     private final Delays delays;
-    private final Duration dlqBackoff;
     private final ConsumerMetrics metrics;
     private int inFlight;
     /** Units holding a CPU slot: running on the CPU pool or queued for it. */
@@ -81,7 +75,7 @@ final class Dispatcher {
      * @param handlerTimeout a call running longer is expired by {@link #expireOverdue} ({@code HANDLER_TIMEOUT_MS})
      */
     Dispatcher(int maxInFlight, int maxCpuInFlight, int batchSize, Executor executor, Executor cpuExecutor,
-               CircuitBreaker breaker, UnitRunner<?> runner, Delivery delivery, Delays delays, Duration dlqBackoff,
+               CircuitBreaker breaker, UnitRunner<?> runner, ProcessingGuarantee guarantee, Delays delays,
                Duration handlerTimeout, ConsumerMetrics metrics) {
         this.maxInFlight = maxInFlight;
         this.maxCpuInFlight = maxCpuInFlight;
@@ -93,15 +87,8 @@ final class Dispatcher {
         this.cpuExecutor = cpuExecutor == null ? executor : cpuExecutor;
         this.breaker = breaker;
         this.runner = runner;
-        if (delivery instanceof Delivery.AtLeastOnce atLeastOnce) {
-            this.deadLetters = atLeastOnce.deadLetters();
-            this.deadLetterRecord = null;
-        } else {
-            this.deadLetters = null;
-            this.deadLetterRecord = ((Delivery.ExactlyOnce) delivery).deadLetterRecord();
-        }
+        this.guarantee = guarantee;
         this.delays = delays;
-        this.dlqBackoff = dlqBackoff;
         this.metrics = metrics;
     }
 
@@ -279,6 +266,10 @@ final class Dispatcher {
         }
     }
 
+    boolean closed() {
+        return closed;
+    }
+
     /** Stops continuing work: nothing new starts; DLQ resends stop. */
     void close() {
         closed = true;
@@ -390,7 +381,6 @@ final class Dispatcher {
         }
         swept = true;
         nextSweepNanos = nowNanos + Math.min(handlerTimeoutNanos / 10, TimeUnit.SECONDS.toNanos(1));
-        readyAgain(null, nowNanos);
         for (Call call : running) {
             if (!call.overdue(nowNanos, handlerTimeoutNanos)) {
                 continue;
@@ -410,6 +400,8 @@ final class Dispatcher {
                 finish(call.unit, null, true);
             }
         }
+        // After the expiry above, so that a call a released lane starts now is not judged by this sweep's clock.
+        readyAgain(null, nowNanos);
     }
 
     /**
@@ -440,23 +432,14 @@ final class Dispatcher {
     private void settle(Unit unit, Outcome outcome) {
         if (outcome instanceof Outcome.OnCpu) {
             toCpu(unit);
-        } else if (outcome instanceof Outcome.Done) {
-            finish(unit, unit.works, true);
         } else if (outcome instanceof Outcome.RetryLater retry) {
             waitThen(unit, Lane.State.BACKOFF);
             delays.schedule(retry.delay(), () -> resume(unit.lane));
         } else if (outcome instanceof Outcome.Parked) {
             waitThen(unit, Lane.State.PARKED);
-        } else if (deadLetterRecord != null) {
-            for (Rejected r : ((Outcome.DeadLetters) outcome).rejected()) {
-                r.work().addOutputs(List.of(deadLetterRecord.apply(r.letter())));
-                r.work().deadLettered(r.letter().errorType()); // counted once its transaction commits
-            }
-            finish(unit, unit.works, true);
         } else {
-            List<Rejected> rejected = ((Outcome.DeadLetters) outcome).rejected();
-            releaseSlot(unit, rejected);
-            deadLetter(unit, rejected, 1);
+            guarantee.settle(unit, outcome instanceof Outcome.DeadLetters letters ? letters.rejected() : List.of(),
+                    this);
         }
     }
 
@@ -503,7 +486,7 @@ final class Dispatcher {
      * The unit's records (those given) are done; the lane continues with its next unit. {@code holdsSlot}: the
      * unit still counts as in flight (it did not give up its slot to wait for the DLQ).
      */
-    private void finish(Unit unit, List<Work> done, boolean holdsSlot) {
+    void finish(Unit unit, List<Work> done, boolean holdsSlot) {
         List<Unit> start;
         lock.lock();
         try {
@@ -562,14 +545,16 @@ final class Dispatcher {
         start(start);
     }
 
-    /** While its dead letters are written the unit holds no slot, but stays busy (revocation waits for it). */
-    private void releaseSlot(Unit unit, List<Rejected> rejected) {
+    /**
+     * While what the unit produced is written, it holds no slot and no worker, but stays busy (revocation waits for
+     * it) and its key waits; {@link #finish} ends it.
+     */
+    void writing(Unit unit) {
         List<Unit> start;
         lock.lock();
         try {
-            markDone(unit.works.stream().filter(work -> rejected.stream().noneMatch(r -> r.work() == work)).toList());
             releaseSlotLocked(unit);
-            unit.lane.state = Lane.State.DEAD_LETTERING;
+            unit.lane.state = Lane.State.WRITING;
             start = dispatchLocked();
         } finally {
             lock.unlock();
@@ -591,53 +576,5 @@ final class Dispatcher {
             lock.unlock();
         }
         start(start);
-    }
-
-    /**
-     * Sends the dead letters; only once all are acknowledged are their records done. A failed DLQ write is
-     * retried with backoff, never skipped: the records stay unfinished and their offsets uncommitted meanwhile.
-     */
-    private void deadLetter(Unit unit, List<Rejected> rejected, int round) {
-        if (closed || unit.lane.dropped) {
-            // Stopping, or the partition is gone: its records are the next owner's to process (and dead-letter).
-            finish(unit, null, false);
-            return;
-        }
-        List<CompletableFuture<?>> sends = new ArrayList<>(rejected.size());
-        for (Rejected r : rejected) {
-            CompletableFuture<?> send;
-            try {
-                send = deadLetters.publish(r.letter());
-            } catch (RuntimeException e) {
-                send = CompletableFuture.failedFuture(e);
-            }
-            sends.add(send.thenRun(() -> metrics.deadLettered(r.letter().errorType())));
-        }
-        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).whenComplete((ok, error) -> {
-            if (error == null) {
-                finish(unit, unit.works, false);
-                return;
-            }
-            List<Rejected> failed = new ArrayList<>();
-            for (int i = 0; i < sends.size(); i++) {
-                if (sends.get(i).isCompletedExceptionally()) {
-                    failed.add(rejected.get(i));
-                } else {
-                    rejected.get(i).work().markDone();
-                }
-            }
-            Duration backoff = dlqBackoff.multipliedBy(1L << Math.min(round - 1, 5));
-            Duration wait = backoff.compareTo(MAX_DLQ_BACKOFF) > 0 ? MAX_DLQ_BACKOFF : backoff;
-            LOG.warn("DLQ write failed for {} record(s) of {} ({}); retrying in {} ms", failed.size(),
-                    unit.partition().partition, error.getCause() == null ? error : error.getCause(), wait.toMillis());
-            // The resend runs on a worker, not on the timer thread: a send can block up to max.block.ms.
-            delays.schedule(wait, () -> {
-                try {
-                    executor.execute(() -> deadLetter(unit, failed, round + 1));
-                } catch (RejectedExecutionException stopping) {
-                    finish(unit, null, false);
-                }
-            });
-        });
     }
 }

@@ -48,8 +48,8 @@ public final class KafkaConsumerEngine implements AutoCloseable {
     private final ConsumerSettings settings;
     private final CircuitBreaker breaker;
     private final Dispatcher dispatcher;
-    /** Exactly-once commits; null for at-least-once. */
-    private final Transactions transactions;
+    /** At-least-once or exactly-once: commits, and what becomes of outputs and dead letters. */
+    private final ProcessingGuarantee guarantee;
     private final ConsumerMetrics metrics;
     private final StallWatch stalls;
     /** MAX_BUFFERED_BYTES: the bytes of this engine's polled records not done yet. */
@@ -85,16 +85,11 @@ public final class KafkaConsumerEngine implements AutoCloseable {
         this.metrics = metrics;
         this.stalls = new StallWatch(java.time.Clock.systemUTC(), settings.stallAlert());
         this.budget = new ByteBudget(settings.maxBufferedBytes());
-        this.transactions = delivery instanceof Delivery.ExactlyOnce exactlyOnce
-                ? new Transactions(exactlyOnce.producer(), consumer, metrics, exactlyOnce.deadLetterRecord(),
-                exactlyOnce.metadataOnlyRecord()) : null;
+        this.guarantee = ProcessingGuarantee.of(delivery, consumer, metrics, delays, settings.retryBackoff(), workers);
         UnitRunner<T> runner = new UnitRunner<>(decoder, handler, breaker, Resilience.retry(settings),
-                settings.maxMessageBytes(), metrics,
-                delivery instanceof Delivery.AtLeastOnce atLeastOnce ? atLeastOnce.outbox() : null,
-                cpuWorkers != null);
+                settings.maxMessageBytes(), metrics, cpuWorkers != null);
         this.dispatcher = new Dispatcher(settings.maxInFlight(), settings.maxCpuInFlight(), settings.batchSize(),
-                workers, cpuWorkers, breaker, runner, delivery, delays, settings.retryBackoff(),
-                settings.handlerTimeout(), metrics);
+                workers, cpuWorkers, breaker, runner, guarantee, delays, settings.handlerTimeout(), metrics);
         this.pollThread = new Thread(this::pollLoop, "conveyor-poll-" + id);
         metrics.bindEngine(id, breaker, dispatcher::inFlight, () -> pausedCount, () -> lag);
         metrics.bindBufferedBytes(id, budget::used);
@@ -145,7 +140,7 @@ public final class KafkaConsumerEngine implements AutoCloseable {
     public HealthSnapshot health() {
         long age = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastPollNanos);
         List<String> problems = stalls.problems();
-        String unwritable = transactions == null ? null : transactions.problem();
+        String unwritable = guarantee.problem();
         if (unwritable != null) {
             problems = new ArrayList<>(problems);
             problems.add(unwritable);
@@ -165,9 +160,7 @@ public final class KafkaConsumerEngine implements AutoCloseable {
 
     private void pollLoop() {
         try {
-            if (transactions != null) {
-                transactions.init();
-            }
+            guarantee.init();
             consumer.subscribe(settings.topics(), new Rebalance());
             while (!stopping && dispatcher.fatal() == null) {
                 try {
@@ -273,68 +266,12 @@ public final class KafkaConsumerEngine implements AutoCloseable {
         pausedCount = count;
     }
 
-    /** {@code all}: also offsets believed committed already (an async commit of them may still fail). */
-    private Map<TopicPartition, OffsetAndMetadata> committable(Collection<PartitionState> states, boolean all) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (PartitionState state : states) {
-            long offset = state.committable();
-            if (offset >= 0 && (all || offset > state.committed())) {
-                offsets.put(state.partition, new OffsetAndMetadata(offset));
-            }
-        }
-        return offsets;
-    }
-
     private void commitAsync() {
-        if (transactions != null) {
-            transactions.commit(partitions.values());
-            return;
-        }
-        Map<TopicPartition, OffsetAndMetadata> offsets = committable(partitions.values(), false);
-        if (offsets.isEmpty()) {
-            return;
-        }
-        offsets.forEach((tp, offset) -> partitions.get(tp).committed(offset.offset()));
-        consumer.commitAsync(offsets, (done, error) -> {
-            if (error == null) {
-                metrics.committed();
-                return;
-            }
-            LOG.warn("Commit of {} failed ({}); it is retried with the next commit", offsets, error.toString());
-            offsets.forEach((tp, offset) -> {
-                PartitionState state = partitions.get(tp);
-                if (state != null && state.committed() == offset.offset()) {
-                    state.committed(-1);
-                }
-            });
-        });
+        guarantee.commit(partitions.values(), false);
     }
 
     private void commitSync(Collection<PartitionState> states) {
-        if (transactions != null) {
-            transactions.commit(states);
-            return;
-        }
-        Map<TopicPartition, OffsetAndMetadata> offsets = committable(states, true);
-        if (offsets.isEmpty()) {
-            return;
-        }
-        try {
-            try {
-                consumer.commitSync(offsets, Duration.ofSeconds(10));
-            } catch (WakeupException stopSignalDuringCommit) {
-                consumer.commitSync(offsets, Duration.ofSeconds(10));
-            }
-            offsets.forEach((tp, offset) -> {
-                PartitionState state = partitions.get(tp);
-                if (state != null) {
-                    state.committed(offset.offset());
-                }
-            });
-            metrics.committed();
-        } catch (KafkaException e) {
-            LOG.warn("Commit of {} failed: {}; those records will be processed again", offsets, e.toString());
-        }
+        guarantee.commit(states, true);
     }
 
     /** Lag that does not lie: from the first unfinished record, not from the fetch position. */
@@ -358,7 +295,7 @@ public final class KafkaConsumerEngine implements AutoCloseable {
             List<PartitionState> all = new ArrayList<>(partitions.values());
             Set<PartitionState> states = new HashSet<>(all);
             // A fenced exactly-once producer can commit nothing more: waiting for in-flight work would only delay.
-            boolean useless = transactions != null && transactions.failed();
+            boolean useless = guarantee.failed();
             if (!dispatcher.drain(states, useless ? Duration.ZERO : settings.shutdownTimeout()) && !useless) {
                 LOG.warn("Consumer {}: in-flight work did not finish within SHUTDOWN_TIMEOUT_MS={}; committing what "
                         + "is done, the rest will be processed again", id, settings.shutdownTimeout().toMillis());
@@ -376,9 +313,7 @@ public final class KafkaConsumerEngine implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("Consumer {}: close failed: {}", id, e.toString());
             }
-            if (transactions != null) {
-                transactions.close();
-            }
+            guarantee.close();
             running = false;
             assigned.clear();
             stopped.countDown();
@@ -389,7 +324,7 @@ public final class KafkaConsumerEngine implements AutoCloseable {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> added) {
             for (TopicPartition tp : added) {
-                partitions.put(tp, new PartitionState(tp, transactions != null, budget));
+                partitions.put(tp, new PartitionState(tp, guarantee.transactional(), budget));
                 assigned.add(tp.toString());
             }
             if (!added.isEmpty()) {

@@ -7,9 +7,9 @@ import java.util.List;
 
 /** The queue of one key (or of one partition, for null keys and batches): its records run one unit at a time. */
 final class Lane {
-    /** READY: queued to run; BACKOFF: waiting for a retry; PARKED: waiting for the breaker; DEAD_LETTERING: waiting
-     *  for its dead letters to be acknowledged. */
-    enum State { READY, RUNNING, BACKOFF, PARKED, DEAD_LETTERING }
+    /** READY: queued to run; BACKOFF: waiting for a retry; PARKED: waiting for the breaker; WRITING: waiting
+     *  for its outputs and dead letters to be acknowledged (at-least-once). */
+    enum State { READY, RUNNING, BACKOFF, PARKED, WRITING }
 
     /** Partition plus key bytes (null key: the partition alone); the hash is computed once, not per map lookup. */
     static final class Key {

@@ -3,10 +3,10 @@ package dev.conveyor.adapters.kafka.consumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Where a handler writes what a record produces (responses, forwarded records). At-least-once: sent at once and
- * acknowledged before {@link #send} returns, so the record's offset is committed only after its output is durable.
- * Exactly-once: held back and written in the transaction that also commits the record's offset — never if the
- * attempt fails.
+ * Where a handler writes what a record produces (responses, forwarded records). Outputs are held while the handler
+ * runs and written only if the attempt succeeds — never for a failed attempt. At-least-once: then written
+ * asynchronously, and the record is done (its offset committable) once Kafka acknowledged them; no worker waits.
+ * Exactly-once: written in the transaction that also commits the record's offset.
  */
 @FunctionalInterface
 public interface Outbox {

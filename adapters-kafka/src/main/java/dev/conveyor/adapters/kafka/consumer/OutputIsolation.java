@@ -167,7 +167,7 @@ final class OutputIsolation {
     }
 
     /** The dead letter's "original": the source's topic, partition and offset with the refused output's bytes. */
-    private static ConsumerRecord<byte[], byte[]> original(PartitionState state, Work work,
+    static ConsumerRecord<byte[], byte[]> original(PartitionState state, Work work,
                                                            ProducerRecord<byte[], byte[]> output) {
         byte[] key = output == null ? null : output.key();
         byte[] value = output == null ? null : output.value();

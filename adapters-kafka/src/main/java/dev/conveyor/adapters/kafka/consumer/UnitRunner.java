@@ -36,13 +36,11 @@ final class UnitRunner<T> {
     private final RetryConfig retry;
     private final int maxMessageBytes;
     private final ConsumerMetrics metrics;
-    /** At-least-once: outputs are sent through this at once. Null: exactly-once, outputs are held by the record. */
-    private final Outbox direct;
     /** The flow has a CPU pool: large values are decoded there. */
     private final boolean cpuPoolUsed;
 
     UnitRunner(MessageDecoder<T> decoder, MessageHandler<T> handler, CircuitBreaker breaker, RetryConfig retry,
-               int maxMessageBytes, ConsumerMetrics metrics, Outbox direct, boolean cpuPoolUsed) {
+               int maxMessageBytes, ConsumerMetrics metrics, boolean cpuPoolUsed) {
         this.cpuPoolUsed = cpuPoolUsed;
         this.decoder = decoder;
         this.handler = handler;
@@ -50,7 +48,6 @@ final class UnitRunner<T> {
         this.retry = retry;
         this.maxMessageBytes = maxMessageBytes;
         this.metrics = metrics;
-        this.direct = direct;
     }
 
     /**
@@ -339,8 +336,9 @@ final class UnitRunner<T> {
     }
 
     /**
-     * The outbox of one attempt: sends through {@link #direct}, or holds outputs until the attempt succeeded. Once
-     * its call expired ({@code HANDLER_TIMEOUT_MS}), sends are refused: the attempt that replaced it owns the outputs.
+     * The outbox of one attempt: holds outputs until the attempt succeeded; they then ride on the record, for the
+     * {@link ProcessingGuarantee} to write. Once its call expired ({@code HANDLER_TIMEOUT_MS}), sends are refused: the
+     * attempt that replaced it owns the outputs.
      */
     private final class Outputs implements Outbox {
         final List<ProducerRecord<byte[], byte[]>> held = new ArrayList<>(0);
@@ -357,11 +355,7 @@ final class UnitRunner<T> {
                 throw new IllegalStateException("output refused: this handler call ran past HANDLER_TIMEOUT_MS and "
                         + "was given up");
             }
-            if (direct != null) {
-                direct.send(record);
-            } else {
-                held.add(record);
-            }
+            held.add(record);
         }
     }
 }

@@ -71,7 +71,7 @@ final class EngineHarness implements AutoCloseable {
         KafkaDeadLetterPublisher dlq = new KafkaDeadLetterPublisher(producer, settings.dlqTopic(),
                 settings.groupId(), settings.maxMessageBytes(), Clock.systemUTC());
         KafkaConsumerEngine engine = new KafkaConsumerEngine(id, new KafkaConsumer<>(settings.consumerProperties(id)),
-                settings, ORDERS, handler, new Delivery.AtLeastOnce(Delivery.sendAndWait(producer), dlq::publish), breaker,
+                settings, ORDERS, handler, new Delivery.AtLeastOnce(Delivery.send(producer), dlq::publish), breaker,
                 workers, null, Delays.timerThread("retry-" + id),
                 new ConsumerMetrics(registry, settings.topic()));
         resources.add(0, engine);

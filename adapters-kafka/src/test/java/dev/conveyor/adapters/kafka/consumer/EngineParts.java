@@ -35,9 +35,9 @@ final class EngineParts {
                                       Delays delays, ConsumerMetrics metrics, Outbox outbox,
                                       DeadLetterSink deadLetters) {
         UnitRunner<T> runner = new UnitRunner<>(decoder, handler, breaker, Resilience.retry(settings),
-                settings.maxMessageBytes(), metrics, outbox, cpuWorkers != null);
+                settings.maxMessageBytes(), metrics, cpuWorkers != null);
         return new Dispatcher(settings.maxInFlight(), settings.maxCpuInFlight(), settings.batchSize(), workers,
-                cpuWorkers, breaker, runner, new Delivery.AtLeastOnce(outbox, deadLetters), delays, settings.retryBackoff(),
-                settings.handlerTimeout(), metrics);
+                cpuWorkers, breaker, runner, ProcessingGuarantee.of(new Delivery.AtLeastOnce(outbox, deadLetters), null,
+                metrics, delays, settings.retryBackoff(), workers), delays, settings.handlerTimeout(), metrics);
     }
 }

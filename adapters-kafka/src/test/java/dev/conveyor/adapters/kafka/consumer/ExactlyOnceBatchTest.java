@@ -49,10 +49,11 @@ class ExactlyOnceBatchTest {
                 String.valueOf(batch.get(0).offset()).getBytes(StandardCharsets.UTF_8)));
         UnitRunner<OrderMessage> runner = new UnitRunner<>(JsonCodec.forType(OrderMessage.class,
                 new SchemaValidator()), handler, breaker, Resilience.retry(settings), settings.maxMessageBytes(),
-                metrics, null, false);
+                metrics, false);
         Dispatcher dispatcher = new Dispatcher(settings.maxInFlight(), settings.maxCpuInFlight(), BATCH, workers,
-                null, breaker, runner, new Delivery.ExactlyOnce(null, letter -> null, (letter, reason) -> null), (delay, task) -> { },
-                settings.retryBackoff(), settings.handlerTimeout(), metrics);
+                null, breaker, runner, ProcessingGuarantee.of(new Delivery.ExactlyOnce(null,
+                letter -> null, (letter, reason) -> null), null, metrics, (delay, task) -> { }, settings.retryBackoff(),
+                workers), (delay, task) -> { }, settings.handlerTimeout(), metrics);
         PartitionState partition = new PartitionState(TP, true, ByteBudget.unlimited());
         List<Work> works = new ArrayList<>(RECORDS);
         for (int i = 0; i < RECORDS; i++) {

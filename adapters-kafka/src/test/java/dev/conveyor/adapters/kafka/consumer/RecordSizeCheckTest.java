@@ -34,7 +34,7 @@ class RecordSizeCheckTest {
     private final UnitRunner<OrderMessage> runner = new UnitRunner<>(
             JsonCodec.forType(OrderMessage.class, new SchemaValidator()), MessageHandler.single(in -> { }),
             breaker, Resilience.retry(settings), MAX,
-            new ConsumerMetrics(new SimpleMeterRegistry(), "orders"), record -> { }, false);
+            new ConsumerMetrics(new SimpleMeterRegistry(), "orders"), false);
 
     private static ConsumerSettings settings() {
         return EngineParts.settings(Map.of("MAX_MESSAGE_BYTES", String.valueOf(MAX)));

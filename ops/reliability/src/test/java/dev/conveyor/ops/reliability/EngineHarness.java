@@ -70,7 +70,7 @@ final class EngineHarness implements AutoCloseable {
         KafkaDeadLetterPublisher dlq = new KafkaDeadLetterPublisher(producer, settings.dlqTopic(),
                 settings.groupId(), settings.maxMessageBytes(), Clock.systemUTC());
         KafkaConsumerEngine engine = new KafkaConsumerEngine(id, new KafkaConsumer<>(settings.consumerProperties(id)),
-                settings, ORDERS, handler, new Delivery.AtLeastOnce(Delivery.sendAndWait(producer), dlq::publish),
+                settings, ORDERS, handler, new Delivery.AtLeastOnce(Delivery.send(producer), dlq::publish),
                 Resilience.breaker(id, settings, Clock.systemUTC()), workers, null, Delays.timerThread("retry-" + id),
                 new ConsumerMetrics(registry, settings.topic()));
         resources.add(0, engine);
