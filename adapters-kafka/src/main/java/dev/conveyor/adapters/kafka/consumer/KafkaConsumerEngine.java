@@ -6,7 +6,6 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -40,14 +39,13 @@ public final class KafkaConsumerEngine implements AutoCloseable {
     private static final Duration IDLE_POLL = Duration.ofMillis(100);
     private static final Duration PAUSED_POLL = Duration.ofMillis(5);
     private static final Duration MAX_POLL_STALL = Duration.ofSeconds(60);
-    /** How long parked records wait for fresh ones to probe a half-open breaker first. */
-    private static final Duration FRESH_PROBE_WAIT = Duration.ofMillis(500);
 
     private final String id;
     private final Consumer<byte[], byte[]> consumer;
     private final ConsumerSettings settings;
     private final CircuitBreaker breaker;
     private final Dispatcher dispatcher;
+    private final Pauser pauser;
     /** At-least-once or exactly-once: commits, and what becomes of outputs and dead letters. */
     private final ProcessingGuarantee guarantee;
     private final ConsumerMetrics metrics;
@@ -64,9 +62,6 @@ public final class KafkaConsumerEngine implements AutoCloseable {
     private volatile long lag;
     private volatile int pausedCount;
     private long lastCommitNanos = System.nanoTime();
-    /** The breaker just went half-open: parked records wait until a poll brought fresh records (or a moment). */
-    private boolean freshProbesFirst;
-    private long halfOpenedNanos;
     private long lastLagNanos;
 
     /**
@@ -90,6 +85,7 @@ public final class KafkaConsumerEngine implements AutoCloseable {
                 settings.maxMessageBytes(), metrics, cpuWorkers != null);
         this.dispatcher = new Dispatcher(settings.maxInFlight(), settings.maxCpuInFlight(), settings.batchSize(),
                 workers, cpuWorkers, breaker, runner, guarantee, delays, settings.handlerTimeout(), metrics);
+        this.pauser = new Pauser(consumer, breaker, dispatcher, budget, settings.maxBufferedPerPartition());
         this.pollThread = new Thread(this::pollLoop, "conveyor-poll-" + id);
         metrics.bindEngine(id, breaker, dispatcher::inFlight, () -> pausedCount, () -> lag);
         metrics.bindBufferedBytes(id, budget::used);
@@ -177,7 +173,7 @@ public final class KafkaConsumerEngine implements AutoCloseable {
     }
 
     private void pollOnce() {
-        controlPauses();
+        pausedCount = pauser.control(partitions.values());
         ConsumerRecords<byte[], byte[]> records = consumer.poll(pausedCount > 0 ? PAUSED_POLL : IDLE_POLL);
         lastPollNanos = System.nanoTime();
         dispatcher.expireOverdue(lastPollNanos);
@@ -193,7 +189,7 @@ public final class KafkaConsumerEngine implements AutoCloseable {
                 }
             }
             dispatcher.submit(works);
-            freshProbesFirst = false; // fresh records went first: the parked ones may follow
+            pauser.polledRecords();
         }
         if (lastPollNanos - lastCommitNanos >= settings.commitInterval().toNanos()) {
             commitAsync();
@@ -203,67 +199,6 @@ public final class KafkaConsumerEngine implements AutoCloseable {
             refreshLag();
             lastLagNanos = lastPollNanos;
         }
-    }
-
-    /**
-     * Breaker open: every partition paused, nothing runs. Otherwise a partition is paused while its backlog of
-     * uncommittable records is full (until it drains to half), so memory stays bounded and poll() keeps being
-     * called well within max.poll.interval.ms however slow the handlers are.
-     *
-     * <p>While the byte budget ({@code MAX_BUFFERED_BYTES}) is full, until half of it is free again, every partition
-     * is paused, not only those holding the bytes: a partition with nothing buffered would otherwise bring up to a
-     * fetch ({@code max.partition.fetch.bytes}) each, so the bound would grow with the number of partitions. This
-     * way the engine holds at most the budget plus what one poll returned. Records already polled keep running
-     * (pausing never stops the dispatcher), so the budget drains even when one record alone is larger than it.
-     */
-    private void controlPauses() {
-        if (breaker.getState() == CircuitBreaker.State.OPEN) {
-            if (breaker.tryAcquirePermission()) {
-                // The open period is over: half-open now. Resume the partitions and poll once before the parked
-                // records get another chance, so that fresh records are the first probes — a record that already
-                // failed may be poison and should not decide whether the downstream is back.
-                breaker.releasePermission();
-                halfOpenedNanos = System.nanoTime();
-                freshProbesFirst = true;
-            }
-        } else if (freshProbesFirst && System.nanoTime() - halfOpenedNanos < FRESH_PROBE_WAIT.toNanos()) {
-            // Waiting for a poll to bring fresh records (pollOnce ends the wait when one does).
-        } else {
-            freshProbesFirst = false;
-            if (dispatcher.parkedCount() > 0) {
-                dispatcher.unpark();
-            }
-        }
-        boolean breakerOpen = breaker.getState() == CircuitBreaker.State.OPEN;
-        boolean budgetFull = budget.full();
-        int high = settings.maxBufferedPerPartition();
-        List<TopicPartition> pause = new ArrayList<>();
-        List<TopicPartition> resume = new ArrayList<>();
-        Set<TopicPartition> paused = consumer.paused();
-        int count = 0;
-        for (PartitionState state : partitions.values()) {
-            int backlog = state.backlog();
-            if (backlog >= high) {
-                state.pausedForBacklog = true;
-            } else if (backlog <= high / 2) {
-                state.pausedForBacklog = false;
-            }
-            boolean want = breakerOpen || budgetFull || state.pausedForBacklog;
-            boolean is = paused.contains(state.partition);
-            if (want && !is) {
-                pause.add(state.partition);
-            } else if (!want && is) {
-                resume.add(state.partition);
-            }
-            count += want ? 1 : 0;
-        }
-        if (!pause.isEmpty()) {
-            consumer.pause(pause);
-        }
-        if (!resume.isEmpty()) {
-            consumer.resume(resume);
-        }
-        pausedCount = count;
     }
 
     private void commitAsync() {
