@@ -1,0 +1,121 @@
+package dev.conveyor.adapters.kafka.consumer;
+
+import dev.conveyor.adapters.kafka.consumer.MockEngine.Gate;
+import dev.conveyor.adapters.kafka.consumer.PollConsumer.Commit;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What the poll loop commits, on a {@code MockConsumer}: periodically only up to the first unfinished record, after
+ * the drain on revocation, on stop, and again after a failed commit. (The commit interval runs on System.nanoTime:
+ * these tests use COMMIT_INTERVAL_MS=10 where they want periodic commits, elsewhere {@link MockEngine}'s 10 minutes.)
+ */
+class PollLoopCommitTest {
+    private static final TopicPartition TP = MockEngine.partition(0);
+    private static final Map<String, String> PERIODIC = Map.of("COMMIT_INTERVAL_MS", "10");
+
+    private final MockEngine mock = new MockEngine();
+    private final PollConsumer consumer = mock.consumer;
+    private final Gate gate = new Gate();
+    private final Set<Long> started = ConcurrentHashMap.newKeySet();
+    private final Set<Long> processed = ConcurrentHashMap.newKeySet();
+
+    @AfterEach
+    void stop() throws Exception {
+        gate.open();
+        mock.close();
+    }
+
+    /** Records each offset started and processed; the record at {@code slowOffset} waits for the gate first. */
+    private MessageHandler.SingleHandler<byte[]> handler(long slowOffset) {
+        return in -> {
+            started.add(in.offset());
+            if (in.offset() == slowOffset) {
+                gate.pass();
+            }
+            processed.add(in.offset());
+        };
+    }
+
+    @Test
+    void givenOneRecordFinishingAfterThoseBehindIt_whenPeriodicCommitsRun_thenNoneGoesPastItUntilItIsDone() {
+        mock.start(PERIODIC, handler(1)).assign(0).send(0, "a", "b", "c", "d", "e").run();
+        await().until(() -> processed.containsAll(Set.of(0L, 2L, 3L, 4L)));
+        await().until(() -> consumer.highestCommitted(TP) >= 1);
+
+        mock.awaitPolls(30); // 30 loops of ≥ 1 ms each: several commit intervals with 2..4 done behind offset 1
+
+        assertEquals(1, consumer.highestCommitted(TP), "never past the unfinished offset 1: " + consumer.commits());
+        gate.open();
+        await().until(() -> consumer.highestCommitted(TP) == 5);
+        assertTrue(consumer.commits().stream().allMatch(c -> c.kind().equals("async")), "periodic commits only");
+    }
+
+    @Test
+    void givenARecordRunningWhenItsPartitionIsRevoked_whenItFinishesDuringTheDrain_thenTheRevocationCommitsItsOffset()
+            throws Exception {
+        mock.start(Map.of("REBALANCE_DRAIN_TIMEOUT_MS", "5000"), handler(2)).assign(0).send(0, "a", "b", "c").run();
+        await().until(() -> processed.containsAll(Set.of(0L, 1L)) && started.contains(2L));
+
+        mock.revokeAll().await();
+        mock.assertNoCommitFor("no commit while the drain waits");
+        gate.open();
+
+        await().until(() -> !consumer.commits().isEmpty());
+        assertEquals(List.of(new Commit("sync", Map.of(TP, 3L), false)), consumer.commits(),
+                "one commit, after the drain, including the record that finished during it");
+    }
+
+    @Test
+    void givenARecordStillRunning_whenTheEngineStops_thenItFinishesWithinTheShutdownTimeoutAndAllIsCommitted()
+            throws Exception {
+        mock.start(Map.of("SHUTDOWN_TIMEOUT_MS", "5000"), handler(3)).assign(0).send(0, "a", "b", "c", "d").run();
+        await().until(() -> processed.containsAll(Set.of(0L, 1L, 2L)) && started.contains(3L));
+
+        mock.engine().requestStop();
+        mock.assertNoCommitFor("no commit while the stop waits for the running record");
+        gate.open();
+
+        assertTrue(mock.engine().awaitStopped(Duration.ofSeconds(5)));
+        assertEquals(List.of(new Commit("sync", Map.of(TP, 4L), false)), consumer.commits());
+    }
+
+    @Test
+    void givenAsyncCommitsFailing_whenTheyWorkAgain_thenTheFailedOffsetIsCommittedByALaterPeriodicCommit() {
+        consumer.failNextAsyncCommits(Integer.MAX_VALUE);
+        mock.start(PERIODIC, handler(-1)).assign(0).send(0, "a", "b", "c").run();
+        await().until(() -> consumer.commits().stream()
+                .anyMatch(c -> c.failed() && c.offsets().equals(Map.of(TP, 3L))));
+        assertEquals(-1, consumer.highestCommitted(TP));
+
+        consumer.failNextAsyncCommits(0);
+
+        await("the failed offset committed by a later periodic commit").until(() -> consumer.highestCommitted(TP) == 3);
+        assertEquals(List.of(new Commit("async", Map.of(TP, 3L), false)), consumer.succeeded("async"));
+    }
+
+    @Test
+    void givenAStopRequestWakingUpTheFinalCommit_whenTheEngineStops_thenTheCommitIsRetriedAndSucceeds()
+            throws Exception {
+        mock.start(Map.of(), handler(-1)).assign(0).send(0, "a", "b", "c").run();
+        await().until(() -> processed.size() == 3);
+        consumer.wakeUpNextSyncCommits(1);
+
+        mock.engine().requestStop();
+
+        assertTrue(mock.engine().awaitStopped(Duration.ofSeconds(5)));
+        assertEquals(List.of(new Commit("sync", Map.of(TP, 3L), true), new Commit("sync", Map.of(TP, 3L), false)),
+                consumer.commits(), "the wakeup that interrupted the commit does not lose it");
+    }
+}
