@@ -60,8 +60,8 @@ final class MockEngine implements AutoCloseable {
         ConsumerSettings settings = EngineParts.settings(all);
         breaker = Resilience.breaker("mock", settings, clock);
         MessageDecoder<byte[]> raw = DecodeResult.Decoded::new;
-        Delivery delivery = new Delivery.AtLeastOnce(
-                record -> outputs.add(new String(record.value(), StandardCharsets.UTF_8)),
+        Outbox collect = record -> outputs.add(new String(record.value(), StandardCharsets.UTF_8));
+        Delivery delivery = new Delivery.AtLeastOnce(collect,
                 letter -> {
                     deadLetters.add(letter);
                     return CompletableFuture.completedFuture(null);
