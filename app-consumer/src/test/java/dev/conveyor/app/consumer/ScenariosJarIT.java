@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.conveyor.adapters.kafka.dlq.DeadLetterEnvelope;
 import dev.conveyor.adapters.kafka.dlq.ParsedDeadLetter;
+import dev.conveyor.app.consumer.ScenarioJarFixture.ScenarioTopics;
 import dev.conveyor.localkafka.junit.TestKafka;
 import dev.conveyor.localkafka.junit.WithKafka;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,15 +15,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import static dev.conveyor.app.consumer.ScenarioJarFixture.assertAnsweredOnce;
+import static dev.conveyor.app.consumer.ScenarioJarFixture.env;
+import static dev.conveyor.app.consumer.ScenarioJarFixture.header;
+import static dev.conveyor.app.consumer.ScenarioJarFixture.request;
+import static dev.conveyor.app.consumer.ScenarioJarFixture.topics;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,41 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @WithKafka
 class ScenariosJarIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int BIG = 12 * 1024 * 1024;
 
     @TempDir
     Path work;
-
-    private record Topics2(String requests, String responses, String dlq, String group) {
-    }
-
-    private static Topics2 topics(TestKafka kafka, String name, int partitions) {
-        Map<String, String> big = Map.of("max.message.bytes", String.valueOf(BIG));
-        String requests = kafka.uniqueTopic(name);
-        kafka.createTopic(requests, partitions, big);
-        kafka.createTopic(requests + "-response", 3, big);
-        kafka.createTopic(requests + "-dlq", 1, big);
-        return new Topics2(requests, requests + "-response", requests + "-dlq", "group-" + requests);
-    }
-
-    private static Map<String, String> env(TestKafka kafka, Topics2 t, Map<String, String> extra) {
-        Map<String, String> env = new HashMap<>(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                "CONVEYOR_FLOW", "scenarios", "KAFKA_TOPIC", t.requests(), "KAFKA_RESPONSE_TOPIC", t.responses(),
-                "KAFKA_DLQ_TOPIC", t.dlq(), "KAFKA_GROUP_ID", t.group(), "HEALTH_PORT", "0",
-                "RETRY_BACKOFF_MS", "50"));
-        env.putAll(extra);
-        return env;
-    }
-
-    private static String request(String id, String scenario, String parameters) {
-        return "{\"scenario\":\"" + scenario + "\",\"parameters\":" + parameters + ",\"timestamp\":1673456734,"
-                + "\"request_id\":\"" + id + "\"}";
-    }
-
-    private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
-        Header h = r.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-    }
 
     private static Map<String, JsonNode> byRequestId(List<ConsumerRecord<byte[], byte[]>> responses) throws Exception {
         Map<String, JsonNode> out = new HashMap<>();
@@ -76,30 +46,6 @@ class ScenariosJarIT {
             out.put(id, body);
         }
         return out;
-    }
-
-    /**
-     * Each of {@code requestIds} answered exactly once, matched by the responses' correlation id: none missing, none
-     * twice, and no answer to a request that was not sent.
-     */
-    private static void assertAnsweredOnce(Collection<String> requestIds,
-                                           List<ConsumerRecord<byte[], byte[]>> responses) {
-        Map<String, Long> answers = responses.stream().collect(Collectors.groupingBy(
-                r -> String.valueOf(header(r, "correlation_id")), Collectors.counting()));
-        Set<String> missing = new TreeSet<>(requestIds);
-        missing.removeAll(answers.keySet());
-        Set<String> twice = answers.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey)
-                .collect(Collectors.toCollection(TreeSet::new));
-        Set<String> unexpected = new TreeSet<>(answers.keySet());
-        unexpected.removeAll(requestIds);
-        assertTrue(missing.isEmpty() && twice.isEmpty() && unexpected.isEmpty(), String.format(
-                "%d requests: %d never answered %s, %d answered more than once %s, %d answers to no request %s",
-                requestIds.size(), missing.size(), firstFew(missing), twice.size(), firstFew(twice),
-                unexpected.size(), firstFew(unexpected)));
-    }
-
-    private static List<String> firstFew(Set<String> ids) {
-        return ids.stream().limit(10).toList();
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> withIdPrefix(List<ConsumerRecord<byte[], byte[]>> responses,
@@ -121,7 +67,7 @@ class ScenariosJarIT {
             throws Exception {
         boolean virtual = Runtime.version().feature() >= 21;
         int count = virtual ? 2_000 : 64 * 5; // Java 17: WORKER_POOL=64 platform threads wait at once
-        Topics2 t = topics(kafka, "analysis", 3);
+        ScenarioTopics t = topics(kafka, "analysis", 3);
         Topics topics = new Topics(kafka);
         List<Map.Entry<String, String>> requests = new ArrayList<>();
         List<String> ids = new ArrayList<>();
@@ -169,7 +115,7 @@ class ScenariosJarIT {
     @Test
     void givenCpuHeavyRollupsAndHashes_whenIoAnalysesRunBesideThem_thenTheyAreAnsweredWhileTheLoadStillRuns(
             TestKafka kafka) throws Exception {
-        Topics2 t = topics(kafka, "mixed", 3);
+        ScenarioTopics t = topics(kafka, "mixed", 3);
         Topics topics = new Topics(kafka);
         Process consumer = ConsumerJar.start(work, env(kafka, t, Map.of("MAX_IN_FLIGHT", "512")));
         try {
@@ -192,7 +138,8 @@ class ScenariosJarIT {
      * Median ms from request to response of 40 run-analysis (1 s). With a CPU load, they are sent once the load
      * is being processed, and the load must still be running when they are all answered.
      */
-    private static double ioLatency(Topics topics, Topics2 t, String tag, int rollups, int hashes) throws Exception {
+    private static double ioLatency(Topics topics, ScenarioTopics t, String tag, int rollups, int hashes)
+            throws Exception {
         List<Map.Entry<String, String>> load = new ArrayList<>();
         String parameters = rollupParameters(3_700); // ~1 MiB
         for (int i = 0; i < rollups; i++) {
@@ -253,7 +200,7 @@ class ScenariosJarIT {
                 java.time.Instant.parse(instant.asText()));
     }
 
-    private static long answered(Topics topics, Topics2 t, String idPrefix) {
+    private static long answered(Topics topics, ScenarioTopics t, String idPrefix) {
         return topics.readAll(t.responses()).stream().filter(r -> header(r, "correlation_id").startsWith(idPrefix))
                 .count();
     }
@@ -278,7 +225,7 @@ class ScenariosJarIT {
     @Test
     void givenTheHandFixtureInBothFormats_whenRolledUp_thenBothAnswersCarryTheSameExactWeeks(TestKafka kafka)
             throws Exception {
-        Topics2 t = topics(kafka, "rollup", 1);
+        ScenarioTopics t = topics(kafka, "rollup", 1);
         Topics topics = new Topics(kafka);
         String records = "[" + String.join(",",
                 fixtureRecord("2024-01-03", "North", 100, 5, "10.5", 200),
@@ -330,7 +277,7 @@ class ScenariosJarIT {
     @Test
     void givenUnknownMalformedWrongTypedBigAndOversizeRequests_whenConsumed_thenEachIsHandledAsSpecified(
             TestKafka kafka) throws Exception {
-        Topics2 t = topics(kafka, "edge", 1);
+        ScenarioTopics t = topics(kafka, "edge", 1);
         Topics topics = new Topics(kafka);
         String payload = "x".repeat(9 * 1024 * 1024 + 512 * 1024);
         int port = ConsumerJar.freePort();
@@ -383,7 +330,7 @@ class ScenariosJarIT {
     @Test
     void givenExactlyOnce_whenTheConsumerIsKilledMidStreamAndRestarted_thenEachRequestHasExactlyOneResponse(
             TestKafka kafka) throws Exception {
-        Topics2 t = topics(kafka, "eos", 3);
+        ScenarioTopics t = topics(kafka, "eos", 3);
         Topics topics = new Topics(kafka);
         List<Map.Entry<String, String>> requests = new ArrayList<>();
         List<String> ids = new ArrayList<>();

@@ -65,6 +65,11 @@ final class Topics {
         return dev.conveyor.localkafka.junit.TopicContents.readAll(kafka.bootstrapServers(), topic);
     }
 
+    /** Every record written to {@code topic}, those of aborted or open transactions too (read_uncommitted). */
+    List<ConsumerRecord<byte[], byte[]>> readAllUncommitted(String topic) {
+        return dev.conveyor.localkafka.junit.TopicContents.readAll(kafka.bootstrapServers(), topic, false);
+    }
+
     int count(String topic) {
         return readAll(topic).size();
     }
