@@ -341,8 +341,10 @@ class ScenariosJarIT {
         topics.send(t.requests(), requests);
         // At most 16 in flight of 50 ms each: at most 320 requests/s, so the 4,000 left at the kill threshold take at
         // least 12 s and the kill lands mid-stream unless the test itself stalls that long.
+        // A short session timeout: the restarted member takes the killed one's partitions in seconds, not 45 s.
         Map<String, String> env = env(kafka, t, Map.of("PROCESSING_GUARANTEE", "exactly_once",
-                "KAFKA_TRANSACTIONAL_ID_PREFIX", "eos-it", "MAX_IN_FLIGHT", "16"));
+                "KAFKA_TRANSACTIONAL_ID_PREFIX", "eos-it", "MAX_IN_FLIGHT", "16",
+                "KAFKA_CONSUMER_SESSION_TIMEOUT_MS", "6000", "KAFKA_CONSUMER_HEARTBEAT_INTERVAL_MS", "1000"));
         Process first = ConsumerJar.start(work, env);
         await().atMost(Duration.ofSeconds(60)).until(() -> topics.count(t.responses()) >= 1_000);
         ConsumerJar.kill(first);
