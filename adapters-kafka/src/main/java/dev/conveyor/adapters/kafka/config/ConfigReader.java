@@ -52,20 +52,7 @@ public final class ConfigReader {
     }
 
     public int integer(String name, int defaultValue, int min, int max) {
-        String value = raw(name);
-        if (value == null) {
-            return defaultValue;
-        }
-        try {
-            int parsed = Integer.parseInt(value);
-            if (parsed >= min && parsed <= max) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // reported below, with the range
-        }
-        problem(name + "=" + value + ": must be an integer from " + min + " to " + max);
-        return defaultValue;
+        return (int) longInteger(name, defaultValue, min, max);
     }
 
     /** Like {@link #integer}, for values past {@code int} (e.g. byte counts). */
