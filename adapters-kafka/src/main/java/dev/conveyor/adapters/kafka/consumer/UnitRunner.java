@@ -279,7 +279,7 @@ final class UnitRunner<T> {
                 continue;
             }
             byte[] value = work.record.value();
-            long size = recordBytes(work.record); // key + value + headers: each can be the large part
+            long size = work.bytes; // key + value + headers, measured once when polled: each can be the large part
             if (size > maxMessageBytes) {
                 LOG.error("Record {}-{}@{} of {} bytes exceeds MAX_MESSAGE_BYTES={}; sent to the DLQ",
                         work.record.topic(), work.record.partition(), work.offset(), size, maxMessageBytes);
