@@ -82,7 +82,7 @@ public final class ConsumerApp {
         private final ScheduledExecutorService scheduler;
         private final ExecutorService cpu;
         private final ProducerPool pool;
-        /** Writes dead letters (and, for orders, results through the pool); at-least-once only. */
+        /** Writes dead letters; at-least-once only (outputs go through the whole pool, by key). */
         private final Producer<byte[], byte[]> producer;
         private final HealthServer http;
         /** Its availability is part of readiness: {@code /health/ready} is 503 while it refuses dead letters. */
@@ -158,8 +158,8 @@ public final class ConsumerApp {
                             Clock.systemUTC());
                     yield new Flow<>(forward.decoder(), forward.handler(), config, workers, cpu);
                 }
-                default -> new Flow<>(OrdersFlow.codec(validator), OrdersFlow.handler(config, pool.producers(), validator,
-                        scheduler, registry), config, workers, cpu);
+                default -> new Flow<>(OrdersFlow.codec(validator), OrdersFlow.handler(config, validator), config, workers,
+                        cpu);
             };
         }
 

@@ -97,10 +97,6 @@ public record ConsumerAppConfig(String flow, ConsumerSettings consumer, Producer
             reader.problem((flow.equals("forward") ? "KAFKA_OUTPUT_TOPIC=" : "KAFKA_RESPONSE_TOPIC=") + response
                     + ": must differ from the consumed topics");
         }
-        if (flow.equals("orders") && consumer.exactlyOnce()) {
-            reader.problem("PROCESSING_GUARANTEE=exactly_once: supported by the scenarios and forward flows; the "
-                    + "orders flow is at-least-once (its results are idempotent by order_id)");
-        }
         int producers = reader.integer("PRODUCERS_COUNT", 1, 1, 64);
         HttpSettings http = HttpSettings.read(reader);
         boolean metrics = reader.bool("ENABLE_METRICS", false);

@@ -53,6 +53,17 @@ class ConsumerAppConfigTest {
     }
 
     @Test
+    void givenEachFlowWithExactlyOnce_whenLoaded_thenAcceptedWithItsTransactionalDefaults() {
+        for (String flow : List.of("orders", "scenarios", "forward")) {
+            ConsumerAppConfig config = ConsumerAppConfig.load(Map.of("CONVEYOR_FLOW", flow,
+                    "PROCESSING_GUARANTEE", "exactly_once"));
+
+            assertTrue(config.consumer().exactlyOnce(), flow);
+            assertEquals(100, config.consumer().commitInterval().toMillis(), flow);
+        }
+    }
+
+    @Test
     void givenAScenariosEnvironment_whenLoaded_thenItsValuesAndTheFlowDefaults() {
         ConsumerAppConfig config = ConsumerAppConfig.load(Map.of("CONVEYOR_FLOW", "scenarios",
                 "SCENARIO_TASK_MS", "2000"));

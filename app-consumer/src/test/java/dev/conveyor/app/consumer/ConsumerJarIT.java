@@ -176,25 +176,61 @@ class ConsumerJarIT {
     @Test
     void givenAConsumerKilledWithSigkill_whenRestarted_thenEveryOrderIsAccountedForAndDuplicatesAreOnlyUncommittedOnes(
             TestKafka kafka) throws Exception {
-        Flow flow = flow(kafka, "orders-crash", 3);
+        Killed killed = killMidStreamAndRestart(kafka, "orders-crash", "at_least_once", 6_000);
+        List<String> duplicates = killed.duplicates();
+        for (String id : duplicates) {
+            ConsumerRecord<byte[], byte[]> original = killed.inputById().get(id);
+            long committed = killed.committedAtCrash().getOrDefault(new TopicPartition(original.topic(),
+                    original.partition()), 0L);
+            assertTrue(original.offset() >= committed, "duplicate " + id + " at offset " + original.offset()
+                    + " was already committed (" + committed + ")");
+        }
+        System.out.printf("[conveyor] at-least-once kill -9 with %d of %d orders processed, %d committed: %d "
+                + "duplicates, all after the committed offsets%n", killed.processedAtKill(), killed.inputById().size(),
+                killed.committedAtKill(), duplicates.size());
+    }
+
+    @Test
+    void givenExactlyOnceOrdersAndAConsumerKilledWithSigkill_whenRestarted_thenEveryOrderIsProcessedOrDeadLetteredOnce(
+            TestKafka kafka) throws Exception {
+        Killed killed = killMidStreamAndRestart(kafka, "orders-eos-crash", "exactly_once", 3_000);
+
+        assertEquals(List.of(), killed.duplicates(), "a read_committed reader sees each order once");
+        System.out.printf("[conveyor] exactly-once kill -9 with %d of %d orders visible, %d committed: 0 duplicates%n",
+                killed.processedAtKill(), killed.inputById().size(), killed.committedAtKill());
+    }
+
+    /** What a kill -9 mid-stream and a restart left: every order is asserted in orders-processed or the DLQ. */
+    private record Killed(Map<String, ConsumerRecord<byte[], byte[]>> inputById, Map<String, Integer> seen,
+                          Map<TopicPartition, Long> committedAtCrash, long committedAtKill, int processedAtKill) {
+        List<String> duplicates() {
+            return seen.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
+        }
+    }
+
+    private Killed killMidStreamAndRestart(TestKafka kafka, String name, String guarantee, int count)
+            throws Exception {
+        Flow flow = flow(kafka, name, 3);
         Topics topics = new Topics(kafka);
-        List<Map.Entry<String, String>> input = orders(6_000, 200, "crash");
+        List<Map.Entry<String, String>> input = orders(count, 200, name);
         topics.send(flow.orders(), input);
-        // At most 32 in flight of 50 ms each: at most 640 orders/s, so the 4,500 left at the kill threshold take at
-        // least 7 s and the kill lands mid-stream unless the test itself stalls that long.
-        Map<String, String> env = flow.env(kafka, Map.of("ORDER_PROCESSING_MS", "50", "MAX_IN_FLIGHT", "32"));
+        // At most 32 in flight of 50 ms each: at most 640 orders/s, so the orders left at the kill threshold (a
+        // quarter of them) take seconds and the kill lands mid-stream unless the test itself stalls that long.
+        Map<String, String> env = flow.env(kafka, Map.of("ORDER_PROCESSING_MS", "50", "MAX_IN_FLIGHT", "32",
+                "PROCESSING_GUARANTEE", guarantee, "KAFKA_CONSUMER_SESSION_TIMEOUT_MS", "6000",
+                "KAFKA_CONSUMER_HEARTBEAT_INTERVAL_MS", "1000")); // the restart need not wait 45 s for the dead member
         Process first = ConsumerJar.start(work, env);
-        await().atMost(Duration.ofSeconds(60)).until(() -> topics.count(flow.processed()) >= 1_500);
+        await().atMost(Duration.ofSeconds(60)).until(() -> topics.count(flow.processed()) >= count / 4);
         ConsumerJar.kill(first);
         Map<TopicPartition, Long> committedAtCrash = topics.committed(flow.group());
         long committedAtKill = committedAtCrash.values().stream().mapToLong(Long::longValue).sum();
-        assertTrue(committedAtKill < input.size(), "the kill landed mid-stream: " + committedAtKill + " of "
-                + input.size() + " offsets committed");
+        assertTrue(committedAtKill < count, "the kill landed mid-stream: " + committedAtKill + " of " + count
+                + " offsets committed");
         int processedAtKill = topics.count(flow.processed());
         Process second = ConsumerJar.start(work, env);
         try {
-            await().atMost(Duration.ofSeconds(120)).until(() -> topics.count(flow.processed()) >= 6_000
-                    && topics.committedTotal(flow.group()) == 6_000);
+            await().atMost(Duration.ofSeconds(120)).until(() -> topics.count(flow.processed()) >= count
+                    && topics.committedTotal(flow.group()) == count);
         } finally {
             ConsumerJar.stop(second);
         }
@@ -213,17 +249,7 @@ class ConsumerJarIT {
         Set<String> missing = new HashSet<>(inputById.keySet());
         missing.removeAll(seen.keySet());
         assertEquals(Set.of(), missing, "every order is in orders-processed or the DLQ");
-        List<String> duplicates = seen.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey)
-                .toList();
-        for (String id : duplicates) {
-            ConsumerRecord<byte[], byte[]> original = inputById.get(id);
-            long committed = committedAtCrash.getOrDefault(new TopicPartition(original.topic(),
-                    original.partition()), 0L);
-            assertTrue(original.offset() >= committed, "duplicate " + id + " at offset " + original.offset()
-                    + " was already committed (" + committed + ")");
-        }
-        System.out.printf("[conveyor] kill -9 with %d of %d orders processed, %d committed: %d duplicates, all after "
-                + "the committed offsets%n", processedAtKill, input.size(), committedAtKill, duplicates.size());
+        return new Killed(inputById, seen, committedAtCrash, committedAtKill, processedAtKill);
     }
 
     @Test

@@ -93,7 +93,6 @@ class BadConfigurationIT {
                 new Case(c, "SIMULATED_FAILURES", "SIMULATED_FAILURES=sometimes"),
                 new Case(c, "SIMULATED_FAILURES", "ORDER_FAILURE_RATE=0.5"), // a rate that would do nothing
                 new Case(c, "PROCESSING_GUARANTEE", "PROCESSING_GUARANTEE=maybe"),
-                new Case(c, "PROCESSING_GUARANTEE", "PROCESSING_GUARANTEE=exactly_once"), // orders flow: refused
                 new Case(c, "SCENARIO_TASK_MS", "SCENARIO_TASK_MS=-1"),
                 new Case(c, "MAX_MESSAGE_AGE", "MAX_MESSAGE_AGE=soon"),
                 new Case(c, "KAFKA_CONSUMER_ENABLE_AUTO_COMMIT", "KAFKA_CONSUMER_ENABLE_AUTO_COMMIT=true"),
