@@ -38,6 +38,7 @@ final class EngineParts {
                 settings.maxMessageBytes(), metrics, cpuWorkers != null);
         return new Dispatcher(settings.maxInFlight(), settings.maxCpuInFlight(), settings.batchSize(), workers,
                 cpuWorkers, breaker, runner, ProcessingGuarantee.of(new Delivery.AtLeastOnce(outbox, deadLetters), null,
-                metrics, delays, settings.retryBackoff(), workers), delays, settings.handlerTimeout(), metrics);
+                metrics, delays, settings.retryBackoff(), workers), delays, settings.handlerTimeout(), metrics,
+                Ticker.SYSTEM);
     }
 }

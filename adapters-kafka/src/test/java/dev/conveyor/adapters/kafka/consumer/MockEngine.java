@@ -25,7 +25,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A {@link KafkaConsumerEngine} on a {@link PollConsumer}, for the broker-less poll-loop tests: raw byte[] messages
- * on topic "orders", at-least-once with outputs and dead letters recorded, a breaker on a {@link MutableClock},
+ * on topic "orders", at-least-once with outputs and dead letters recorded, the engine's time and its breaker's on one
+ * {@link MutableClock} (commit interval, drain deadlines, handler timeouts only pass when the test moves it),
  * retries only when the test runs {@link #delays}, 8 workers. Records, rebalances and losses go through the mock's
  * poll tasks, so the engine's poll thread sees them in order. Closes what it made.
  */
@@ -67,7 +68,7 @@ final class MockEngine implements AutoCloseable {
                     return CompletableFuture.completedFuture(null);
                 });
         engine = new KafkaConsumerEngine("mock", consumer, settings, raw, MessageHandler.single(handler), delivery,
-                breaker, workers, null, delays, new ConsumerMetrics(registry, TOPIC));
+                breaker, workers, null, delays, new ConsumerMetrics(registry, TOPIC), clock);
         return this;
     }
 

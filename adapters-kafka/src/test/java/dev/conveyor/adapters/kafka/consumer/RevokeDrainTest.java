@@ -6,6 +6,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -84,12 +85,18 @@ class RevokeDrainTest {
     }
 
     @Test
-    void givenARecordThatOutlastsTheDrain_whenRevoked_thenWhatIsDoneBeforeItIsCommittedAndItIsFenced() {
-        mock.start(Map.of("REBALANCE_DRAIN_TIMEOUT_MS", "200"), handler(Set.of(1L)))
+    void givenARecordOutlastingTheDrain_whenTheClockPassesItsTimeout_thenWhatIsDoneBeforeItIsCommittedAndItIsFenced()
+            throws Exception {
+        mock.start(Map.of("REBALANCE_DRAIN_TIMEOUT_MS", "60000"), handler(Set.of(1L)))
                 .assign(0).send(0, "a", "b", "c").run();
         await().until(() -> processed.containsAll(Set.of(0L, 2L)) && started.contains(1L));
 
-        mock.revokeAll();
+        mock.revokeAll().await();
+        await().until(() -> mock.engine().health().assignedPartitions().isEmpty()); // the drain comes next
+        mock.assertNoCommitFor("the drain waits: the engine's clock has not moved");
+        mock.clock.advance(Duration.ofSeconds(59));
+        mock.assertNoCommitFor("the drain waits: 59 s of REBALANCE_DRAIN_TIMEOUT_MS=60 s");
+        mock.clock.advance(Duration.ofSeconds(1));
 
         await().until(() -> !consumer.commits().isEmpty());
         assertEquals(List.of(new Commit("sync", Map.of(TP, 1L), false)), consumer.commits(),
