@@ -58,7 +58,7 @@ final class Assignment implements ConsumerRebalanceListener {
         names.clear();
     }
 
-    /** Appends polled records to their partitions' states; records of a partition revoked inside the poll are skipped. */
+    /** Appends polled records to their partitions' states; a partition revoked inside the poll is skipped. */
     List<Work> accept(ConsumerRecords<byte[], byte[]> records) {
         List<Work> works = new ArrayList<>(records.count());
         for (TopicPartition tp : records.partitions()) {

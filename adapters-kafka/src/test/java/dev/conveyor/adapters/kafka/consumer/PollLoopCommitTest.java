@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,25 +32,13 @@ class PollLoopCommitTest {
 
     private final MockEngine mock = new MockEngine();
     private final PollConsumer consumer = mock.consumer;
-    private final Gate gate = new Gate();
-    private final Set<Long> started = ConcurrentHashMap.newKeySet();
-    private final Set<Long> processed = ConcurrentHashMap.newKeySet();
+    private final Gate gate = mock.gate;
+    private final Set<Long> started = mock.started;
+    private final Set<Long> processed = mock.processed;
 
     @AfterEach
     void stop() throws Exception {
-        gate.open();
         mock.close();
-    }
-
-    /** Records each offset started and processed; the record at {@code slowOffset} waits for the gate first. */
-    private MessageHandler.SingleHandler<byte[]> handler(long slowOffset) {
-        return in -> {
-            started.add(in.offset());
-            if (in.offset() == slowOffset) {
-                gate.pass();
-            }
-            processed.add(in.offset());
-        };
     }
 
     /** The engine's clock moves by {@code by}; returns once a poll loop has looked at it (and committed if due). */
@@ -62,7 +49,7 @@ class PollLoopCommitTest {
 
     @Test
     void givenRecordsDone_whenTheClockReachesTheCommitInterval_thenOneAsyncCommitAndNotAMillisecondBefore() {
-        mock.start(PERIODIC, handler(-1)).assign(0).send(0, "a", "b", "c").run();
+        mock.start(PERIODIC, mock.gated()).assign(0).send(0, "a", "b", "c").run();
         await().until(() -> processed.size() == 3);
 
         clockMoves(INTERVAL.minusMillis(1));
@@ -77,7 +64,7 @@ class PollLoopCommitTest {
 
     @Test
     void givenOneRecordFinishingAfterThoseBehindIt_whenPeriodicCommitsRun_thenNoneGoesPastItUntilItIsDone() {
-        mock.start(PERIODIC, handler(1)).assign(0).send(0, "a", "b", "c", "d", "e").run();
+        mock.start(PERIODIC, mock.gated(1L)).assign(0).send(0, "a", "b", "c", "d", "e").run();
         await().until(() -> processed.containsAll(Set.of(0L, 2L, 3L, 4L)));
 
         for (int interval = 0; interval < 3; interval++) {
@@ -96,7 +83,7 @@ class PollLoopCommitTest {
     @Test
     void givenARecordRunningWhenItsPartitionIsRevoked_whenItFinishesDuringTheDrain_thenTheRevocationCommitsItsOffset()
             throws Exception {
-        mock.start(Map.of("REBALANCE_DRAIN_TIMEOUT_MS", "5000"), handler(2)).assign(0).send(0, "a", "b", "c").run();
+        mock.start(Map.of("REBALANCE_DRAIN_TIMEOUT_MS", "5000"), mock.gated(2L)).assign(0).send(0, "a", "b", "c").run();
         await().until(() -> processed.containsAll(Set.of(0L, 1L)) && started.contains(2L));
 
         mock.revokeAll().await();
@@ -111,7 +98,7 @@ class PollLoopCommitTest {
     @Test
     void givenARecordStillRunning_whenTheEngineStops_thenItFinishesWithinTheShutdownTimeoutAndAllIsCommitted()
             throws Exception {
-        mock.start(Map.of("SHUTDOWN_TIMEOUT_MS", "5000"), handler(3)).assign(0).send(0, "a", "b", "c", "d").run();
+        mock.start(Map.of("SHUTDOWN_TIMEOUT_MS", "5000"), mock.gated(3L)).assign(0).send(0, "a", "b", "c", "d").run();
         await().until(() -> processed.containsAll(Set.of(0L, 1L, 2L)) && started.contains(3L));
 
         mock.engine().requestStop();
@@ -125,7 +112,7 @@ class PollLoopCommitTest {
     @Test
     void givenAsyncCommitsFailing_whenTheyWorkAgain_thenTheFailedOffsetIsCommittedByALaterPeriodicCommit() {
         consumer.failNextAsyncCommits(Integer.MAX_VALUE);
-        mock.start(PERIODIC, handler(-1)).assign(0).send(0, "a", "b", "c").run();
+        mock.start(PERIODIC, mock.gated()).assign(0).send(0, "a", "b", "c").run();
         await().until(() -> processed.size() == 3);
         clockMoves(INTERVAL);
         await().until(() -> consumer.commits().stream()
@@ -142,7 +129,7 @@ class PollLoopCommitTest {
     @Test
     void givenAStopRequestWakingUpTheFinalCommit_whenTheEngineStops_thenTheCommitIsRetriedAndSucceeds()
             throws Exception {
-        mock.start(Map.of(), handler(-1)).assign(0).send(0, "a", "b", "c").run();
+        mock.start(Map.of(), mock.gated()).assign(0).send(0, "a", "b", "c").run();
         await().until(() -> processed.size() == 3);
         consumer.wakeUpNextSyncCommits(1);
 
