@@ -5,8 +5,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The engine's one source of elapsed time: commit interval, lag refresh, drain and shutdown deadlines, handler
  * timeouts, generation holds, the fresh-probe wait and stall alerts all read it. Monotonic nanoseconds, like
- * {@link System#nanoTime} ({@link #SYSTEM}, the default); tests inject a clock they move by hand. Only Kafka's own
- * waits (poll and commit timeouts) and metrics of how long a handler ran use real time.
+ * {@link System#nanoTime} ({@link #SYSTEM}, the default); tests inject a clock they move by hand. Real time stays
+ * only where a real wait or measurement needs it: Kafka's own waits (poll, commit and close timeouts), the
+ * exactly-once transaction's wait for its sends to report, and the metrics of how long a handler ran.
  */
 @FunctionalInterface
 interface Ticker {
