@@ -50,7 +50,8 @@ final class BenchEngine implements AutoCloseable {
         ConsumerSettings settings = ConsumerSettings.read(reader, KafkaConnectionConfig.read(reader), topic, group);
         reader.validate();
         ExecutorService workers = Workers.forIo(settings.workerPool(), "bench");
-        Delivery delivery = new Delivery.AtLeastOnce(record -> { }, letter -> CompletableFuture.completedFuture(null));
+        Delivery delivery = Delivery.AtLeastOnce.synchronous(record -> { },
+                letter -> CompletableFuture.completedFuture(null));
         KafkaConsumerEngine engine = new KafkaConsumerEngine("bench-" + group,
                 new KafkaConsumer<>(settings.consumerProperties("bench-" + group)), settings, RAW, handler,
                 delivery, Resilience.breaker(group, settings, Clock.systemUTC()), workers, null,

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -108,7 +107,7 @@ final class AtLeastOnceGuarantee extends ProcessingGuarantee {
             List<Write> again = new ArrayList<>();
             Throwable last = null;
             for (int i = 0; i < sends.size(); i++) {
-                Throwable cause = failure(sends.get(i));
+                Throwable cause = Futures.failure(sends.get(i));
                 if (cause == null) {
                     continue;
                 }
@@ -138,19 +137,5 @@ final class AtLeastOnceGuarantee extends ProcessingGuarantee {
                 ErrorType.OUTPUT_REJECTED, "output to " + w.output().topic() + " refused: " + cause
                 + " (original_key/original_value hold that output, not the input record)", cause.getClass().getName(),
                 1);
-    }
-
-    private static Throwable failure(CompletableFuture<?> send) {
-        if (!send.isCompletedExceptionally()) {
-            return null;
-        }
-        try {
-            send.join();
-            return null;
-        } catch (CompletionException e) {
-            return e.getCause() == null ? e : e.getCause();
-        } catch (RuntimeException e) {
-            return e;
-        }
     }
 }

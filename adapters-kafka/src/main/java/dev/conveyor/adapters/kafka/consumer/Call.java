@@ -20,21 +20,23 @@ final class Call {
     final Unit unit;
     final Thread thread;
     final Permit permit;
+    private final Ticker ticker;
     /** When the handler's part began ({@link #arm}); the engine's own decoding before it is not timed. */
     private volatile long startedNanos;
     private volatile boolean armed;
     private volatile boolean fenced;
     private final AtomicInteger state = new AtomicInteger(RUNNING);
 
-    Call(Unit unit, Thread thread, CircuitBreaker breaker) {
+    Call(Unit unit, Thread thread, CircuitBreaker breaker, Ticker ticker) {
         this.unit = unit;
+        this.ticker = ticker;
         this.thread = thread;
         this.permit = new Permit(breaker);
     }
 
     /** The handler's code is about to run: from now on the call is timed. */
     void arm() {
-        startedNanos = System.nanoTime();
+        startedNanos = ticker.nanos();
         armed = true;
     }
 
@@ -45,7 +47,7 @@ final class Call {
 
     /** Nanoseconds since {@link #arm}; 0 if not armed. */
     long elapsedNanos() {
-        return armed ? System.nanoTime() - startedNanos : 0;
+        return armed ? ticker.nanos() - startedNanos : 0;
     }
 
     /** The worker's turn: true if the call has not expired (then it never will). Idempotent for the worker. */

@@ -19,14 +19,16 @@ import java.util.concurrent.TimeUnit;
 final class Calls {
     private final Set<Call> running = ConcurrentHashMap.newKeySet();
     private final Duration timeout;
+    private final Ticker ticker;
     /** Settles expired calls: a thread of its own, since every worker may be stuck in a hung handler. */
     private final ExecutorService timeouts = Executors.newSingleThreadExecutor(
             Workers.daemon("conveyor-handler-timeouts"));
     private long nextSweepNanos;
     private boolean swept;
 
-    Calls(Duration timeout) {
+    Calls(Duration timeout, Ticker ticker) {
         this.timeout = timeout;
+        this.ticker = ticker;
     }
 
     Duration timeout() {
@@ -35,7 +37,7 @@ final class Calls {
 
     /** A worker starts running {@code unit}. */
     Call start(Unit unit, CircuitBreaker breaker) {
-        Call call = new Call(unit, Thread.currentThread(), breaker);
+        Call call = new Call(unit, Thread.currentThread(), breaker, ticker);
         running.add(call);
         return call;
     }

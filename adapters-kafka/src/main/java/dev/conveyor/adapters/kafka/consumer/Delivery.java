@@ -18,9 +18,12 @@ public sealed interface Delivery {
      * refuses for good (a non-retriable error) becomes an {@code output_rejected} dead letter.
      */
     record AtLeastOnce(OutputSink outputs, DeadLetterSink deadLetters) implements Delivery {
-        /** With a synchronous outbox, e.g. a test's list: each send completes when it returns. */
-        public AtLeastOnce(Outbox outbox, DeadLetterSink deadLetters) {
-            this(record -> {
+        /**
+         * With a synchronous outbox, e.g. a test's list: each send completes when it returns, and fails with what it
+         * threw. (A factory, not a constructor: beside the canonical one, a lambda would fit both.)
+         */
+        public static AtLeastOnce synchronous(Outbox outbox, DeadLetterSink deadLetters) {
+            return new AtLeastOnce(record -> {
                 try {
                     outbox.send(record);
                     return CompletableFuture.completedFuture(null);

@@ -2,16 +2,12 @@ package dev.conveyor.adapters.kafka.consumer;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.kafka.common.TopicPartition;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -19,52 +15,40 @@ import java.util.function.Supplier;
  * Key-ordered concurrency: each key (per partition) is a {@link Lane} whose records run one unit at a time, in
  * offset order; lanes run concurrently up to {@code MAX_IN_FLIGHT} units ({@link Slots}). A lane whose unit waits
  * (retry backoff, breaker, writes) holds no worker and no in-flight slot, so other keys go on. What becomes of a
- * finished unit's outputs is the {@link ProcessingGuarantee}'s business; running calls are timed and fenced by
- * {@link Calls}.
+ * finished unit's outputs is the {@link ProcessingGuarantee}'s business; units run on workers through
+ * {@link Execution}, and their calls are timed and fenced by {@link Calls}.
  *
  * <p>One lock guards all lane and slot state; it is held only for queue operations, never while a handler runs.
  */
 final class Dispatcher {
-    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
-
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition settled = lock.newCondition();
+    private final Settling settling;
     private final Lanes lanes;
     private final Slots slots;
     private final Calls calls;
+    private final Execution execution;
     private final int batchSize;
-    private final Executor executor;
-    /** Where CPU-bound units run; the I/O executor when the flow has none. */
-    private final Executor cpuExecutor;
     private final CircuitBreaker breaker;
-    private final UnitRunner<?> runner;
-    private final ProcessingGuarantee guarantee;
-    private final Delays delays;
-    private final ConsumerMetrics metrics;
-    /** Threads waiting in {@link #drain}; completions only signal when there are some. */
-    private int draining;
+    private final Ticker ticker;
     private volatile boolean closed;
-    /** A {@link VirtualMachineError} a worker hit, or null: once set, the engine stops. */
-    private volatile Throwable fatal;
 
     /**
      * @param maxCpuInFlight CPU-bound units running or queued on {@code cpuExecutor} at once ({@code MAX_CPU_IN_FLIGHT})
      * @param handlerTimeout a call running longer is expired by {@link #expireOverdue} ({@code HANDLER_TIMEOUT_MS})
+     * @param ticker         the engine's time: drain deadlines, handler timeouts, generation holds
      */
     Dispatcher(int maxInFlight, int maxCpuInFlight, int batchSize, Executor executor, Executor cpuExecutor,
                CircuitBreaker breaker, UnitRunner<?> runner, ProcessingGuarantee guarantee, Delays delays,
-               Duration handlerTimeout, ConsumerMetrics metrics) {
+               Duration handlerTimeout, ConsumerMetrics metrics, Ticker ticker) {
+        this.settling = new Settling(lock.newCondition(), ticker);
         this.lanes = new Lanes(batchSize == 1);
         this.slots = new Slots(maxInFlight, maxCpuInFlight);
-        this.calls = new Calls(handlerTimeout);
+        this.calls = new Calls(handlerTimeout, ticker);
+        this.execution = new Execution(this, calls, runner, guarantee, breaker, executor, cpuExecutor, delays,
+                metrics);
         this.batchSize = batchSize;
-        this.executor = executor;
-        this.cpuExecutor = cpuExecutor == null ? executor : cpuExecutor;
         this.breaker = breaker;
-        this.runner = runner;
-        this.guarantee = guarantee;
-        this.delays = delays;
-        this.metrics = metrics;
+        this.ticker = ticker;
     }
 
     /** Queues newly polled records (in offset order per partition) and starts what may start. */
@@ -87,7 +71,7 @@ final class Dispatcher {
             for (Call call : calls.fence(partitions)) {
                 slots.release(call.unit);
                 call.unit.partition().busy--;
-                lanes.holds().fenced(call.unit.partition().partition, System.nanoTime());
+                lanes.holds().fenced(call.unit.partition().partition, ticker.nanos());
             }
             partitions.forEach(PartitionState::releaseBuffered);
             lanes.drop(partitions);
@@ -95,7 +79,7 @@ final class Dispatcher {
                 unit.partition().busy--;
                 breaker.releasePermission();
             }
-            settled.signalAll();
+            settling.wakeAll();
         });
     }
 
@@ -107,20 +91,8 @@ final class Dispatcher {
         lock.lock();
         try {
             lanes.fence(partitions);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (partitions.stream().anyMatch(p -> p.lanes > 0 || p.busy > 0)) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || closed) {
-                    return false;
-                }
-                draining++;
-                try {
-                    settled.awaitNanos(left);
-                } finally {
-                    draining--;
-                }
-            }
-            return true;
+            return settling.await(() -> partitions.stream().noneMatch(p -> p.lanes > 0 || p.busy > 0), timeout,
+                    () -> closed);
         } finally {
             lock.unlock();
         }
@@ -137,7 +109,7 @@ final class Dispatcher {
 
     /** The {@link VirtualMachineError} a worker hit, or null. */
     Throwable fatal() {
-        return fatal;
+        return execution.fatal();
     }
 
     boolean closed() {
@@ -150,7 +122,7 @@ final class Dispatcher {
         calls.close();
         lock.lock();
         try {
-            settled.signalAll();
+            settling.wakeAll();
         } finally {
             lock.unlock();
         }
@@ -165,15 +137,7 @@ final class Dispatcher {
         if (!calls.sweepDue(nowNanos)) {
             return;
         }
-        for (Call call : calls.expireOverdue(nowNanos)) {
-            metrics.handlerTimeout();
-            try {
-                calls.settleLater(() -> settle(call.unit, runner.timedOut(call, calls.timeout())));
-            } catch (RejectedExecutionException stopping) {
-                call.permit.release();
-                finish(call.unit, null, true);
-            }
-        }
+        execution.expireOverdue(nowNanos);
         // After the expiry above, so that a call a released lane starts now is not judged by this sweep's clock.
         locked(() -> lanes.ready(lanes.holds().expire(nowNanos, calls.timeout().toNanos()), false));
     }
@@ -185,14 +149,14 @@ final class Dispatcher {
     void finish(Unit unit, List<Work> done, boolean holdsSlot) {
         locked(() -> {
             if (done != null) {
-                markDone(done);
+                Work.markAllDone(done);
             }
             if (holdsSlot) {
                 slots.release(unit);
             }
             unit.partition().busy--;
             lanes.continueOrForget(unit.lane);
-            signalDrain();
+            settling.changed();
         });
     }
 
@@ -207,60 +171,33 @@ final class Dispatcher {
         });
     }
 
-    private void run(Unit unit, boolean onCpuPool) {
-        Call call = calls.start(unit, breaker);
-        Outcome outcome = null;
-        try {
-            outcome = runner.run(call, onCpuPool);
-        } catch (VirtualMachineError error) {
-            // Out of memory or stack: nothing in this JVM is trustworthy now. The unit stays unfinished (its offset
-            // is never committed), the engine stops and reports unhealthy; with -XX:+ExitOnOutOfMemoryError the
-            // process is gone already.
-            fatal = error;
-            LOG.error("Fatal JVM error while running offset {} of {}; the consumer stops",
-                    unit.works.get(0).offset(), unit.partition().partition, error);
-            throw error;
-        } finally {
-            calls.returned(call, outcome == Outcome.ABANDONED);
-        }
-        if (outcome != Outcome.ABANDONED) {
-            settle(unit, outcome);
-        } else if (call.fenced()) {
-            TopicPartition partition = unit.partition().partition;
-            locked(() -> lanes.ready(lanes.holds().returned(partition), false));
-        }
+    /** The unit goes on on the CPU pool, keeping its breaker permission. */
+    void toCpu(Unit unit) {
+        locked(() -> slots.toCpu(unit));
     }
 
-    /** Acts on how a unit's call ended. */
-    private void settle(Unit unit, Outcome outcome) {
-        if (outcome instanceof Outcome.OnCpu) {
-            locked(() -> slots.toCpu(unit));
-        } else if (outcome instanceof Outcome.RetryLater retry) {
-            waitThen(unit, Lane.State.BACKOFF);
-            delays.schedule(retry.delay(), () -> resume(unit.lane));
-        } else if (outcome instanceof Outcome.Parked) {
-            waitThen(unit, Lane.State.PARKED);
-        } else {
-            guarantee.settle(unit, outcome instanceof Outcome.DeadLetters letters ? letters.rejected() : List.of(),
-                    this);
-        }
-    }
-
-    private void waitThen(Unit unit, Lane.State state) {
+    /** The unit waits (a retry's backoff, or the breaker), holding no slot: other keys go on. */
+    void waiting(Unit unit, Lane.State state) {
         locked(() -> {
             slots.release(unit);
             unit.partition().busy--;
             lanes.waiting(unit.lane, state);
-            signalDrain();
+            settling.changed();
         });
     }
 
-    private void resume(Lane lane) {
+    /** The lane's retry backoff is over: it runs next, unless its partition was dropped meanwhile. */
+    void resume(Lane lane) {
         locked(() -> {
             if (!lane.dropped) {
                 lanes.ready(List.of(lane), true);
             }
         });
+    }
+
+    /** A fenced call of {@code partition} returned: lanes of the new generation may run once none is left. */
+    void fencedCallReturned(TopicPartition partition) {
+        locked(() -> lanes.ready(lanes.holds().returned(partition), false));
     }
 
     /** Runs {@code change} under the lock, then starts whatever may start now. */
@@ -273,7 +210,7 @@ final class Dispatcher {
         } finally {
             lock.unlock();
         }
-        start(start);
+        execution.start(start);
     }
 
     private <V> V read(Supplier<V> value) {
@@ -282,12 +219,6 @@ final class Dispatcher {
             return value.get();
         } finally {
             lock.unlock();
-        }
-    }
-
-    private void signalDrain() {
-        if (draining > 0) {
-            settled.signalAll();
         }
     }
 
@@ -315,29 +246,5 @@ final class Dispatcher {
         List<Unit> units = list == null ? new ArrayList<>() : list;
         units.add(unit);
         return units;
-    }
-
-    private void start(List<Unit> units) {
-        for (Unit unit : units) {
-            boolean cpu = unit.onCpu;
-            try {
-                (cpu ? cpuExecutor : executor).execute(() -> run(unit, cpu));
-            } catch (RejectedExecutionException e) {
-                // Shutting down: the unit stays unfinished, so its offset is never committed.
-                breaker.releasePermission();
-                finish(unit, null, true);
-            }
-        }
-    }
-
-    /**
-     * Marks records of one unit done, last first: the poll thread reads {@code done} without the lock and commits up
-     * to the first record not done, so it sees either none of a batch done or all of it — never the first records'
-     * offsets without the outputs, which ride on the last record.
-     */
-    private static void markDone(List<Work> works) {
-        for (int i = works.size() - 1; i >= 0; i--) {
-            works.get(i).markDone();
-        }
     }
 }

@@ -3,25 +3,17 @@ package dev.conveyor.adapters.kafka.consumer;
 import dev.conveyor.adapters.http.HealthSnapshot;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -48,21 +40,16 @@ public final class KafkaConsumerEngine implements AutoCloseable {
     private final Pauser pauser;
     /** At-least-once or exactly-once: commits, and what becomes of outputs and dead letters. */
     private final ProcessingGuarantee guarantee;
-    private final ConsumerMetrics metrics;
-    private final StallWatch stalls;
-    /** MAX_BUFFERED_BYTES: the bytes of this engine's polled records not done yet. */
-    private final ByteBudget budget;
-    private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
-    private final Set<String> assigned = ConcurrentHashMap.newKeySet();
+    private final LagTracker lag;
+    private final Assignment assignment;
+    private final Ticker ticker;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Thread pollThread;
     private volatile boolean stopping;
     private volatile boolean running;
-    private volatile long lastPollNanos = System.nanoTime();
-    private volatile long lag;
+    private volatile long lastPollNanos;
     private volatile int pausedCount;
-    private long lastCommitNanos = System.nanoTime();
-    private long lastLagNanos;
+    private long lastCommitNanos;
 
     /**
      * @param delivery   the processing guarantee; an exactly-once producer is owned (initialised and closed) by the
@@ -73,21 +60,34 @@ public final class KafkaConsumerEngine implements AutoCloseable {
                                    MessageDecoder<T> decoder, MessageHandler<T> handler, Delivery delivery,
                                    CircuitBreaker breaker, Executor workers, Executor cpuWorkers, Delays delays,
                                    ConsumerMetrics metrics) {
+        this(id, consumer, settings, decoder, handler, delivery, breaker, workers, cpuWorkers, delays, metrics,
+                Ticker.SYSTEM);
+    }
+
+    /** The same on {@code ticker}'s time (tests move it by hand); the breaker keeps its own clock. */
+    <T> KafkaConsumerEngine(String id, Consumer<byte[], byte[]> consumer, ConsumerSettings settings,
+                            MessageDecoder<T> decoder, MessageHandler<T> handler, Delivery delivery,
+                            CircuitBreaker breaker, Executor workers, Executor cpuWorkers, Delays delays,
+                            ConsumerMetrics metrics, Ticker ticker) {
         this.id = id;
         this.consumer = consumer;
         this.settings = settings;
         this.breaker = breaker;
-        this.metrics = metrics;
-        this.stalls = new StallWatch(java.time.Clock.systemUTC(), settings.stallAlert());
-        this.budget = new ByteBudget(settings.maxBufferedBytes());
+        this.ticker = ticker;
+        this.lastPollNanos = ticker.nanos();
+        this.lastCommitNanos = lastPollNanos;
+        this.lag = new LagTracker(consumer, ticker, settings.stallAlert());
+        // MAX_BUFFERED_BYTES: the bytes of this engine's polled records not done yet
+        ByteBudget budget = new ByteBudget(settings.maxBufferedBytes());
         this.guarantee = ProcessingGuarantee.of(delivery, consumer, metrics, delays, settings.retryBackoff(), workers);
         UnitRunner<T> runner = new UnitRunner<>(decoder, handler, breaker, Resilience.retry(settings),
                 settings.maxMessageBytes(), metrics, cpuWorkers != null);
         this.dispatcher = new Dispatcher(settings.maxInFlight(), settings.maxCpuInFlight(), settings.batchSize(),
-                workers, cpuWorkers, breaker, runner, guarantee, delays, settings.handlerTimeout(), metrics);
-        this.pauser = new Pauser(consumer, breaker, dispatcher, budget, settings.maxBufferedPerPartition());
+                workers, cpuWorkers, breaker, runner, guarantee, delays, settings.handlerTimeout(), metrics, ticker);
+        this.pauser = new Pauser(consumer, breaker, dispatcher, budget, settings.maxBufferedPerPartition(), ticker);
+        this.assignment = new Assignment(id, dispatcher, guarantee, budget, settings.rebalanceDrainTimeout());
         this.pollThread = new Thread(this::pollLoop, "conveyor-poll-" + id);
-        metrics.bindEngine(id, breaker, dispatcher::inFlight, () -> pausedCount, () -> lag);
+        metrics.bindEngine(id, breaker, dispatcher::inFlight, () -> pausedCount, lag::lag);
         metrics.bindBufferedBytes(id, budget::used);
     }
 
@@ -134,15 +134,15 @@ public final class KafkaConsumerEngine implements AutoCloseable {
 
     /** What {@code /health} shows for this consumer. */
     public HealthSnapshot health() {
-        long age = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastPollNanos);
-        List<String> problems = stalls.problems();
+        long age = TimeUnit.NANOSECONDS.toMillis(ticker.nanos() - lastPollNanos);
+        List<String> problems = lag.problems();
         String unwritable = guarantee.problem();
         if (unwritable != null) {
             problems = new ArrayList<>(problems);
             problems.add(unwritable);
         }
         return new HealthSnapshot(running && dispatcher.fatal() == null, wireName(breaker.getState()),
-                assigned.stream().sorted().toList(), dispatcher.inFlight(), age, lag, MAX_POLL_STALL.toMillis(),
+                assignment.names(), dispatcher.inFlight(), age, lag.lag(), MAX_POLL_STALL.toMillis(),
                 problems);
     }
 
@@ -157,7 +157,7 @@ public final class KafkaConsumerEngine implements AutoCloseable {
     private void pollLoop() {
         try {
             guarantee.init();
-            consumer.subscribe(settings.topics(), new Rebalance());
+            consumer.subscribe(settings.topics(), assignment);
             while (!stopping && dispatcher.fatal() == null) {
                 try {
                     pollOnce();
@@ -173,61 +173,24 @@ public final class KafkaConsumerEngine implements AutoCloseable {
     }
 
     private void pollOnce() {
-        pausedCount = pauser.control(partitions.values());
+        pausedCount = pauser.control(assignment.states());
         ConsumerRecords<byte[], byte[]> records = consumer.poll(pausedCount > 0 ? PAUSED_POLL : IDLE_POLL);
-        lastPollNanos = System.nanoTime();
+        lastPollNanos = ticker.nanos();
         dispatcher.expireOverdue(lastPollNanos);
         if (!records.isEmpty()) {
-            List<Work> works = new ArrayList<>(records.count());
-            for (TopicPartition tp : records.partitions()) {
-                PartitionState state = partitions.get(tp);
-                if (state == null) {
-                    continue; // revoked inside this poll; the new owner reads these records
-                }
-                for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
-                    works.add(state.append(record));
-                }
-            }
-            dispatcher.submit(works);
+            dispatcher.submit(assignment.accept(records));
             pauser.polledRecords();
         }
         if (lastPollNanos - lastCommitNanos >= settings.commitInterval().toNanos()) {
-            commitAsync();
+            guarantee.commit(assignment.states(), false);
             lastCommitNanos = lastPollNanos;
         }
-        if (lastPollNanos - lastLagNanos >= TimeUnit.SECONDS.toNanos(1)) {
-            refreshLag();
-            lastLagNanos = lastPollNanos;
-        }
-    }
-
-    private void commitAsync() {
-        guarantee.commit(partitions.values(), false);
-    }
-
-    private void commitSync(Collection<PartitionState> states) {
-        guarantee.commit(states, true);
-    }
-
-    /** Lag that does not lie: from the first unfinished record, not from the fetch position. */
-    private void refreshLag() {
-        long total = 0;
-        for (PartitionState state : partitions.values()) {
-            OptionalLong fromPosition = consumer.currentLag(state.partition);
-            if (fromPosition.isEmpty()) {
-                continue;
-            }
-            long committable = state.committable();
-            long behindPosition = committable < 0 ? 0 : state.nextOffset() - committable;
-            total += fromPosition.getAsLong() + behindPosition;
-        }
-        lag = total;
-        stalls.check(partitions.values());
+        lag.maybeRefresh(assignment.states(), lastPollNanos);
     }
 
     private void shutdown() {
         try {
-            List<PartitionState> all = new ArrayList<>(partitions.values());
+            List<PartitionState> all = new ArrayList<>(assignment.states());
             Set<PartitionState> states = new HashSet<>(all);
             // A fenced exactly-once producer can commit nothing more: waiting for in-flight work would only delay.
             boolean useless = guarantee.failed();
@@ -236,7 +199,7 @@ public final class KafkaConsumerEngine implements AutoCloseable {
                         + "is done, the rest will be processed again", id, settings.shutdownTimeout().toMillis());
             }
             dispatcher.drop(states);
-            commitSync(all);
+            guarantee.commit(all, true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
@@ -250,59 +213,8 @@ public final class KafkaConsumerEngine implements AutoCloseable {
             }
             guarantee.close();
             running = false;
-            assigned.clear();
+            assignment.released();
             stopped.countDown();
-        }
-    }
-
-    private final class Rebalance implements ConsumerRebalanceListener {
-        @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> added) {
-            for (TopicPartition tp : added) {
-                partitions.put(tp, new PartitionState(tp, guarantee.transactional(), budget));
-                assigned.add(tp.toString());
-            }
-            if (!added.isEmpty()) {
-                LOG.info("Consumer {} assigned {}", id, added);
-            }
-        }
-
-        @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
-            if (revoked.isEmpty()) {
-                return;
-            }
-            Set<PartitionState> states = forget(revoked);
-            try {
-                if (!dispatcher.drain(states, settings.rebalanceDrainTimeout())) {
-                    LOG.warn("Consumer {}: in-flight work of revoked {} did not finish within "
-                            + "REBALANCE_DRAIN_TIMEOUT_MS; the new owner will process it again", id, revoked);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            dispatcher.drop(states);
-            commitSync(states);
-            LOG.info("Consumer {} revoked {}", id, revoked);
-        }
-
-        @Override
-        public void onPartitionsLost(Collection<TopicPartition> lost) {
-            dispatcher.drop(forget(lost));
-            LOG.warn("Consumer {} lost {} without a chance to commit; their unfinished records will be processed "
-                    + "again", id, lost);
-        }
-
-        private Set<PartitionState> forget(Collection<TopicPartition> gone) {
-            Set<PartitionState> states = new HashSet<>();
-            for (TopicPartition tp : gone) {
-                PartitionState state = partitions.remove(tp);
-                assigned.remove(tp.toString());
-                if (state != null) {
-                    states.add(state);
-                }
-            }
-            return states;
         }
     }
 }

@@ -33,16 +33,18 @@ final class Pauser {
     private final Dispatcher dispatcher;
     private final ByteBudget budget;
     private final int maxBufferedPerPartition;
+    private final Ticker ticker;
     private boolean freshProbesFirst;
     private long halfOpenedNanos;
 
     Pauser(Consumer<byte[], byte[]> consumer, CircuitBreaker breaker, Dispatcher dispatcher, ByteBudget budget,
-           int maxBufferedPerPartition) {
+           int maxBufferedPerPartition, Ticker ticker) {
         this.consumer = consumer;
         this.breaker = breaker;
         this.dispatcher = dispatcher;
         this.budget = budget;
         this.maxBufferedPerPartition = maxBufferedPerPartition;
+        this.ticker = ticker;
     }
 
     /** Fresh records were polled and started: the parked ones may follow. */
@@ -55,10 +57,10 @@ final class Pauser {
         if (breaker.getState() == CircuitBreaker.State.OPEN) {
             if (breaker.tryAcquirePermission()) {
                 breaker.releasePermission(); // the open period is over: half-open now
-                halfOpenedNanos = System.nanoTime();
+                halfOpenedNanos = ticker.nanos();
                 freshProbesFirst = true;
             }
-        } else if (!freshProbesFirst || System.nanoTime() - halfOpenedNanos >= FRESH_PROBE_WAIT.toNanos()) {
+        } else if (!freshProbesFirst || ticker.nanos() - halfOpenedNanos >= FRESH_PROBE_WAIT.toNanos()) {
             freshProbesFirst = false;
             if (dispatcher.parkedCount() > 0) {
                 dispatcher.unpark();

@@ -2,7 +2,6 @@ package dev.conveyor.adapters.kafka.consumer;
 
 import org.apache.kafka.common.TopicPartition;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -17,19 +16,19 @@ import java.util.Map;
  * from any thread.
  */
 final class StallWatch {
-    private final Clock clock;
+    private final Ticker ticker;
     private final Duration alertAfter;
     private final Map<TopicPartition, Position> positions = new HashMap<>();
     private volatile List<String> problems = List.of();
 
-    StallWatch(Clock clock, Duration alertAfter) {
-        this.clock = clock;
+    StallWatch(Ticker ticker, Duration alertAfter) {
+        this.ticker = ticker;
         this.alertAfter = alertAfter;
     }
 
     /** Looks at the assigned partitions now; partitions no longer given are forgotten. */
     void check(Collection<PartitionState> partitions) {
-        long now = clock.millis();
+        long now = ticker.millis();
         Map<TopicPartition, Position> seen = new HashMap<>();
         List<String> found = new ArrayList<>(0);
         for (PartitionState state : partitions) {

@@ -168,16 +168,9 @@ final class TransactionAttempt {
     /** The first failed send among {@code sent} (all settled after a flush), as a KafkaException; null if none. */
     private static RuntimeException firstFailure(List<Sent> sent) {
         for (Sent s : sent) {
-            if (!s.ack().isDone()) {
-                continue;
-            }
-            try {
-                s.ack().get();
-            } catch (ExecutionException e) {
-                return e.getCause() instanceof KafkaException k ? k : new KafkaException(e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return new KafkaException(e);
+            Throwable cause = Futures.failure(s.ack());
+            if (cause != null) {
+                return cause instanceof KafkaException k ? k : new KafkaException(cause);
             }
         }
         return null;

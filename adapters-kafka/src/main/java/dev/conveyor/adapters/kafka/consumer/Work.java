@@ -78,6 +78,17 @@ final class Work {
         done = true;
     }
 
+    /**
+     * Marks the records of one unit done, last first: the poll thread reads {@code done} without the lock and commits
+     * up to the first record not done, so it sees either none of a batch done or all of it — never the first records'
+     * offsets without the outputs, which ride on the last record.
+     */
+    static void markAllDone(List<Work> works) {
+        for (int i = works.size() - 1; i >= 0; i--) {
+            works.get(i).markDone();
+        }
+    }
+
     /** Gives its bytes back to the budget; only the first call (done, or its partition dropped) counts. */
     void release() {
         if (RELEASED.compareAndSet(this, false, true)) {

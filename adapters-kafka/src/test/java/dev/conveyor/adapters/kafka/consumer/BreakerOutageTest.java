@@ -72,6 +72,8 @@ class BreakerOutageTest {
         mock.clock.advance(Duration.ofMillis(2001));
 
         await("all processed after the open period").pollInterval(Duration.ofMillis(10)).until(() -> {
+            // Half-open: parked records wait Pauser.FRESH_PROBE_WAIT of the engine's clock for fresh ones; none come.
+            mock.clock.advance(Duration.ofMillis(50));
             mock.delays.runDue(); // the retry backoffs (200 ms and more) pass at once
             return processed.size() == RECORDS;
         });

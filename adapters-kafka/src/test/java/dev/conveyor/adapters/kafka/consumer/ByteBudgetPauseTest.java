@@ -71,7 +71,7 @@ class ByteBudgetPauseTest {
             }
         });
         engine = new KafkaConsumerEngine("budget", consumer, settings, raw, handler,
-                new Delivery.AtLeastOnce(record -> { }, letter -> CompletableFuture.completedFuture(null)),
+                Delivery.AtLeastOnce.synchronous(record -> { }, letter -> CompletableFuture.completedFuture(null)),
                 Resilience.breaker("budget", settings, Clock.systemUTC()), workers, null, new ManualDelays(),
                 new ConsumerMetrics(registry, "orders"));
         consumer.setMaxPollRecords(MAX_POLL);

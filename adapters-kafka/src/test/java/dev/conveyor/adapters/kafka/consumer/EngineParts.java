@@ -36,8 +36,9 @@ final class EngineParts {
                                       DeadLetterSink deadLetters) {
         UnitRunner<T> runner = new UnitRunner<>(decoder, handler, breaker, Resilience.retry(settings),
                 settings.maxMessageBytes(), metrics, cpuWorkers != null);
+        ProcessingGuarantee guarantee = ProcessingGuarantee.of(Delivery.AtLeastOnce.synchronous(outbox, deadLetters),
+                null, metrics, delays, settings.retryBackoff(), workers);
         return new Dispatcher(settings.maxInFlight(), settings.maxCpuInFlight(), settings.batchSize(), workers,
-                cpuWorkers, breaker, runner, ProcessingGuarantee.of(new Delivery.AtLeastOnce(outbox, deadLetters), null,
-                metrics, delays, settings.retryBackoff(), workers), delays, settings.handlerTimeout(), metrics);
+                cpuWorkers, breaker, runner, guarantee, delays, settings.handlerTimeout(), metrics, Ticker.SYSTEM);
     }
 }

@@ -53,7 +53,7 @@ class ExactlyOnceBatchTest {
         Dispatcher dispatcher = new Dispatcher(settings.maxInFlight(), settings.maxCpuInFlight(), BATCH, workers,
                 null, breaker, runner, ProcessingGuarantee.of(new Delivery.ExactlyOnce(null,
                 letter -> null, (letter, reason) -> null), null, metrics, (delay, task) -> { }, settings.retryBackoff(),
-                workers), (delay, task) -> { }, settings.handlerTimeout(), metrics);
+                workers), (delay, task) -> { }, settings.handlerTimeout(), metrics, Ticker.SYSTEM);
         PartitionState partition = new PartitionState(TP, true, ByteBudget.unlimited());
         List<Work> works = new ArrayList<>(RECORDS);
         for (int i = 0; i < RECORDS; i++) {

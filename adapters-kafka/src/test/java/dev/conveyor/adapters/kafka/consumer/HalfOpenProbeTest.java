@@ -57,8 +57,8 @@ class HalfOpenProbeTest {
             }
         });
         engine = new KafkaConsumerEngine("probe", consumer, settings, raw, handler,
-                new Delivery.AtLeastOnce(record -> { }, letter -> CompletableFuture.completedFuture(null)), breaker,
-                workers, null, new ManualDelays(), new ConsumerMetrics(new SimpleMeterRegistry(), "orders"));
+                Delivery.AtLeastOnce.synchronous(record -> { }, letter -> CompletableFuture.completedFuture(null)),
+                breaker, workers, null, new ManualDelays(), new ConsumerMetrics(new SimpleMeterRegistry(), "orders"));
         consumer.schedulePollTask(() -> {
             consumer.rebalance(List.of(TP));
             consumer.updateBeginningOffsets(Map.of(TP, 0L));

@@ -26,14 +26,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class LostPartitionsTest {
     private final MockEngine mock = new MockEngine();
-    private final Gate gate = new Gate();
+    private final Gate gate = mock.gate;
     private final Set<String> started = ConcurrentHashMap.newKeySet();
     private final Set<String> interrupted = ConcurrentHashMap.newKeySet();
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
 
     @AfterEach
     void stop() throws Exception {
-        gate.open();
         mock.close();
     }
 

@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -25,7 +26,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A {@link KafkaConsumerEngine} on a {@link PollConsumer}, for the broker-less poll-loop tests: raw byte[] messages
- * on topic "orders", at-least-once with outputs and dead letters recorded, a breaker on a {@link MutableClock},
+ * on topic "orders", at-least-once with outputs and dead letters recorded, the engine's time and its breaker's on one
+ * {@link MutableClock} (commit interval, drain deadlines, handler timeouts only pass when the test moves it),
  * retries only when the test runs {@link #delays}, 8 workers. Records, rebalances and losses go through the mock's
  * poll tasks, so the engine's poll thread sees them in order. Closes what it made.
  */
@@ -39,6 +41,12 @@ final class MockEngine implements AutoCloseable {
     /** The values of the outputs sent through the handlers' outbox (at-least-once: sent at once). */
     final List<String> outputs = new CopyOnWriteArrayList<>();
     final List<DeadLetter> deadLetters = new CopyOnWriteArrayList<>();
+    /** Where {@link #gated} handlers hold their slow records; opened on {@link #close} at the latest. */
+    final Gate gate = new Gate();
+    /** Offsets a {@link #gated} handler started, processed, and gave up waiting at the gate for (interrupted). */
+    final Set<Long> started = ConcurrentHashMap.newKeySet();
+    final Set<Long> processed = ConcurrentHashMap.newKeySet();
+    final Set<Long> interrupted = ConcurrentHashMap.newKeySet();
     private final ExecutorService workers = Executors.newFixedThreadPool(8);
     private final Map<Integer, Long> nextOffsets = new ConcurrentHashMap<>();
     private CircuitBreaker breaker;
@@ -61,14 +69,30 @@ final class MockEngine implements AutoCloseable {
         breaker = Resilience.breaker("mock", settings, clock);
         MessageDecoder<byte[]> raw = DecodeResult.Decoded::new;
         Outbox collect = record -> outputs.add(new String(record.value(), StandardCharsets.UTF_8));
-        Delivery delivery = new Delivery.AtLeastOnce(collect,
+        Delivery delivery = Delivery.AtLeastOnce.synchronous(collect,
                 letter -> {
                     deadLetters.add(letter);
                     return CompletableFuture.completedFuture(null);
                 });
         engine = new KafkaConsumerEngine("mock", consumer, settings, raw, MessageHandler.single(handler), delivery,
-                breaker, workers, null, delays, new ConsumerMetrics(registry, TOPIC));
+                breaker, workers, null, delays, new ConsumerMetrics(registry, TOPIC), clock);
         return this;
+    }
+
+    /**
+     * A handler that records each offset in {@link #started} and {@link #processed}; records at the {@code slow}
+     * offsets wait for the {@link #gate} first, and if interrupted there go to {@link #interrupted} instead.
+     */
+    MessageHandler.SingleHandler<byte[]> gated(Long... slow) {
+        Set<Long> held = Set.of(slow);
+        return in -> {
+            started.add(in.offset());
+            if (held.contains(in.offset()) && !gate.pass()) {
+                interrupted.add(in.offset());
+                return;
+            }
+            processed.add(in.offset());
+        };
     }
 
     KafkaConsumerEngine engine() {
@@ -143,6 +167,7 @@ final class MockEngine implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        gate.open();
         try {
             if (engine != null) {
                 engine.close();

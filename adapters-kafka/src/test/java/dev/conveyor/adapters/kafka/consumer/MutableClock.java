@@ -6,8 +6,8 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test moves by hand. */
-final class MutableClock extends Clock {
+/** A clock the test moves by hand; as a {@link Ticker}, the engine's time moves with it. */
+final class MutableClock extends Clock implements Ticker {
     private volatile Instant now = Instant.parse("2026-11-23T10:00:00Z");
 
     void advance(Duration by) {
@@ -27,5 +27,11 @@ final class MutableClock extends Clock {
     @Override
     public Instant instant() {
         return now;
+    }
+
+    @Override
+    public long nanos() {
+        Instant at = now;
+        return at.getEpochSecond() * 1_000_000_000L + at.getNano();
     }
 }

@@ -49,7 +49,8 @@ class RecordSizeCheckTest {
         ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("orders", 0, 5L, 0L, TimestampType.CREATE_TIME,
                 keyBytes, value.length, new byte[keyBytes], value, headers, Optional.empty());
         Work work = new Work(record, new PartitionState(new TopicPartition("orders", 0)));
-        return runner.run(new Call(new Unit(null, List.of(work)), Thread.currentThread(), breaker), true);
+        return runner.run(new Call(new Unit(null, List.of(work)), Thread.currentThread(), breaker, Ticker.SYSTEM),
+                true);
     }
 
     @Test

@@ -6,10 +6,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,33 +24,19 @@ class RevokeDrainTest {
 
     private final MockEngine mock = new MockEngine();
     private final PollConsumer consumer = mock.consumer;
-    private final Gate gate = new Gate();
-    private final Set<Long> started = ConcurrentHashMap.newKeySet();
-    private final Set<Long> processed = ConcurrentHashMap.newKeySet();
-    private final Set<Long> interrupted = ConcurrentHashMap.newKeySet();
+    private final Gate gate = mock.gate;
+    private final Set<Long> started = mock.started;
+    private final Set<Long> processed = mock.processed;
 
     @AfterEach
     void stop() throws Exception {
-        gate.open();
         mock.close();
-    }
-
-    /** Records starts and ends; the records at {@code slow} offsets wait for the gate (an interrupt ends the wait). */
-    private MessageHandler.SingleHandler<byte[]> handler(Set<Long> slow) {
-        return in -> {
-            started.add(in.offset());
-            if (slow.contains(in.offset()) && !gate.pass()) {
-                interrupted.add(in.offset());
-                return;
-            }
-            processed.add(in.offset());
-        };
     }
 
     @Test
     void givenRecordsWaitingForASlotBehindARunningOne_whenRevoked_thenTheyNeverStartAndOnlyItsOffsetIsCommitted()
             throws Exception {
-        mock.start(Map.of("MAX_IN_FLIGHT", "1", "REBALANCE_DRAIN_TIMEOUT_MS", "5000"), handler(Set.of(0L)))
+        mock.start(Map.of("MAX_IN_FLIGHT", "1", "REBALANCE_DRAIN_TIMEOUT_MS", "5000"), mock.gated(0L))
                 .assign(0).send(0, "a", "b", "c", "d").run();
         await().until(() -> started.contains(0L) && consumer.polledRecords() == 4);
 
@@ -68,7 +54,7 @@ class RevokeDrainTest {
     void givenARecordQueuedBehindARunningKeyBelowTheLastStarted_whenRevoked_thenItRunsWithinTheDrainAndIsCommitted()
             throws Exception {
         // a@0 runs, a@1 waits behind it, b@2 runs too: 2 is the last started, so a@1 is below the fence.
-        mock.start(Map.of("MAX_IN_FLIGHT", "2", "REBALANCE_DRAIN_TIMEOUT_MS", "5000"), handler(Set.of(0L, 2L)))
+        mock.start(Map.of("MAX_IN_FLIGHT", "2", "REBALANCE_DRAIN_TIMEOUT_MS", "5000"), mock.gated(0L, 2L))
                 .assign(0).send(0, "a", "a", "b", "c").run();
         await().until(() -> started.containsAll(Set.of(0L, 2L)) && consumer.polledRecords() == 4);
 
@@ -84,17 +70,23 @@ class RevokeDrainTest {
     }
 
     @Test
-    void givenARecordThatOutlastsTheDrain_whenRevoked_thenWhatIsDoneBeforeItIsCommittedAndItIsFenced() {
-        mock.start(Map.of("REBALANCE_DRAIN_TIMEOUT_MS", "200"), handler(Set.of(1L)))
+    void givenARecordOutlastingTheDrain_whenTheClockPassesItsTimeout_thenWhatIsDoneBeforeItIsCommittedAndItIsFenced()
+            throws Exception {
+        mock.start(Map.of("REBALANCE_DRAIN_TIMEOUT_MS", "60000"), mock.gated(1L))
                 .assign(0).send(0, "a", "b", "c").run();
         await().until(() -> processed.containsAll(Set.of(0L, 2L)) && started.contains(1L));
 
-        mock.revokeAll();
+        mock.revokeAll().await();
+        await().until(() -> mock.engine().health().assignedPartitions().isEmpty()); // the drain comes next
+        mock.assertNoCommitFor("the drain waits: the engine's clock has not moved");
+        mock.clock.advance(Duration.ofSeconds(59));
+        mock.assertNoCommitFor("the drain waits: 59 s of REBALANCE_DRAIN_TIMEOUT_MS=60 s");
+        mock.clock.advance(Duration.ofSeconds(1));
 
         await().until(() -> !consumer.commits().isEmpty());
         assertEquals(List.of(new Commit("sync", Map.of(TP, 1L), false)), consumer.commits(),
                 "offset 0 is committed; 1 (unfinished) and 2 (done, but behind 1) are the next owner's");
-        await("the running call fenced (interrupted)").until(() -> interrupted.contains(1L));
+        await("the running call fenced (interrupted)").until(() -> mock.interrupted.contains(1L));
         assertEquals(Set.of(0L, 2L), processed, "the fenced call was interrupted");
     }
 }

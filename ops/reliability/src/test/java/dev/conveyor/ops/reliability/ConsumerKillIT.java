@@ -69,8 +69,7 @@ class ConsumerKillIT {
     void givenThreeConsumersOneKilledFiveTimesMidStream_whenRestartedEachTime_thenNothingIsLostOrDeadLetteredDuplicatesAreUncommittedOnesAndPerUserOrderHolds(
             TestKafka kafka) throws Exception {
         long start = System.nanoTime();
-        OrdersFlow flow = OrdersFlow.create(kafka.bootstrapServers(), kafka.createTopic("orders-kill", 6),
-                (name, partitions) -> kafka.createTopic(name, partitions, Map.of()));
+        OrdersFlow flow = OrdersFlow.on(kafka, kafka.createTopic("orders-kill", 6));
         Topics topics = flow.topics();
         Random random = new Random(20261123L);
         int[] ports = {Binaries.freePort(), Binaries.freePort(), Binaries.freePort()};

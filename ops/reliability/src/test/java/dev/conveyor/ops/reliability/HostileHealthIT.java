@@ -86,10 +86,7 @@ class HostileHealthIT {
     void givenABurstOfDeterministicFailures_whenTheConsumerJarsReadThem_thenTheBreakerStaysClosedAndNothingIsRetried(
             TestKafka kafka) throws Exception {
         long start = System.nanoTime();
-        String requests = kafka.uniqueTopic("scenarios-burst");
-        kafka.createTopic(requests, 1, Map.of());
-        kafka.createTopic(requests + "-response", 1, Map.of());
-        kafka.createTopic(requests + "-dlq", 1, Map.of());
+        String requests = scenarioTopics(kafka, "scenarios-burst");
         Topics topics = new Topics(kafka.bootstrapServers());
         List<Hostile> badRequests = new ArrayList<>();
         for (int i = 0; i < BAD; i++) {
@@ -97,10 +94,8 @@ class HostileHealthIT {
         }
         long scenarioTotal = HostileInputIT.write(topics, requests, badRequests, echoes());
 
-        String orders = kafka.uniqueTopic("orders-burst");
-        kafka.createTopic(orders, 1, Map.of());
-        OrdersFlow flow = OrdersFlow.create(kafka.bootstrapServers(), orders, (name, partitions) ->
-                kafka.createTopic(name, partitions, Map.of()));
+        String orders = kafka.createTopic("orders-burst", 1);
+        OrdersFlow flow = OrdersFlow.on(kafka, orders);
         List<Hostile> badOrders = new ArrayList<>();
         for (int i = 0; i < BAD; i++) {
             badOrders.add(new Hostile("invalid order " + i, utf8("bad-user-" + i), utf8(invalidOrder(i))));
@@ -183,10 +178,7 @@ class HostileHealthIT {
     void givenALongFirstRecordWithFinishedRecordsBehind_whenTheJarWorks_thenHealthIsDegradedNamingThePartitionThenHealthy(
             TestKafka kafka) throws Exception {
         long start = System.nanoTime();
-        String requests = kafka.uniqueTopic("scenarios-stall");
-        kafka.createTopic(requests, 1, Map.of());
-        kafka.createTopic(requests + "-response", 1, Map.of());
-        kafka.createTopic(requests + "-dlq", 1, Map.of());
+        String requests = scenarioTopics(kafka, "scenarios-stall");
         Topics topics = new Topics(kafka.bootstrapServers());
         long total = HostileInputIT.write(topics, requests, List.of(new Hostile("15 s analysis", utf8("slow"),
                 utf8(request("slow", "run-analysis", "{\"durationMs\":15000}")))), echoes());
@@ -246,6 +238,14 @@ class HostileHealthIT {
                 "KAFKA_TOPIC", requests, "KAFKA_RESPONSE_TOPIC", requests + "-response", "KAFKA_DLQ_TOPIC",
                 requests + "-dlq", "KAFKA_GROUP_ID", "group-" + requests, "HEALTH_PORT", String.valueOf(port),
                 "RETRY_BACKOFF_MS", "50");
+    }
+
+    /** A new scenarios request topic with its response and DLQ topics, one partition each; returns its name. */
+    private static String scenarioTopics(TestKafka kafka, String prefix) {
+        String requests = kafka.createTopic(prefix, 1);
+        kafka.createTopic(requests + "-response", 1, Map.of());
+        kafka.createTopic(requests + "-dlq", 1, Map.of());
+        return requests;
     }
 
     private static List<Map.Entry<String, String>> echoes() {

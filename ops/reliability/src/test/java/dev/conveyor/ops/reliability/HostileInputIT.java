@@ -62,8 +62,7 @@ class HostileInputIT {
             TestKafka kafka) throws Exception {
         String orders = kafka.uniqueTopic("orders-hostile");
         kafka.createTopic(orders, 1, BIG);
-        OrdersFlow flow = OrdersFlow.create(kafka.bootstrapServers(), orders, (name, partitions) ->
-                kafka.createTopic(name, partitions, Map.of()));
+        OrdersFlow flow = OrdersFlow.on(kafka, orders);
         byte[] hugeKey = new byte[6 * 1024 * 1024];
         Arrays.fill(hugeKey, (byte) 'k');
         RecordHeaders bulky = new RecordHeaders();

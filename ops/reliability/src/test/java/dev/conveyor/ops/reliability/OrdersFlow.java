@@ -1,5 +1,7 @@
 package dev.conveyor.ops.reliability;
 
+import dev.conveyor.localkafka.junit.TestKafka;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,6 +20,12 @@ record OrdersFlow(String bootstrap, String orders, String processed, String dlq,
         createTopic.accept(orders + "-processed", 3);
         createTopic.accept(orders + "-dlq", 1);
         return new OrdersFlow(bootstrap, orders, orders + "-processed", orders + "-dlq", "group-" + orders);
+    }
+
+    /** The same on the in-process test broker, its processed and DLQ topics with the broker's defaults. */
+    static OrdersFlow on(TestKafka kafka, String orders) {
+        return create(kafka.bootstrapServers(), orders,
+                (name, partitions) -> kafka.createTopic(name, partitions, Map.of()));
     }
 
     /** The consumer's environment: this flow's topics and group, HTTP off, short retries, plus {@code extra}. */

@@ -45,8 +45,7 @@ class RebalanceIT {
     void givenOneConsumerUnderLoad_whenTwoJoinAndThenTwoLeaveWithSigterm_thenNoOrderIsLostDeadLetteredOrProcessedTwice(
             TestKafka kafka) throws Exception {
         long start = System.nanoTime();
-        OrdersFlow flow = OrdersFlow.create(kafka.bootstrapServers(), kafka.createTopic("orders-rebalance", 6),
-                (name, partitions) -> kafka.createTopic(name, partitions, Map.of()));
+        OrdersFlow flow = OrdersFlow.on(kafka, kafka.createTopic("orders-rebalance", 6));
         Topics topics = flow.topics();
         Process producer = Binaries.producer(work.resolve("producer"), Map.of("KAFKA_BOOTSTRAP_SERVERS",
                 kafka.bootstrapServers(), "KAFKA_TOPIC", flow.orders()),
