@@ -58,7 +58,8 @@ import java.util.Set;
  * @param overrides             {@code KAFKA_CONSUMER_<NAME>}: extra consumer properties, within
  *                              {@link ClientOverrides}' rules (no security settings; class names, e.g.
  *                              {@code partition.assignment.strategy}, only with
- *                              {@code ALLOW_CLIENT_CLASS_PROPERTIES=true})
+ *                              {@code ALLOW_CLIENT_CLASS_PROPERTIES=true}; with exactly-once, an
+ *                              {@code isolation.level} other than {@code read_committed} is refused)
  * @param topics                every topic consumed: {@code KAFKA_CONSUMER_TOPICS} (space- or comma-separated) when
  *                              set, else {@code KAFKA_TOPIC}; {@link #topic()} is the first
  * @param exactlyOnce           {@code PROCESSING_GUARANTEE}: {@code at_least_once} (default) or {@code exactly_once}
@@ -180,7 +181,7 @@ public record ConsumerSettings(KafkaConnectionConfig connection, String topic, S
         requested.remove("topics"); // KAFKA_CONSUMER_TOPICS is ours, not a consumer property
         Map<String, String> overrides = ClientOverrides.accepted(reader, "KAFKA_CONSUMER_", requested,
                 ConsumerConfig.configDef(), OWNED);
-        checkOverrides(reader, overrides);
+        checkOverrides(reader, overrides, exactlyOnce);
         checkAgainstPollInterval(reader, overrides, "REBALANCE_DRAIN_TIMEOUT_MS", drain);
         checkAgainstPollInterval(reader, overrides, "SHUTDOWN_TIMEOUT_MS", shutdown);
         String prefix = reader.string("KAFKA_TRANSACTIONAL_ID_PREFIX", group + "-" + hostname());
@@ -286,7 +287,7 @@ public record ConsumerSettings(KafkaConnectionConfig connection, String topic, S
         }
     }
 
-    private static void checkOverrides(ConfigReader reader, Map<String, String> overrides) {
+    private static void checkOverrides(ConfigReader reader, Map<String, String> overrides, boolean exactlyOnce) {
         overrides.forEach((name, value) -> {
             String variable = "KAFKA_CONSUMER_" + name.toUpperCase(Locale.ROOT).replace('.', '_');
             if (!ConsumerConfig.configNames().contains(name)) {
@@ -296,6 +297,10 @@ public record ConsumerSettings(KafkaConnectionConfig connection, String topic, S
             } else if (name.equals(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG) && !"false".equalsIgnoreCase(value)) {
                 reader.problem(variable + "=" + value + ": conflicts with at-least-once processing; Conveyor commits "
                         + "only offsets whose records are done");
+            } else if (exactlyOnce && name.equals(ConsumerConfig.ISOLATION_LEVEL_CONFIG)
+                    && !"read_committed".equals(value)) {
+                reader.problem(variable + "=" + value + ": conflicts with PROCESSING_GUARANTEE=exactly_once, which "
+                        + "reads only committed records (isolation.level=read_committed)");
             }
         });
     }

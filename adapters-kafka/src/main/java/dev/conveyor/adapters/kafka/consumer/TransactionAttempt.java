@@ -42,6 +42,11 @@ final class TransactionAttempt {
         COMMIT_PENDING,
         /** Aborted because the broker refused one output for good: {@link Result#culprit} and its output. */
         REJECTED,
+        /**
+         * Aborted because an output's topic cannot be written now (deleted, not authorized, no metadata):
+         * {@link Result#refused} is that output; its record waits for the topic ({@link UnavailableTopics}).
+         */
+        UNAVAILABLE,
         /** Aborted (or not begun) for a reason no single record explains: try the same again later. */
         RETRIABLE
     }
@@ -142,10 +147,11 @@ final class TransactionAttempt {
 
     /**
      * REJECTED for the first output the broker refused for good, once the sends reported (the abort settles them);
-     * else RETRIABLE with the first send's error, or {@code error} if no send failed.
+     * else UNAVAILABLE for the first output whose topic cannot be written now; else RETRIABLE with the first send's error, or {@code error} if no send failed.
      */
     private static Result refusal(List<Sent> sent, RuntimeException error) {
         Throwable first = null;
+        Result unavailable = null;
         long deadline = System.nanoTime() + SETTLE.toNanos();
         for (Sent s : sent) {
             try {
@@ -153,6 +159,9 @@ final class TransactionAttempt {
             } catch (ExecutionException e) {
                 if (TransactionErrors.refusesRecord(e.getCause())) {
                     return new Result(Kind.REJECTED, s.work(), s.output(), e.getCause());
+                }
+                if (TransactionErrors.topicUnavailable(e.getCause()) && unavailable == null) {
+                    unavailable = new Result(Kind.UNAVAILABLE, s.work(), s.output(), e.getCause());
                 }
                 first = first == null ? e.getCause() : first;
             } catch (java.util.concurrent.TimeoutException e) {
@@ -162,7 +171,7 @@ final class TransactionAttempt {
                 break;
             }
         }
-        return Result.of(Kind.RETRIABLE, first == null ? error : first);
+        return unavailable != null ? unavailable : Result.of(Kind.RETRIABLE, first == null ? error : first);
     }
 
     /** The first failed send among {@code sent} (all settled after a flush), as a KafkaException; null if none. */

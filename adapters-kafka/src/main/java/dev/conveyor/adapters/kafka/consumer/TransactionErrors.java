@@ -13,16 +13,21 @@ import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TransactionAbortableException;
 import org.apache.kafka.common.errors.TransactionAbortedException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.errors.UnknownProducerIdException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
+
+import org.apache.kafka.clients.producer.BufferExhaustedException;
 
 import java.util.List;
 
 /**
  * What an exactly-once producer error means, by its type (never its message): fatal for the producer, a refusal of
- * one output record that no retry can fix, or anything else — trouble of the broker or of the transaction as a whole,
- * fixed by aborting and trying the same transaction again later.
+ * one output record that no retry can fix, an output topic that cannot be written now, or anything else — trouble
+ * of the broker or of the transaction as a whole, fixed by aborting and trying the same transaction again later.
  */
 final class TransactionErrors {
     /** The producer cannot go on: another instance took its transactional id, or it may not do transactions. */
@@ -56,15 +61,29 @@ final class TransactionErrors {
     }
 
     /**
+     * True when a send failed because its topic cannot be written now rather than because of the record: not
+     * authorized ({@code TopicAuthorizationException}), unknown to the broker ({@code UnknownTopicOrPartition}), or a
+     * send that timed out — no metadata within {@code max.block.ms} (a deleted topic on a broker that does not create
+     * topics on demand) or a batch expired after {@code delivery.timeout.ms}. A full producer buffer is not.
+     */
+    static boolean topicUnavailable(Throwable error) {
+        return error instanceof TopicAuthorizationException || error instanceof UnknownTopicOrPartitionException
+                || error instanceof TimeoutException && !(error instanceof BufferExhaustedException);
+    }
+
+    /**
      * True when the broker or the producer refused this one record for good: a Kafka {@link ApiException} that no
      * retry fixes (e.g. {@code InvalidRecordException} for a keyless record in a compacted topic,
-     * {@code RecordTooLargeException} above the topic's {@code max.message.bytes}, {@code TopicAuthorizationException},
-     * {@code InvalidTopicException}), or a {@link CorruptRecordException} that outlived the producer's own retries.
-     * Timeouts, NOT_ENOUGH_REPLICAS, a leader or coordinator moving and errors of the whole transaction are not.
+     * {@code RecordTooLargeException} above the topic's {@code max.message.bytes}, {@code InvalidTopicException}), or
+     * a {@link CorruptRecordException} that outlived the producer's own retries. Timeouts, NOT_ENOUGH_REPLICAS, a
+     * leader or coordinator moving, errors of the whole transaction and {@link #topicUnavailable} ones are not.
      */
     static boolean refusesRecord(Throwable error) {
         if (error instanceof CorruptRecordException) {
             return true;
+        }
+        if (topicUnavailable(error)) {
+            return false;
         }
         if (!(error instanceof ApiException) || error instanceof RetriableException || fatal(error)) {
             return false;

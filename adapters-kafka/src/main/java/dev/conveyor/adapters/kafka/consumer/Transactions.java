@@ -27,10 +27,14 @@ import java.util.function.Function;
  * <p>How a commit that fails goes on:
  * <ul>
  *   <li>the broker refuses one output for good (a keyless record into a compacted topic, one above the topic's
- *       {@code max.message.bytes}, a topic not authorized): each partition is committed on its own, and in the
+ *       {@code max.message.bytes}): each partition is committed on its own, and in the
  *       partition that is still refused {@link OutputIsolation} dead-letters the record whose output is refused
  *       ({@code output_rejected}) and commits the rest;</li>
- *   <li>anything else abortable (timeouts, NOT_ENOUGH_REPLICAS, a coordinator moving, {@code InvalidProducerEpoch}):
+ *   <li>an output topic cannot be written now (deleted, not authorized, no metadata within {@code max.block.ms}):
+ *       {@link UnavailableTopics} — the records writing to it wait, the others commit without them, nothing is
+ *       dead-lettered, {@link #problem} names the topic;</li>
+ *   <li>anything else abortable (a timed-out {@code sendOffsetsToTransaction}, NOT_ENOUGH_REPLICAS, a coordinator
+ *       moving, {@code InvalidProducerEpoch}):
  *       aborted, and the same records are tried again at the next commit — no dead letters;</li>
  *   <li>{@code commitTransaction} timed out: called again at the next commit, as the client requires (no abort);
  *       nothing new is written meanwhile;</li>
@@ -45,6 +49,9 @@ final class Transactions {
     private final ConsumerMetrics metrics;
     private final TransactionAttempt attempt;
     private final OutputIsolation isolation;
+    private final UnavailableTopics unavailable;
+    /** Why records wait for an unavailable output topic (for {@code /health}), or null. */
+    private volatile String waitingProblem;
     /** Confirms what a timed-out commitTransaction carried, once a retry of it succeeds; null if none pending. */
     private Runnable pendingCommit;
     private volatile Throwable fatal;
@@ -58,6 +65,7 @@ final class Transactions {
         this.metrics = metrics;
         this.attempt = new TransactionAttempt(producer, consumer);
         this.isolation = new OutputIsolation(attempt, this::settle, deadLetterRecord, metadataOnlyRecord, metrics);
+        this.unavailable = new UnavailableTopics(producer);
     }
 
     /** Fences an earlier incarnation with the same transactional id and aborts what it left open. */
@@ -78,29 +86,41 @@ final class Transactions {
             if (pendingCommit != null && !settle(attempt.retryCommit(), pendingCommit)) {
                 return;
             }
-            List<Slice> slices = slices(states);
-            if (slices.isEmpty()) {
+            List<Slice> slices = slices(states, false);
+            if (!slices.isEmpty() && !write(slices)) {
                 return;
             }
-            Result all = attempt.run(slices, null, null);
-            if (all.kind() != Kind.REJECTED) {
-                settle(all, () -> slices.forEach(s -> OutputIsolation.confirm(s.state(), s.works(), metrics)));
-                return;
-            }
-            failure("the broker refused an output of " + all.culprit().partition.partition + "@"
-                    + all.culprit().offset() + " (" + all.error() + "); committing partition by partition to find it");
-            for (Slice slice : slices) {
-                Result alone = slices.size() == 1 ? all : attempt.run(List.of(slice), null, null);
-                boolean goOn = alone.kind() == Kind.REJECTED ? isolation.isolate(slice, alone)
-                        : settle(alone, () -> OutputIsolation.confirm(slice.state(), slice.works(), metrics));
-                if (!goOn && pendingCommit != null) {
-                    return; // nothing else may begin before the timed-out commit is retried
+            if (unavailable.anyTrial()) { // apart from the rest: a topic that still refuses delays nobody else
+                List<Slice> trial = slices(states, true);
+                if (trial.isEmpty() || write(trial)) {
+                    unavailable.written();
                 }
             }
         } catch (FatalTransactionException e) {
             fatal = e;
             throw e;
         }
+    }
+
+    /** Commits {@code slices}, isolating a refused output; true if all of them committed. */
+    private boolean write(List<Slice> slices) {
+        Result all = attempt.run(slices, null, null);
+        if (all.kind() != Kind.REJECTED) {
+            return settle(all, () -> slices.forEach(s -> OutputIsolation.confirm(s.state(), s.works(), metrics)));
+        }
+        failure("the broker refused an output of " + all.culprit().partition.partition + "@"
+                + all.culprit().offset() + " (" + all.error() + "); committing partition by partition to find it");
+        boolean allCommitted = true;
+        for (Slice slice : slices) {
+            Result alone = slices.size() == 1 ? all : attempt.run(List.of(slice), null, null);
+            boolean goOn = alone.kind() == Kind.REJECTED ? isolation.isolate(slice, alone)
+                    : settle(alone, () -> OutputIsolation.confirm(slice.state(), slice.works(), metrics));
+            allCommitted &= goOn;
+            if (!goOn && pendingCommit != null) {
+                return false; // nothing else may begin before the timed-out commit is retried
+            }
+        }
+        return allCommitted;
     }
 
     /** True once the producer failed for good: nothing more can be committed, waiting for work is pointless. */
@@ -110,7 +130,9 @@ final class Transactions {
 
     /** Why this engine is not ready (records that cannot be committed even as dead letters), or null. */
     String problem() {
-        return isolation.problem();
+        String refused = isolation.problem();
+        String waiting = waitingProblem;
+        return refused == null ? waiting : waiting == null ? refused : refused + "; " + waiting;
     }
 
     private boolean settle(Result result, Runnable onCommitted) {
@@ -130,6 +152,11 @@ final class Transactions {
                 failure("commitTransaction timed out (" + result.error() + "); it is retried at the next commit");
                 return false;
             }
+            case UNAVAILABLE -> {
+                pendingCommit = null;
+                unavailable.failed(result.refused().topic(), result.error());
+                return false;
+            }
             default -> {
                 pendingCommit = null;
                 failure("transaction aborted (" + result.error() + "); the same records are retried at the next "
@@ -146,18 +173,37 @@ final class Transactions {
         }
     }
 
-    private static List<Slice> slices(Collection<PartitionState> states) {
+    /**
+     * Each partition's done records up to the first one writing to an unavailable topic (with {@code trial}, only a
+     * {@link UnavailableTopics.State#DOWN DOWN} one stops it); records where the main pass stops are noted for
+     * {@code /health}.
+     */
+    private List<Slice> slices(Collection<PartitionState> states, boolean trial) {
         List<Slice> slices = new ArrayList<>();
+        List<String> waiting = new ArrayList<>();
         for (PartitionState state : states) {
             List<Work> done = state.doneUncommitted();
-            if (!done.isEmpty()) {
-                slices.add(new Slice(state, done));
+            int cut = 0;
+            while (cut < done.size()) {
+                UnavailableTopics.State topic = unavailable.of(done.get(cut));
+                if (topic == UnavailableTopics.State.DOWN || topic != null && !trial) {
+                    waiting.add(state.partition + "@" + done.get(cut).offset());
+                    break;
+                }
+                cut++;
             }
+            if (cut > 0) {
+                slices.add(new Slice(state, done.subList(0, cut)));
+            }
+        }
+        if (!trial) {
+            waitingProblem = unavailable.problem(waiting);
         }
         return slices;
     }
 
     void close() {
+        unavailable.close();
         try {
             producer.close(fatal != null ? Duration.ZERO : Duration.ofSeconds(5));
         } catch (KafkaException e) {

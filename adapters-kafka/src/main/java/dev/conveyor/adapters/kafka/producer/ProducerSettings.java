@@ -23,7 +23,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * @param compression     {@code KAFKA_PRODUCER_COMPRESSION_TYPE}: none, gzip, snappy, lz4 (default) or zstd
  * @param overrides       every other {@code KAFKA_PRODUCER_<NAME>} as producer property {@code <name>}, within
  *                        {@link ClientOverrides}' rules (no security settings; class names only with
- *                        {@code ALLOW_CLIENT_CLASS_PROPERTIES=true})
+ *                        {@code ALLOW_CLIENT_CLASS_PROPERTIES=true}; {@code transactional.id},
+ *                        {@code transaction.timeout.ms} and {@code transaction.two.phase.commit.enable} are refused:
+ *                        exactly-once sets them from {@code KAFKA_TRANSACTIONAL_ID_PREFIX} and
+ *                        {@code TRANSACTION_TIMEOUT_MS})
  * @param maxRetries      {@code PRODUCER_MAX_RETRIES} (default 3): application-level resends after Kafka's own
  *                        retries gave up with a retriable error
  * @param initialBackoff  {@code PRODUCER_RETRY_BACKOFF_MS} (default 1000): first wait, doubled per resend
@@ -45,6 +48,17 @@ public record ProducerSettings(KafkaConnectionConfig connection, int maxMessageB
             ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ProducerConfig.PARTITIONER_CLASS_CONFIG,
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
             ProducerConfig.COMPRESSION_TYPE_CONFIG);
+    /**
+     * Properties of the exactly-once consumer's transactional producers that Conveyor sets from its own variables:
+     * an override would be overwritten (or, in a non-transactional producer, break every send), so it is refused
+     * naming the variable to use.
+     */
+    private static final Map<String, String> TRANSACTIONAL = Map.of(
+            ProducerConfig.TRANSACTIONAL_ID_CONFIG, "set KAFKA_TRANSACTIONAL_ID_PREFIX instead (exactly-once "
+                    + "producers are <prefix>-<consumer index>)",
+            ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "set TRANSACTION_TIMEOUT_MS instead (exactly-once only)",
+            ProducerConfig.TRANSACTION_TWO_PHASE_COMMIT_ENABLE_CONFIG, "Conveyor commits its own transactions; a "
+                    + "transaction prepared for an external coordinator would never be committed");
 
     public ProducerSettings {
         overrides = Map.copyOf(overrides);
@@ -96,6 +110,8 @@ public record ProducerSettings(KafkaConnectionConfig connection, int maxMessageB
             String variable = "KAFKA_PRODUCER_" + name.toUpperCase(java.util.Locale.ROOT).replace('.', '_');
             if (!ProducerConfig.configNames().contains(name)) {
                 reader.problem(variable + ": " + name + " is not a Kafka producer property");
+            } else if (TRANSACTIONAL.containsKey(name)) {
+                reader.problem(variable + "=" + value + ": " + name + " is set by Conveyor; " + TRANSACTIONAL.get(name));
             } else if (OWNED.contains(name)) {
                 reader.problem(variable + ": " + name + " is set by Conveyor"
                         + (name.equals(ProducerConfig.MAX_REQUEST_SIZE_CONFIG) ? " from MAX_MESSAGE_BYTES" : ""));

@@ -182,4 +182,28 @@ class ClientOverridesTest {
             logger.setLevel(previous);
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"KAFKA_PRODUCER_TRANSACTION_TIMEOUT_MS=60000|TRANSACTION_TIMEOUT_MS",
+            "KAFKA_PRODUCER_TRANSACTIONAL_ID=mine|KAFKA_TRANSACTIONAL_ID_PREFIX",
+            "KAFKA_PRODUCER_TRANSACTION_TWO_PHASE_COMMIT_ENABLE=true|commits its own transactions",
+            "KAFKA_CONSUMER_ISOLATION_LEVEL=read_uncommitted|PROCESSING_GUARANTEE=exactly_once",
+            "KAFKA_CONSUMER_ENABLE_AUTO_COMMIT=true|offsets whose records are done"})
+    void givenAnOverrideOfWhatExactlyOnceSetsItself_whenRead_thenRefusedNamingTheVariableAndWhatToUseInstead(
+            String variableAndHint) {
+        String[] parts = variableAndHint.split("\\|");
+        String[] assignment = parts[0].split("=", 2);
+
+        String problem = only(problems(Map.of(assignment[0], assignment[1], "PROCESSING_GUARANTEE", "exactly_once")));
+
+        assertTrue(problem.startsWith(assignment[0]), problem);
+        assertTrue(problem.contains(parts[1]), problem);
+    }
+
+    @Test
+    void givenAtLeastOnce_whenTheIsolationLevelIsOverridden_thenAccepted() {
+        assertEquals(List.of(), problems(Map.of("KAFKA_CONSUMER_ISOLATION_LEVEL", "read_uncommitted")));
+        assertEquals(List.of(), problems(Map.of("KAFKA_CONSUMER_ISOLATION_LEVEL", "read_committed",
+                "PROCESSING_GUARANTEE", "exactly_once")));
+    }
 }

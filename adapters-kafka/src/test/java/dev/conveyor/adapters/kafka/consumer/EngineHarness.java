@@ -7,6 +7,7 @@ import dev.conveyor.adapters.kafka.dlq.DeadLetterEnvelope;
 import dev.conveyor.adapters.kafka.dlq.KafkaDeadLetterPublisher;
 import dev.conveyor.domain.message.OrderMessage;
 import dev.conveyor.domain.validation.SchemaValidator;
+import dev.conveyor.localkafka.KafkaTopics;
 import dev.conveyor.localkafka.junit.TestKafka;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -32,7 +33,7 @@ import java.util.concurrent.Future;
 final class EngineHarness implements AutoCloseable {
     static final JsonCodec<OrderMessage> ORDERS = JsonCodec.forType(OrderMessage.class, new SchemaValidator());
 
-    final TestKafka kafka;
+    final String bootstrapServers;
     final String topic;
     final String dlqTopic;
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -40,11 +41,18 @@ final class EngineHarness implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
 
     EngineHarness(TestKafka kafka, String topicPrefix, int partitions) {
-        this.kafka = kafka;
-        this.topic = kafka.createTopic(topicPrefix, partitions);
+        this(kafka.bootstrapServers(), kafka.uniqueTopic(topicPrefix), partitions);
+    }
+
+    /** On the broker at {@code bootstrapServers} (e.g. a test's own), consuming the new topic {@code topic}. */
+    EngineHarness(String bootstrapServers, String topic, int partitions) {
+        this.bootstrapServers = bootstrapServers;
+        this.topic = topic;
         this.dlqTopic = topic + "-dlq";
-        kafka.createTopic(dlqTopic, 1, Map.of("max.message.bytes", String.valueOf(12 * 1024 * 1024)));
-        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        KafkaTopics.create(bootstrapServers, topic, partitions, Map.of());
+        KafkaTopics.create(bootstrapServers, dlqTopic, 1, Map.of("max.message.bytes",
+                String.valueOf(12 * 1024 * 1024)));
+        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 12 * 1024 * 1024,
                 ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024,
@@ -56,7 +64,7 @@ final class EngineHarness implements AutoCloseable {
 
     ConsumerSettings settings(Map<String, String> variables) {
         Map<String, String> all = new HashMap<>(variables);
-        all.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        all.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
         all.putIfAbsent("KAFKA_TOPIC", topic);
         all.putIfAbsent("KAFKA_GROUP_ID", "group-" + topic);
         all.putIfAbsent("COMMIT_INTERVAL_MS", "100");
@@ -83,11 +91,18 @@ final class EngineHarness implements AutoCloseable {
      * ({@code transactional.id} and {@code transaction.timeout.ms} from the settings), dead letters as envelopes.
      */
     KafkaConsumerEngine startExactlyOnce(String id, ConsumerSettings settings, MessageHandler<OrderMessage> handler) {
+        return startExactlyOnce(id, settings, handler, Map.of());
+    }
+
+    /** {@link #startExactlyOnce(String, ConsumerSettings, MessageHandler)} with extra producer properties. */
+    KafkaConsumerEngine startExactlyOnce(String id, ConsumerSettings settings, MessageHandler<OrderMessage> handler,
+                                         Map<String, Object> producerOverrides) {
         Map<String, Object> base = new HashMap<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(), ProducerConfig.MAX_REQUEST_SIZE_CONFIG, settings.maxMessageBytes(),
+                bootstrapServers, ProducerConfig.MAX_REQUEST_SIZE_CONFIG, settings.maxMessageBytes(),
                 ProducerConfig.LINGER_MS_CONFIG, 5,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+        base.putAll(producerOverrides);
         KafkaProducer<byte[], byte[]> transactional = new KafkaProducer<>(settings.transactionalProducerProperties(base,
                 resources.size()));
         Delivery delivery = new Delivery.ExactlyOnce(transactional, letter -> DeadLetterEnvelope.toRecord(letter,
@@ -141,12 +156,12 @@ final class EngineHarness implements AutoCloseable {
 
     /** Everything in {@code topicName} now (read_committed, no group). */
     List<ConsumerRecord<byte[], byte[]>> readAll(String topicName) {
-        return dev.conveyor.localkafka.junit.TopicContents.readAll(kafka.bootstrapServers(), topicName);
+        return dev.conveyor.localkafka.junit.TopicContents.readAll(bootstrapServers, topicName);
     }
 
     /** The group's committed offsets of the consumed topic. */
     Map<TopicPartition, Long> committed(String groupId) {
-        return dev.conveyor.localkafka.junit.TopicContents.committed(kafka.bootstrapServers(), groupId);
+        return dev.conveyor.localkafka.junit.TopicContents.committed(bootstrapServers, groupId);
     }
 
     @Override

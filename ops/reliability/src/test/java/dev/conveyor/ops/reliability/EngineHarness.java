@@ -14,10 +14,14 @@ import dev.conveyor.adapters.kafka.consumer.Workers;
 import dev.conveyor.adapters.kafka.dlq.KafkaDeadLetterPublisher;
 import dev.conveyor.domain.message.OrderMessage;
 import dev.conveyor.domain.validation.SchemaValidator;
+import dev.conveyor.adapters.kafka.dlq.DeadLetterEnvelope;
+import dev.conveyor.localkafka.KafkaTopics;
 import dev.conveyor.localkafka.junit.TestKafka;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -37,16 +41,23 @@ final class EngineHarness implements AutoCloseable {
     final String dlqTopic;
     final Topics topics;
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final TestKafka kafka;
+    private final String bootstrapServers;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final KafkaProducer<byte[], byte[]> producer;
 
     EngineHarness(TestKafka kafka, String topicPrefix, int partitions) {
-        this.kafka = kafka;
-        this.topic = kafka.createTopic(topicPrefix, partitions);
+        this(kafka.bootstrapServers(), kafka.uniqueTopic(topicPrefix), partitions);
+    }
+
+    /** On the broker at {@code bootstrapServers} (e.g. a test's own), consuming the new topic {@code topic}. */
+    EngineHarness(String bootstrapServers, String topic, int partitions) {
+        this.bootstrapServers = bootstrapServers;
+        this.topic = topic;
         this.dlqTopic = topic + "-dlq";
-        kafka.createTopic(dlqTopic, 1, Map.of("max.message.bytes", String.valueOf(12 * 1024 * 1024)));
-        this.topics = new Topics(kafka.bootstrapServers());
+        KafkaTopics.create(bootstrapServers, topic, partitions, Map.of());
+        KafkaTopics.create(bootstrapServers, dlqTopic, 1, Map.of("max.message.bytes",
+                String.valueOf(12 * 1024 * 1024)));
+        this.topics = new Topics(bootstrapServers);
         this.producer = topics.rawProducer();
         resources.add(producer);
     }
@@ -54,7 +65,7 @@ final class EngineHarness implements AutoCloseable {
     /** Settings read from {@code variables} exactly as the binary reads its environment. */
     ConsumerSettings settings(Map<String, String> variables) {
         Map<String, String> all = new HashMap<>(variables);
-        all.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        all.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
         all.putIfAbsent("KAFKA_TOPIC", topic);
         all.putIfAbsent("KAFKA_GROUP_ID", "group-" + topic);
         all.putIfAbsent("COMMIT_INTERVAL_MS", "100");
@@ -73,6 +84,32 @@ final class EngineHarness implements AutoCloseable {
                 settings, ORDERS, handler, new Delivery.AtLeastOnce(Delivery.send(producer), dlq::publish),
                 Resilience.breaker(id, settings, Clock.systemUTC()), workers, null, Delays.timerThread("retry-" + id),
                 new ConsumerMetrics(registry, settings.topic()));
+        resources.add(0, engine);
+        return engine.start();
+    }
+
+    /**
+     * An exactly-once engine (settings with {@code PROCESSING_GUARANTEE=exactly_once}): its own transactional producer
+     * ({@code transactional.id} and {@code transaction.timeout.ms} from the settings) with {@code producerOverrides}.
+     */
+    KafkaConsumerEngine startExactlyOnce(String id, ConsumerSettings settings, MessageHandler<OrderMessage> handler,
+                                         Map<String, Object> producerOverrides) {
+        Map<String, Object> base = new HashMap<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, settings.maxMessageBytes(), ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+        base.putAll(producerOverrides);
+        KafkaProducer<byte[], byte[]> transactional = new KafkaProducer<>(
+                settings.transactionalProducerProperties(base, resources.size()));
+        Delivery delivery = new Delivery.ExactlyOnce(transactional, letter -> DeadLetterEnvelope.toRecord(letter,
+                settings.dlqTopic(), settings.groupId(), settings.maxMessageBytes(), Clock.systemUTC()),
+                (letter, reason) -> DeadLetterEnvelope.metadataOnly(letter, settings.dlqTopic(), settings.groupId(),
+                        settings.maxMessageBytes(), Clock.systemUTC(), reason));
+        ExecutorService workers = Workers.forIo(settings.workerPool(), "worker-" + id);
+        resources.add(workers::shutdownNow);
+        KafkaConsumerEngine engine = new KafkaConsumerEngine(id, new KafkaConsumer<>(settings.consumerProperties(id)),
+                settings, ORDERS, handler, delivery, Resilience.breaker(id, settings, Clock.systemUTC()), workers,
+                null, Delays.timerThread("retry-" + id), new ConsumerMetrics(registry, settings.topic()));
         resources.add(0, engine);
         return engine.start();
     }
