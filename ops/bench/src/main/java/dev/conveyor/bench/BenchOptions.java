@@ -29,10 +29,15 @@ final class BenchOptions {
 
     /** Prints the table with the facts needed to read it: Java, client releases, broker, when it ran. */
     void print(BenchTable table, BenchBroker broker, String toolsClientVersion, PrintStream out) {
+        print(table, broker.describe(), toolsClientVersion, out);
+    }
+
+    /** The same, the broker given by its description. */
+    void print(BenchTable table, String broker, String toolsClientVersion, PrintStream out) {
         table.note("java " + Runtime.version() + " (" + Runtime.getRuntime().availableProcessors() + " cores), ours: "
                 + "kafka-clients " + clientVersion() + (toolsClientVersion == null ? ""
                 : ", Kafka's tools: kafka-clients " + toolsClientVersion + " (forked JVM)"));
-        table.note("broker: " + broker.describe() + "; finished " + LocalDateTime.now()
+        table.note("broker: " + broker + "; finished " + LocalDateTime.now()
                 .format(DateTimeFormatter.ISO_LOCAL_DATE_TIME).substring(0, 19));
         out.println(json ? table.json() : table.text());
         out.flush();

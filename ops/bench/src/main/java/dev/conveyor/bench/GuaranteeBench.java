@@ -58,6 +58,19 @@ final class GuaranteeBench implements Runnable {
             + "guarantee before the rounds (default 20000; 0: none).")
     int warmUp;
 
+    @Option(names = "--warm-up-runs", defaultValue = "1", description = "Unmeasured runs of --warm-up requests per "
+            + "guarantee before the rounds (default 1).")
+    int warmUpRuns;
+
+    @Option(names = "--fresh-jvms", description = "Run each measured run in a JVM of its own (the same java; its "
+            + "own in-process broker unless --bootstrap), after its own warm-up: no run profits from JIT work, heap "
+            + "growth or a broker warmed by the runs before it.")
+    boolean freshJvms;
+
+    /** Set on the forked JVMs of {@code --fresh-jvms}: print each run as one {@link GuaranteeRun#line()} too. */
+    @Option(names = "--emit-runs", hidden = true)
+    boolean emitRuns;
+
     @Option(names = "--env", paramLabel = "NAME=VALUE", description = "A consumer variable for every run of both "
             + "guarantees, e.g. --env WORKER_POOL=256 (repeatable).")
     Map<String, String> env = new LinkedHashMap<>();
@@ -90,63 +103,102 @@ final class GuaranteeBench implements Runnable {
         }
     }
 
-    /** One measured run. */
-    record Run(Guarantee guarantee, double perSecond, double wallSeconds, long p50Ms, long p99Ms, double cpuSeconds,
-               double heapMiB, int failed) {
-        static Run of(Guarantee guarantee, ScenarioBurst.Result burst) {
-            return new Run(guarantee, burst.perSecond(), burst.wallSeconds(), burst.percentile(50),
-                    burst.percentile(99), burst.cpuSeconds(), burst.heapMiB(), burst.failed());
-        }
-    }
-
     @Override
     public void run() {
         List<Guarantee> chosen = validated();
-        try (BenchBroker broker = BenchBroker.open(options.bootstrap)) {
-            for (Guarantee g : chosen) {
-                if (warmUp > 0) {
-                    ScenarioBurst.Result burst = burst(broker, g, warmUp);
-                    BenchOptions.progress("warm-up " + g.label + ": " + BenchTable.number(burst.perSecond())
-                            + " responses/s (not counted)");
+        if (freshJvms) {
+            List<GuaranteeRun> runs = new ArrayList<>();
+            for (int round = 1; round <= options.rounds; round++) {
+                for (Guarantee g : roundOrder(chosen, round)) {
+                    GuaranteeRun run = ForkedRun.run(childArguments(g));
+                    runs.add(run);
+                    BenchOptions.progress("round " + round + " " + g.label + " (fresh JVM): "
+                            + BenchTable.number(run.perSecond()) + " responses/s");
                 }
             }
-            List<Run> runs = new ArrayList<>();
-            for (int round = 1; round <= options.rounds; round++) {
-                List<Guarantee> order = new ArrayList<>(chosen);
-                if (round % 2 == 0) {
-                    Collections.reverse(order);
+            BenchTable table = notes(table("bench guarantee --fresh-jvms: " + requests + " echo requests, "
+                    + partitions + " partitions, " + options.rounds + " rounds; each run in a fresh JVM after "
+                    + warmUps(), runs), chosen);
+            table.note("cpu s and heap MiB are the run's whole JVM (its in-process broker, sender and reader too)");
+            options.print(table, options.bootstrap == null ? "an in-process Kafka " + BenchOptions.clientVersion()
+                    + " broker in each run's JVM" : options.bootstrap, null, System.out);
+            return;
+        }
+        try (BenchBroker broker = BenchBroker.open(options.bootstrap)) {
+            for (int warm = 1; warm <= warmUpRuns && warmUp > 0; warm++) {
+                for (Guarantee g : chosen) {
+                    ScenarioBurst.Result burst = burst(broker, g, warmUp);
+                    BenchOptions.progress("warm-up " + warm + " " + g.label + ": "
+                            + BenchTable.number(burst.perSecond()) + " responses/s (not counted)");
                 }
-                for (Guarantee g : order) {
-                    Run run = Run.of(g, burst(broker, g, requests));
+            }
+            List<GuaranteeRun> runs = new ArrayList<>();
+            for (int round = 1; round <= options.rounds; round++) {
+                for (Guarantee g : roundOrder(chosen, round)) {
+                    GuaranteeRun run = GuaranteeRun.of(g, burst(broker, g, requests));
                     runs.add(run);
                     BenchOptions.progress("round " + round + " " + g.label + ": " + BenchTable.number(run.perSecond())
                             + " responses/s");
+                    if (emitRuns) {
+                        System.out.println(run.line());
+                    }
                 }
             }
-            BenchTable table = table("bench guarantee: " + requests + " echo requests, " + partitions
-                    + " partitions, " + options.rounds + " rounds after a warm-up of " + warmUp + " each", runs);
-            for (Guarantee g : chosen) {
-                table.note(g.label + ": " + settings(g));
-            }
-            table.note("responses/s = requests / wall; wall from the first send to the last response visible to a "
-                    + "read_committed reader, the consumer already owning every partition; latency = response "
-                    + "minus request record timestamp");
+            BenchTable table = notes(table("bench guarantee: " + requests + " echo requests, " + partitions
+                    + " partitions, " + options.rounds + " rounds after " + warmUps() + " each", runs),
+                    chosen);
             table.note("cpu s and heap MiB are this whole JVM (the in-process broker, sender and reader too), the same "
                     + "for both guarantees; heap is the largest use sampled about every 100 ms");
-            options.print(table, broker, null, System.out);
+            options.print(table, broker.describe(), null, System.out);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BenchException("interrupted");
         }
     }
 
+    private String warmUps() {
+        return warmUp == 0 ? "no warm-up" : warmUpRuns + " warm-up run" + (warmUpRuns == 1 ? "" : "s") + " of "
+                + warmUp;
+    }
+
+    /** Who goes first alternates: round 1 in {@code chosen}'s order, round 2 reversed, ... */
+    static List<Guarantee> roundOrder(List<Guarantee> chosen, int round) {
+        List<Guarantee> order = new ArrayList<>(chosen);
+        if (round % 2 == 0) {
+            Collections.reverse(order);
+        }
+        return order;
+    }
+
+    private BenchTable notes(BenchTable table, List<Guarantee> chosen) {
+        for (Guarantee g : chosen) {
+            table.note(g.label + ": " + settings(g));
+        }
+        table.note("responses/s = requests / wall; wall from the first send to the last response visible to a "
+                + "read_committed reader, the consumer already owning every partition; latency = response "
+                + "minus request record timestamp");
+        return table;
+    }
+
+    /** What a fresh JVM of {@code --fresh-jvms} runs: this command for {@code g}, one round, its runs emitted. */
+    List<String> childArguments(Guarantee g) {
+        List<String> args = new ArrayList<>(List.of("guarantee", "--guarantee", g.label, "--rounds", "1",
+                "--requests", String.valueOf(requests), "--partitions", String.valueOf(partitions),
+                "--warm-up", String.valueOf(warmUp), "--warm-up-runs", String.valueOf(warmUpRuns), "--emit-runs"));
+        if (options.bootstrap != null) {
+            args.addAll(List.of("--bootstrap", options.bootstrap));
+        }
+        env.forEach((name, value) -> args.addAll(List.of("--env", name + "=" + value)));
+        return args;
+    }
+
     private List<Guarantee> validated() {
         options.checkRounds();
         try {
             List<Guarantee> chosen = Guarantee.parse(guarantee);
-            if (requests < 1 || partitions < 1 || warmUp < 0) {
-                throw new IllegalArgumentException("--requests and --partitions must be at least 1, --warm-up at "
-                        + "least 0");
+            if (requests < 1 || partitions < 1 || warmUp < 0 || warmUpRuns < 1) {
+                throw new IllegalArgumentException("--requests, --partitions and --warm-up-runs must be at least 1, "
+                        + "--warm-up at least 0");
             }
             for (String name : env.keySet()) {
                 if (name.equals("PROCESSING_GUARANTEE") || ScenarioBurst.SET_HERE.contains(name)) {
@@ -186,11 +238,11 @@ final class GuaranteeBench implements Runnable {
      * Every run in the order it ran, then each guarantee's medians (failures summed) and, with both guarantees, a
      * row of exactly-once's medians over at-least-once's.
      */
-    static BenchTable table(String title, List<Run> runs) {
+    static BenchTable table(String title, List<GuaranteeRun> runs) {
         BenchTable table = new BenchTable(title, COLUMNS);
-        Map<Guarantee, List<Run>> by = new EnumMap<>(Guarantee.class);
+        Map<Guarantee, List<GuaranteeRun>> by = new EnumMap<>(Guarantee.class);
         Map<Guarantee, Integer> rounds = new EnumMap<>(Guarantee.class);
-        for (Run run : runs) {
+        for (GuaranteeRun run : runs) {
             by.computeIfAbsent(run.guarantee(), g -> new ArrayList<>()).add(run);
             int round = rounds.merge(run.guarantee(), 1, Integer::sum);
             table.row(run.guarantee().label + " / " + round, BenchTable.number(run.perSecond()),
@@ -198,20 +250,21 @@ final class GuaranteeBench implements Runnable {
                     BenchTable.number(run.cpuSeconds()), BenchTable.number(run.heapMiB()),
                     String.valueOf(run.failed()));
         }
-        Map<Guarantee, Run> medians = new EnumMap<>(Guarantee.class);
+        Map<Guarantee, GuaranteeRun> medians = new EnumMap<>(Guarantee.class);
         by.forEach((g, list) -> {
-            Run m = new Run(g, median(list, Run::perSecond), median(list, Run::wallSeconds),
-                    Math.round(median(list, Run::p50Ms)), Math.round(median(list, Run::p99Ms)),
-                    median(list, Run::cpuSeconds), median(list, Run::heapMiB),
-                    list.stream().mapToInt(Run::failed).sum());
+            GuaranteeRun m = new GuaranteeRun(g, median(list, GuaranteeRun::perSecond),
+                    median(list, GuaranteeRun::wallSeconds),
+                    Math.round(median(list, GuaranteeRun::p50Ms)), Math.round(median(list, GuaranteeRun::p99Ms)),
+                    median(list, GuaranteeRun::cpuSeconds), median(list, GuaranteeRun::heapMiB),
+                    list.stream().mapToInt(GuaranteeRun::failed).sum());
             medians.put(g, m);
             table.row(g.label + " / median", BenchTable.number(m.perSecond()), BenchTable.number(m.wallSeconds()),
                     String.valueOf(m.p50Ms()), String.valueOf(m.p99Ms()), BenchTable.number(m.cpuSeconds()),
                     BenchTable.number(m.heapMiB()), String.valueOf(m.failed()));
         });
         if (medians.size() == 2) {
-            Run eos = medians.get(Guarantee.EXACTLY_ONCE);
-            Run alo = medians.get(Guarantee.AT_LEAST_ONCE);
+            GuaranteeRun eos = medians.get(Guarantee.EXACTLY_ONCE);
+            GuaranteeRun alo = medians.get(Guarantee.AT_LEAST_ONCE);
             table.row("exactly-once / at-least-once", BenchTable.ratio(eos.perSecond(), alo.perSecond()),
                     BenchTable.ratio(eos.wallSeconds(), alo.wallSeconds()), BenchTable.ratio(eos.p50Ms(), alo.p50Ms()),
                     BenchTable.ratio(eos.p99Ms(), alo.p99Ms()), BenchTable.ratio(eos.cpuSeconds(), alo.cpuSeconds()),
@@ -220,7 +273,7 @@ final class GuaranteeBench implements Runnable {
         return table;
     }
 
-    private static double median(List<Run> runs, ToDoubleFunction<Run> figure) {
+    private static double median(List<GuaranteeRun> runs, ToDoubleFunction<GuaranteeRun> figure) {
         return BenchTable.median(runs.stream().map(r -> figure.applyAsDouble(r)).toList());
     }
 }

@@ -5,9 +5,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -68,7 +66,7 @@ final class MemoryBench implements Runnable {
     private Matcher fork(String bootstrap, String topic) {
         List<String> command = new ArrayList<>(List.of(KafkaTools.javaBinary(), "-Xmx" + xmx));
         command.addAll(KafkaTools.quietJdkFlags());
-        command.addAll(List.of("-cp", ownJar(), MemoryMain.class.getName(), bootstrap, topic,
+        command.addAll(List.of("-cp", ForkedRun.ownJar(), MemoryMain.class.getName(), bootstrap, topic,
                 String.valueOf(records)));
         BenchOptions.progress("forking " + String.join(" ", command));
         try {
@@ -86,14 +84,6 @@ final class MemoryBench implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BenchException("interrupted");
-        }
-    }
-
-    private static String ownJar() {
-        try {
-            return Path.of(MemoryBench.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        } catch (URISyntaxException e) {
-            throw new BenchException("cannot find conveyor-bench.jar: " + e.getMessage());
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.conveyor.bench;
 
 import dev.conveyor.bench.GuaranteeBench.Guarantee;
-import dev.conveyor.bench.GuaranteeBench.Run;
 import org.junit.jupiter.api.Test;
 
 import java.io.PrintWriter;
@@ -36,16 +35,17 @@ class GuaranteeBenchTest {
         assertEquals(2, Main.execute("guarantee", "--env", "PROCESSING_GUARANTEE=exactly_once"));
         assertEquals(2, Main.execute("guarantee", "--env", "KAFKA_TOPIC=x"));
         assertEquals(2, Main.execute("guarantee", "--requests", "0"));
+        assertEquals(2, Main.execute("guarantee", "--warm-up-runs", "0"));
     }
 
     /** Proves the table: runs in the order they ran, per-guarantee medians, then exactly-once over at-least-once. */
     @Test
     void givenTwoRoundsOfBoth_whenTabled_thenRunsThenMediansThenTheRatioOfTheMedians() {
-        List<Run> runs = List.of(
-                new Run(AT_LEAST_ONCE, 6_000, 8.0, 400, 900, 20.0, 300, 0),
-                new Run(EXACTLY_ONCE, 10_000, 5.0, 500, 1_000, 16.0, 320, 0),
-                new Run(EXACTLY_ONCE, 12_000, 4.0, 300, 800, 14.0, 280, 1),
-                new Run(AT_LEAST_ONCE, 4_000, 12.0, 600, 1_100, 24.0, 260, 0));
+        List<GuaranteeRun> runs = List.of(
+                new GuaranteeRun(AT_LEAST_ONCE, 6_000, 8.0, 400, 900, 20.0, 300, 0),
+                new GuaranteeRun(EXACTLY_ONCE, 10_000, 5.0, 500, 1_000, 16.0, 320, 0),
+                new GuaranteeRun(EXACTLY_ONCE, 12_000, 4.0, 300, 800, 14.0, 280, 1),
+                new GuaranteeRun(AT_LEAST_ONCE, 4_000, 12.0, 600, 1_100, 24.0, 260, 0));
 
         BenchTable table = GuaranteeBench.table("t", runs);
 
@@ -63,12 +63,40 @@ class GuaranteeBenchTest {
     /** Proves one guarantee alone gets its runs and median, and no ratio row. */
     @Test
     void givenOneGuarantee_whenTabled_thenNoRatioRow() {
-        BenchTable table = GuaranteeBench.table("t", List.of(new Run(EXACTLY_ONCE, 100, 1, 2, 3, 4, 5, 0)));
+        BenchTable table = GuaranteeBench.table("t", List.of(new GuaranteeRun(EXACTLY_ONCE, 100, 1, 2, 3, 4, 5, 0)));
 
         assertEquals(2, table.rows().size());
         assertEquals("exactly-once / median", table.rows().get(1).get(0));
         StringWriter help = new StringWriter();
         new picocli.CommandLine(new Main()).setOut(new PrintWriter(help)).execute("guarantee", "--help");
         assertTrue(help.toString().contains("--guarantee=at-least-once|exactly-once|both"), help.toString());
+    }
+
+    /** Proves a forked run's line reads back as the same run, and output without one reads as none. */
+    @Test
+    void givenARunAsALineAmongProgressOutput_whenParsed_thenTheSameRun() {
+        GuaranteeRun run = new GuaranteeRun(EXACTLY_ONCE, 21_505.5, 2.33, 1122, 1841, 4.03, 527.25, 2);
+
+        assertEquals(run, GuaranteeRun.parse("some table\n" + run.line() + "\nmore"));
+        assertEquals(null, GuaranteeRun.parse("a table without a run line"));
+    }
+
+    /** Proves what a fresh JVM runs: one guarantee, one round, the same sizes, warm-up, cluster and variables. */
+    @Test
+    void givenFreshJvmOptions_whenAChildIsBuilt_thenItRunsOneGuaranteeForOneRoundWithTheSameSettings() {
+        GuaranteeBench bench = new GuaranteeBench();
+        bench.options = new BenchOptions();
+        bench.options.bootstrap = "broker:9092";
+        bench.requests = 1000;
+        bench.partitions = 6;
+        bench.warmUp = 500;
+        bench.warmUpRuns = 3;
+        bench.env = new java.util.LinkedHashMap<>(java.util.Map.of("WORKER_POOL", "32"));
+
+        assertEquals(List.of("guarantee", "--guarantee", "exactly-once", "--rounds", "1", "--requests", "1000",
+                "--partitions", "6", "--warm-up", "500", "--warm-up-runs", "3", "--emit-runs", "--bootstrap",
+                "broker:9092", "--env", "WORKER_POOL=32"), bench.childArguments(EXACTLY_ONCE));
+        assertEquals(List.of(AT_LEAST_ONCE, EXACTLY_ONCE), GuaranteeBench.roundOrder(Guarantee.parse("both"), 1));
+        assertEquals(List.of(EXACTLY_ONCE, AT_LEAST_ONCE), GuaranteeBench.roundOrder(Guarantee.parse("both"), 2));
     }
 }
