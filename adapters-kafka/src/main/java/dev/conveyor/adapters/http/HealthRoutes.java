@@ -1,5 +1,6 @@
 package dev.conveyor.adapters.http;
 
+import dev.conveyor.domain.health.HealthSnapshot;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 

@@ -1,5 +1,6 @@
 package dev.conveyor.adapters.http;
 
+import dev.conveyor.domain.health.HealthSnapshot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,5 +1,6 @@
 package dev.conveyor.adapters.http;
 
+import dev.conveyor.domain.health.HealthSnapshot;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -19,7 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import static dev.conveyor.adapters.http.HealthSnapshotTest.snapshot;
+import static dev.conveyor.adapters.http.Snapshots.snapshot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

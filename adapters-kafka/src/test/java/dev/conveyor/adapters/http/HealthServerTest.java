@@ -1,5 +1,6 @@
 package dev.conveyor.adapters.http;
 
+import dev.conveyor.domain.health.HealthSnapshot;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -24,7 +25,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
-import static dev.conveyor.adapters.http.HealthSnapshotTest.snapshot;
+import static dev.conveyor.adapters.http.Snapshots.snapshot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,7 +1,7 @@
 package dev.conveyor.app.consumer;
 
 import dev.conveyor.adapters.http.HealthServer;
-import dev.conveyor.adapters.http.HealthSnapshot;
+import dev.conveyor.domain.health.HealthSnapshot;
 import dev.conveyor.adapters.kafka.config.ClientOverrides;
 import dev.conveyor.adapters.kafka.config.InvalidConfigurationException;
 import dev.conveyor.adapters.kafka.consumer.ConsumerMetrics;
@@ -158,8 +158,8 @@ public final class ConsumerApp {
                             Clock.systemUTC());
                     yield new Flow<>(forward.decoder(), forward.handler(), config, workers, cpu);
                 }
-                default -> new Flow<>(OrdersFlow.codec(validator), OrdersFlow.handler(config, validator), config, workers,
-                        cpu);
+                default -> new Flow<>(OrdersFlow.decoder(validator), OrdersFlow.handler(config, validator), config,
+                        workers, cpu);
             };
         }
 

@@ -1,6 +1,7 @@
 package dev.conveyor.app.consumer;
 
 import dev.conveyor.adapters.kafka.codec.JsonCodec;
+import dev.conveyor.adapters.kafka.consumer.MessageDecoder;
 import dev.conveyor.adapters.kafka.consumer.MessageHandler;
 import dev.conveyor.domain.message.OrderMessage;
 import dev.conveyor.domain.message.OrderProcessed;
@@ -25,8 +26,8 @@ final class OrdersFlow {
     private OrdersFlow() {
     }
 
-    static JsonCodec<OrderMessage> codec(SchemaValidator validator) {
-        return JsonCodec.forType(OrderMessage.class, validator);
+    static MessageDecoder<OrderMessage> decoder(SchemaValidator validator) {
+        return JsonCodec.forType(OrderMessage.class, validator)::decode;
     }
 
     static MessageHandler<OrderMessage> handler(ConsumerAppConfig config, SchemaValidator validator) {

@@ -1,6 +1,6 @@
 package dev.conveyor.app.consumer;
 
-import dev.conveyor.adapters.http.HealthSnapshot;
+import dev.conveyor.domain.health.HealthSnapshot;
 import dev.conveyor.adapters.kafka.dlq.DeadLetter;
 import dev.conveyor.adapters.kafka.dlq.ErrorType;
 import dev.conveyor.adapters.kafka.dlq.KafkaDeadLetterPublisher;

@@ -327,39 +327,4 @@ class ScenariosJarIT {
      * after the kill: a kill after the end could not tell exactly-once from at-least-once), then restarted: each
      * request id has exactly one response.
      */
-    @Test
-    void givenExactlyOnce_whenTheConsumerIsKilledMidStreamAndRestarted_thenEachRequestHasExactlyOneResponse(
-            TestKafka kafka) throws Exception {
-        ScenarioTopics t = topics(kafka, "eos", 3);
-        Topics topics = new Topics(kafka);
-        List<Map.Entry<String, String>> requests = new ArrayList<>();
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 5_000; i++) {
-            ids.add("eos-" + i);
-            requests.add(Map.entry("k" + (i % 500), request("eos-" + i, "run-analysis", "{\"durationMs\":50}")));
-        }
-        topics.send(t.requests(), requests);
-        // At most 16 in flight of 50 ms each: at most 320 requests/s, so the 4,000 left at the kill threshold take at
-        // least 12 s and the kill lands mid-stream unless the test itself stalls that long.
-        // A short session timeout: the restarted member takes the killed one's partitions in seconds, not 45 s.
-        Map<String, String> env = env(kafka, t, Map.of("PROCESSING_GUARANTEE", "exactly_once",
-                "KAFKA_TRANSACTIONAL_ID_PREFIX", "eos-it", "MAX_IN_FLIGHT", "16",
-                "KAFKA_CONSUMER_SESSION_TIMEOUT_MS", "6000", "KAFKA_CONSUMER_HEARTBEAT_INTERVAL_MS", "1000"));
-        Process first = ConsumerJar.start(work, env);
-        await().atMost(Duration.ofSeconds(60)).until(() -> topics.count(t.responses()) >= 1_000);
-        ConsumerJar.kill(first);
-        long committedAtKill = topics.committedTotal(t.group());
-        assertTrue(committedAtKill < requests.size(), "the kill landed mid-stream: " + committedAtKill + " of "
-                + requests.size() + " offsets committed");
-        Process second = ConsumerJar.start(work, env);
-        try {
-            await().atMost(Duration.ofSeconds(120)).until(() -> topics.count(t.responses()) >= 5_000
-                    && topics.committedTotal(t.group()) == 5_000);
-        } finally {
-            ConsumerJar.stop(second);
-        }
-        assertAnsweredOnce(ids, topics.readAll(t.responses()));
-        System.out.printf("[conveyor] exactly-once kill -9 with %d of %d offsets committed: every request answered "
-                + "once%n", committedAtKill, requests.size());
-    }
 }

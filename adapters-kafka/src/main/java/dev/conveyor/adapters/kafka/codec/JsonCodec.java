@@ -30,7 +30,7 @@ import java.util.Set;
  * <p>Valid input takes one Jackson pass plus validation. Only when that pass fails is the input taken apart field by
  * field, so that one error lists every wrong field instead of Jackson's first.
  */
-public final class JsonCodec<T extends Record> implements dev.conveyor.adapters.kafka.consumer.MessageDecoder<T> {
+public final class JsonCodec<T extends Record> {
     private final Class<T> type;
     private final SchemaValidator validator;
     private final ObjectMapper mapper = JsonMappers.messages();
@@ -89,7 +89,10 @@ public final class JsonCodec<T extends Record> implements dev.conveyor.adapters.
         return CappedJson.write(mapper.writer(), message, maxBytes, type.getSimpleName());
     }
 
-    @Override
+    /**
+     * The message {@code bytes} hold, or why not (not JSON, wrong shape, a limit exceeded, a constraint violated);
+     * never throws. A consumer uses it as its decoder: {@code codec::decode}.
+     */
     public DecodeResult<T> decode(byte[] bytes) {
         if (bytes == null) {
             return rejected(DecodeFailure.of(Kind.NULL_VALUE, "record has no value"));

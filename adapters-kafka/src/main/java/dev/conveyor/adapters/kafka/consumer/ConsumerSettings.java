@@ -3,7 +3,7 @@ package dev.conveyor.adapters.kafka.consumer;
 import dev.conveyor.adapters.kafka.config.ClientOverrides;
 import dev.conveyor.adapters.kafka.config.ConfigReader;
 import dev.conveyor.adapters.kafka.config.KafkaConnectionConfig;
-import dev.conveyor.adapters.kafka.producer.ProducerSettings;
+import dev.conveyor.adapters.kafka.config.MessageSizes;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.common.config.ConfigException;
@@ -38,7 +38,7 @@ import java.util.Set;
  *                              the breaker
  * @param breakerOpen           {@code CIRCUIT_BREAKER_OPEN_MS} (default 60000): how long it stays open before probes
  * @param maxMessageBytes       {@code MAX_MESSAGE_BYTES} (default 10485760, 8192–1073741824, see
- *                              {@link ProducerSettings#MIN_MAX_MESSAGE_BYTES}): larger records go to the DLQ as
+ *                              {@link MessageSizes#MIN_MAX_MESSAGE_BYTES}): larger records go to the DLQ as
  *                              oversize
  * @param consumersCount        {@code CONSUMERS_COUNT} (default 1): KafkaConsumer instances in this process
  * @param maxBufferedPerPartition {@code MAX_BUFFERED_PER_PARTITION} (default max(4 × MAX_IN_FLIGHT,
@@ -159,8 +159,7 @@ public record ConsumerSettings(KafkaConnectionConfig connection, String topic, S
         int threshold = reader.integer("CIRCUIT_BREAKER_FAILURE_THRESHOLD", 5, 1, 10_000);
         Duration open = reader.millis("CIRCUIT_BREAKER_OPEN_MS", Duration.ofSeconds(60), Duration.ofMillis(1),
                 Duration.ofHours(24));
-        int maxBytes = reader.integer("MAX_MESSAGE_BYTES", ProducerSettings.DEFAULT_MAX_MESSAGE_BYTES,
-                ProducerSettings.MIN_MAX_MESSAGE_BYTES, ProducerSettings.MAX_MAX_MESSAGE_BYTES);
+        int maxBytes = MessageSizes.read(reader);
         int consumers = reader.integer("CONSUMERS_COUNT", 1, 1, 64);
         int buffered = reader.integer("MAX_BUFFERED_PER_PARTITION", Math.max(4 * maxInFlight, 2 * maxPoll), 1,
                 10_000_000);

@@ -7,6 +7,7 @@ import java.util.Set;
 
 import dev.conveyor.adapters.kafka.config.ClientOverrides;
 import dev.conveyor.adapters.kafka.config.ConfigReader;
+import dev.conveyor.adapters.kafka.config.MessageSizes;
 import dev.conveyor.adapters.kafka.config.KafkaConnectionConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigException;
@@ -17,7 +18,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * {@code acks=all}); a passthrough value that contradicts them is a startup error, never silently "fixed".
  *
  * @param connection      bootstrap servers and security
- * @param maxMessageBytes {@code MAX_MESSAGE_BYTES} (default 10485760, {@value #MIN_MAX_MESSAGE_BYTES}–1073741824):
+ * @param maxMessageBytes {@code MAX_MESSAGE_BYTES} (default 10485760, {@value MessageSizes#MIN_MAX_MESSAGE_BYTES}–1073741824):
  *                        largest serialized message; becomes {@code max.request.size}; larger messages are rejected
  *                        before sending
  * @param compression     {@code KAFKA_PRODUCER_COMPRESSION_TYPE}: none, gzip, snappy, lz4 (default) or zstd
@@ -34,15 +35,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public record ProducerSettings(KafkaConnectionConfig connection, int maxMessageBytes, String compression,
                                Map<String, String> overrides, int maxRetries, Duration initialBackoff) {
 
-    public static final int DEFAULT_MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
-    /**
-     * Smallest {@code MAX_MESSAGE_BYTES} either binary accepts (8 KiB): below it the consumer could not write even a
-     * metadata-only dead letter ({@code DeadLetterEnvelope.METADATA_ONLY_FITS_BYTES}) or a {@code failed} scenario
-     * response. One range for both binaries, since they usually share one {@code .env}.
-     */
-    public static final int MIN_MAX_MESSAGE_BYTES = 8 * 1024;
-    /** Largest {@code MAX_MESSAGE_BYTES} either binary accepts (1 GiB, JSON's document limit). */
-    public static final int MAX_MAX_MESSAGE_BYTES = 1024 * 1024 * 1024;
     private static final long MIN_BUFFER_MEMORY = 32L * 1024 * 1024;
     private static final Set<String> OWNED = Set.of(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
             ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ProducerConfig.PARTITIONER_CLASS_CONFIG,
@@ -66,8 +58,7 @@ public record ProducerSettings(KafkaConnectionConfig connection, int maxMessageB
 
     /** Reads the producer variables, recording every problem in {@code reader}. */
     public static ProducerSettings read(ConfigReader reader, KafkaConnectionConfig connection) {
-        int maxBytes = reader.integer("MAX_MESSAGE_BYTES", DEFAULT_MAX_MESSAGE_BYTES, MIN_MAX_MESSAGE_BYTES,
-                MAX_MAX_MESSAGE_BYTES);
+        int maxBytes = MessageSizes.read(reader);
         String compression = reader.oneOf("KAFKA_PRODUCER_COMPRESSION_TYPE", "lz4",
                 "none", "gzip", "snappy", "lz4", "zstd");
         Map<String, String> requested = new LinkedHashMap<>(reader.passthrough("KAFKA_PRODUCER_"));

@@ -58,7 +58,7 @@ class BufferedBytesTest {
     }
 
     private Dispatcher dispatcher(MessageHandler<OrderMessage> handler, DeadLetterSink sink) {
-        return EngineParts.atLeastOnce(settings, CODEC, handler, Resilience.breaker("test", settings,
+        return EngineParts.atLeastOnce(settings, CODEC::decode, handler, Resilience.breaker("test", settings,
                 Clock.systemUTC()), workers, delays, new ConsumerMetrics(new SimpleMeterRegistry(), "orders"), sink);
     }
 

@@ -56,7 +56,7 @@ class DeadLetterResendTest {
             return CompletableFuture.completedFuture(null);
         };
         Dispatcher dispatcher = EngineParts.atLeastOnce(settings, JsonCodec.forType(OrderMessage.class,
-                new SchemaValidator()), MessageHandler.single(in -> {
+                new SchemaValidator())::decode, MessageHandler.<OrderMessage>single(in -> {
                     if (in.message().user().equals("alice")) {
                         throw new PoisonMessageException("alice's order is poison");
                     }

@@ -63,7 +63,7 @@ class DispatcherTest {
 
     private Dispatcher dispatcher(MessageHandler<OrderMessage> handler) {
         breaker = Resilience.breaker("test", settings, clock);
-        return EngineParts.atLeastOnce(settings, CODEC, handler, breaker, workers, delays, metrics,
+        return EngineParts.atLeastOnce(settings, CODEC::decode, handler, breaker, workers, delays, metrics,
                 letter -> sink.publish(letter));
     }
 

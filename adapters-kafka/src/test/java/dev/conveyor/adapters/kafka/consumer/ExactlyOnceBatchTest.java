@@ -48,7 +48,7 @@ class ExactlyOnceBatchTest {
         MessageHandler<OrderMessage> handler = batch -> batch.get(0).outbox().send(new ProducerRecord<>("out",
                 String.valueOf(batch.get(0).offset()).getBytes(StandardCharsets.UTF_8)));
         UnitRunner<OrderMessage> runner = new UnitRunner<>(JsonCodec.forType(OrderMessage.class,
-                new SchemaValidator()), handler, breaker, Resilience.retry(settings), settings.maxMessageBytes(),
+                new SchemaValidator())::decode, handler, breaker, Resilience.retry(settings), settings.maxMessageBytes(),
                 metrics, false);
         Dispatcher dispatcher = new Dispatcher(settings.maxInFlight(), settings.maxCpuInFlight(), BATCH, workers,
                 null, breaker, runner, ProcessingGuarantee.of(new Delivery.ExactlyOnce(null,

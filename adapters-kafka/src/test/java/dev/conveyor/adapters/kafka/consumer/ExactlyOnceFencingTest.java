@@ -60,7 +60,7 @@ class ExactlyOnceFencingTest {
             fenced.await(); // offset 0 is done only after the fencing: its commit is the one that fails
             in.outbox().send(new ProducerRecord<>("responses", in.rawKey(), new byte[1]));
         });
-        KafkaConsumerEngine engine = new KafkaConsumerEngine("fenced", consumer, settings, EngineHarness.ORDERS,
+        KafkaConsumerEngine engine = new KafkaConsumerEngine("fenced", consumer, settings, EngineHarness.ORDERS::decode,
                 handler, new Delivery.ExactlyOnce(producer,
                 letter -> DeadLetterEnvelope.toRecord(letter, "dlq", "g", 1 << 20, Clock.systemUTC()),
                 (letter, reason) -> DeadLetterEnvelope.metadataOnly(letter, "dlq", "g", 1 << 20, Clock.systemUTC(),

@@ -62,7 +62,7 @@ class FailureClassificationTest {
     }
 
     private Dispatcher dispatcher(MessageHandler<OrderMessage> handler) {
-        return dispatcher(CODEC, handler);
+        return dispatcher(CODEC::decode, handler);
     }
 
     private List<Work> records(int count) {

@@ -53,7 +53,7 @@ class GenerationFenceTest {
     private Dispatcher dispatcher(Map<String, String> variables) {
         ConsumerSettings settings = settings(variables);
         CircuitBreaker breaker = Resilience.breaker("test", settings, new MutableClock());
-        return EngineParts.atLeastOnce(settings, CODEC, MessageHandler.single(in -> {
+        return EngineParts.atLeastOnce(settings, CODEC::decode, MessageHandler.single(in -> {
             maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
             try {
                 if (in.attempt() == 1 && in.message().item().equals("old")) {

@@ -59,7 +59,7 @@ class HandlerBudgetTest {
                                   ExecutorService cpuWorkers) {
         ConsumerSettings settings = settings(variables);
         CircuitBreaker breaker = Resilience.breaker("test", settings, new MutableClock());
-        return EngineParts.atLeastOnce(settings, CODEC, handler, breaker, workers, cpuWorkers, delays, metrics,
+        return EngineParts.atLeastOnce(settings, CODEC::decode, handler, breaker, workers, cpuWorkers, delays, metrics,
                 sent::add, letter -> {
                     dlq.add(letter);
                     return CompletableFuture.completedFuture(null);

@@ -32,7 +32,7 @@ class RecordSizeCheckTest {
     private final ConsumerSettings settings = settings();
     private final CircuitBreaker breaker = Resilience.breaker("test", settings, Clock.systemUTC());
     private final UnitRunner<OrderMessage> runner = new UnitRunner<>(
-            JsonCodec.forType(OrderMessage.class, new SchemaValidator()), MessageHandler.single(in -> { }),
+            JsonCodec.forType(OrderMessage.class, new SchemaValidator())::decode, MessageHandler.single(in -> { }),
             breaker, Resilience.retry(settings), MAX,
             new ConsumerMetrics(new SimpleMeterRegistry(), "orders"), false);
 

@@ -166,7 +166,7 @@ class KafkaJsonPublisherTest {
     private static ProducerSettings settings(int maxRetries, int maxBytes) {
         ConfigReader reader = new ConfigReader(Map.of("PRODUCER_MAX_RETRIES", Integer.toString(maxRetries),
                 "PRODUCER_RETRY_BACKOFF_MS", "1", "MAX_MESSAGE_BYTES",
-                Integer.toString(Math.max(maxBytes, ProducerSettings.MIN_MAX_MESSAGE_BYTES))));
+                Integer.toString(Math.max(maxBytes, dev.conveyor.adapters.kafka.config.MessageSizes.MIN_MAX_MESSAGE_BYTES))));
         ProducerSettings read = ProducerSettings.read(reader, KafkaConnectionConfig.read(reader));
         reader.validate();
         return new ProducerSettings(read.connection(), maxBytes, read.compression(), read.overrides(),

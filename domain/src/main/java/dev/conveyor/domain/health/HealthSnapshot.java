@@ -1,4 +1,4 @@
-package dev.conveyor.adapters.http;
+package dev.conveyor.domain.health;
 
 import java.util.Comparator;
 import java.util.List;

@@ -1,6 +1,6 @@
-package dev.conveyor.adapters.http;
+package dev.conveyor.domain.health;
 
-import dev.conveyor.adapters.http.HealthSnapshot.Status;
+import dev.conveyor.domain.health.HealthSnapshot.Status;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -141,23 +141,5 @@ class HealthSnapshotTest {
 
         assertEquals(List.of("a", "b"), combined.problems());
         assertEquals(Status.DEGRADED, combined.status());
-    }
-
-    @Test
-    void givenTheDlqUnavailable_whenTheRoutesAnswer_thenReadyIs503WithTheReasonAndHealthSaysDegraded() {
-        HealthSnapshot snapshot = snapshot(true, "closed", 0)
-                .withProblem("DLQ unavailable: TopicAuthorizationException: not allowed to write");
-        HealthRoutes routes = new HealthRoutes(() -> snapshot, () -> "");
-
-        Reply ready = routes.reply("GET", "/health/ready");
-        Reply health = routes.reply("GET", "/health");
-        Reply live = routes.reply("GET", "/health/live");
-
-        assertEquals(503, ready.status());
-        assertTrue(ready.body().contains("not allowed to write"), ready.body());
-        assertEquals(200, health.status());
-        assertTrue(health.body().contains("\"status\":\"degraded\""), health.body());
-        assertTrue(health.body().contains("DLQ unavailable"), health.body());
-        assertEquals(200, live.status(), "alive: a restart would not bring the DLQ back");
     }
 }
