@@ -21,6 +21,18 @@ public final class Main {
     /** Runs the CLI with the given variables and returns the exit code (0 ok, 1 rejected/unacked, 2 usage). */
     public static int execute(Map<String, String> variables, String... args) {
         // picocli's defaults are ours: 2 for invalid input, 1 for an exception escaping a command.
-        return new CommandLine(new ProducerCommand(variables)).execute(args);
+        // Sub-commands get the variables in their constructor instead of reading them from their parent command.
+        CommandLine.IFactory factory = new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> type) throws Exception {
+                if (PublishCommand.class.isAssignableFrom(type)) {
+                    var constructor = type.getDeclaredConstructor(Map.class);
+                    constructor.setAccessible(true);
+                    return constructor.newInstance(variables);
+                }
+                return CommandLine.defaultFactory().create(type);
+            }
+        };
+        return new CommandLine(new ProducerCommand(), factory).execute(args);
     }
 }

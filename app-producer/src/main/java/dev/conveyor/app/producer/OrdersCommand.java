@@ -2,6 +2,7 @@ package dev.conveyor.app.producer;
 
 import java.time.Clock;
 import java.util.Iterator;
+import java.util.Map;
 
 import dev.conveyor.adapters.kafka.codec.JsonCodec;
 import dev.conveyor.adapters.kafka.producer.KafkaJsonPublisher;
@@ -26,6 +27,10 @@ final class OrdersCommand extends PublishCommand<OrderMessage> {
     @Option(names = "--invalid-ratio", paramLabel = "F", defaultValue = "0",
             description = "Share (0-1) of samples that break a schema rule, to demonstrate rejection.")
     double invalidRatio;
+
+    OrdersCommand(Map<String, String> variables) {
+        super(variables);
+    }
 
     @Override
     String defaultTopic() {

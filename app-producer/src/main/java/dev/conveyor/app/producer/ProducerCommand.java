@@ -1,6 +1,5 @@
 package dev.conveyor.app.producer;
 
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
@@ -15,14 +14,8 @@ import picocli.CommandLine.Spec;
                 "Exit codes: 0 all acknowledged, 1 some input rejected or unacknowledged, 2 bad configuration "
                         + "or usage."})
 final class ProducerCommand implements Callable<Integer> {
-    final Map<String, String> variables;
-
     @Spec
     CommandSpec spec;
-
-    ProducerCommand(Map<String, String> variables) {
-        this.variables = variables;
-    }
 
     @Override
     public Integer call() {

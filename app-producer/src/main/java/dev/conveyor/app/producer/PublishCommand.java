@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import dev.conveyor.adapters.kafka.codec.JsonCodec;
@@ -16,7 +17,6 @@ import dev.conveyor.domain.validation.SchemaValidator;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -24,8 +24,8 @@ import picocli.CommandLine.Spec;
  * JSON-lines file / stdin), pacing, and the run itself.
  */
 abstract class PublishCommand<T extends Record> implements Callable<Integer> {
-    @ParentCommand
-    ProducerCommand parent;
+    /** The environment this run reads its configuration from (given by {@link Main}'s command factory). */
+    private final Map<String, String> variables;
 
     @Spec
     CommandSpec spec;
@@ -45,6 +45,10 @@ abstract class PublishCommand<T extends Record> implements Callable<Integer> {
     String topic;
 
     final SchemaValidator validator = new SchemaValidator();
+
+    PublishCommand(Map<String, String> variables) {
+        this.variables = variables;
+    }
 
     /** The topic used when neither {@code --topic} nor {@code KAFKA_TOPIC} is given. */
     abstract String defaultTopic();
@@ -71,7 +75,7 @@ abstract class PublishCommand<T extends Record> implements Callable<Integer> {
         validateOptions();
         ProducerAppConfig config;
         try {
-            config = ProducerAppConfig.load(parent.variables, defaultTopic());
+            config = ProducerAppConfig.load(variables, defaultTopic());
         } catch (InvalidConfigurationException e) {
             System.err.println(e.getMessage());
             return 2;

@@ -3,6 +3,7 @@ package dev.conveyor.app.producer;
 import java.time.Clock;
 import java.util.Iterator;
 import java.util.UUID;
+import java.util.Map;
 
 import dev.conveyor.adapters.kafka.codec.JsonCodec;
 import dev.conveyor.adapters.kafka.producer.KafkaJsonPublisher;
@@ -25,6 +26,10 @@ final class ScenariosCommand extends PublishCommand<ScenarioRequest> {
     @Option(names = "--task-ms", paramLabel = "MS", defaultValue = "5000",
             description = "parameters.durationMs of generated requests (default ${DEFAULT-VALUE}).")
     long taskMs;
+
+    ScenariosCommand(Map<String, String> variables) {
+        super(variables);
+    }
 
     @Override
     String defaultTopic() {

@@ -2,13 +2,15 @@ package dev.conveyor.ops;
 
 import dev.conveyor.localkafka.LocalKafka;
 import dev.conveyor.localkafka.LocalKafkaConfig;
+import dev.conveyor.ops.cluster.DefaultTopics;
+import dev.conveyor.ops.cluster.OpsException;
+import dev.conveyor.ops.cluster.TopicSetup;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -20,8 +22,6 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "broker", mixinStandardHelpOptions = true,
         description = "Run a local single-node Kafka (KRaft) with Conveyor's topics until Ctrl-C.")
 public final class BrokerCommand implements Callable<Integer> {
-    @ParentCommand
-    ConveyorCommand root;
     @Spec
     CommandSpec spec;
 
@@ -51,7 +51,7 @@ public final class BrokerCommand implements Callable<Integer> {
             stopped.countDown();
         }, "broker-shutdown"));
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            TopicsCommand.ensure(admin, kafka.bootstrapServers(), DefaultTopics.names(), null, (short) 1, DefaultTopics.MAX_MESSAGE_BYTES, out);
+            TopicSetup.ensure(admin, kafka.bootstrapServers(), DefaultTopics.names(), null, (short) 1, DefaultTopics.MAX_MESSAGE_BYTES, out);
         }
         out.printf("Kafka is running at %s (data in %s). Ctrl-C stops it.%n", kafka.bootstrapServers(),
                 kafka.dataDir());

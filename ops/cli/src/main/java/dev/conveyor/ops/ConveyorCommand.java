@@ -1,13 +1,12 @@
 package dev.conveyor.ops;
 
+import dev.conveyor.ops.demo.DemoCommand;
 import dev.conveyor.ops.dlq.DlqCommand;
 import dev.conveyor.ops.inspect.LagCommand;
 import dev.conveyor.ops.inspect.VerifyCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
-
-import java.util.Map;
 
 /** {@code conveyor}: the operator's commands. The launcher adds {@code producer} and {@code consumer}. */
 @Command(name = "conveyor", mixinStandardHelpOptions = true, version = "Conveyor 0.1.0",
@@ -19,18 +18,8 @@ import java.util.Map;
         subcommands = {BrokerCommand.class, TopicsCommand.class, DemoCommand.class, DlqCommand.class,
                 LagCommand.class, VerifyCommand.class, HealthCommand.class})
 public final class ConveyorCommand implements Runnable {
-    private final Map<String, String> variables;
-
     @Spec
     CommandSpec spec;
-
-    public ConveyorCommand(Map<String, String> variables) {
-        this.variables = variables;
-    }
-
-    public Map<String, String> variables() {
-        return variables;
-    }
 
     @Override
     public void run() {

@@ -1,6 +1,8 @@
 package dev.conveyor.ops;
 
 import dev.conveyor.adapters.kafka.config.AppEnvironment;
+import dev.conveyor.ops.cluster.Environment;
+import dev.conveyor.ops.cluster.OpsException;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -25,7 +27,7 @@ public final class Main {
 
     /** Runs one command with its output and errors going to {@code out} and {@code err}; returns the exit code. */
     public static int execute(Map<String, String> variables, PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(new ConveyorCommand(variables));
+        CommandLine cli = new CommandLine(new ConveyorCommand(), new OpsFactory(new Environment(variables)));
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((error, commandLine, parsed) -> {

@@ -1,5 +1,8 @@
 package dev.conveyor.ops;
 
+import dev.conveyor.ops.cluster.ClusterOptions;
+import dev.conveyor.ops.cluster.DefaultTopics;
+import dev.conveyor.ops.cluster.OpsException;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;

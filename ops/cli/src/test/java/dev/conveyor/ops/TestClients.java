@@ -1,6 +1,9 @@
 package dev.conveyor.ops;
 
 import dev.conveyor.localkafka.junit.TestKafka;
+import dev.conveyor.ops.cluster.Consumers;
+import dev.conveyor.ops.cluster.DefaultTopics;
+import dev.conveyor.ops.cluster.PartitionScan;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.GroupListing;

@@ -1,5 +1,6 @@
 package dev.conveyor.ops;
 
+import dev.conveyor.ops.cluster.DefaultTopics;
 import static dev.conveyor.ops.TextAssertions.assertContains;
 import static dev.conveyor.ops.TextAssertions.assertExit;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,9 +1,7 @@
 package dev.conveyor.ops.dlq;
 
-import dev.conveyor.ops.ConveyorCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code dlq inspect|replay}: look into a dead-letter topic and republish what it holds. */
@@ -11,8 +9,6 @@ import picocli.CommandLine.Spec;
         description = "Inspect a dead-letter topic, or replay its records to where they came from.",
         subcommands = {DlqInspectCommand.class, DlqReplayCommand.class})
 public final class DlqCommand implements Runnable {
-    @ParentCommand
-    ConveyorCommand root;
     @Spec
     CommandSpec spec;
 

@@ -1,9 +1,10 @@
 package dev.conveyor.ops.dlq;
 
 import dev.conveyor.adapters.kafka.dlq.ErrorType;
-import dev.conveyor.ops.ClusterOptions;
-import dev.conveyor.ops.Consumers;
-import dev.conveyor.ops.PartitionScan;
+import dev.conveyor.ops.cluster.ClusterOptions;
+import dev.conveyor.ops.cluster.Consumers;
+import dev.conveyor.ops.cluster.Environment;
+import dev.conveyor.ops.cluster.PartitionScan;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -15,7 +16,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -42,8 +42,7 @@ import java.util.stream.Collectors;
 public final class DlqInspectCommand implements Callable<Integer> {
     static final int DEFAULT_LAST = 20;
 
-    @ParentCommand
-    DlqCommand parent;
+    private final Environment environment;
     @Spec
     CommandSpec spec;
     @Mixin
@@ -76,6 +75,10 @@ public final class DlqInspectCommand implements Callable<Integer> {
         Integer last;
     }
 
+    DlqInspectCommand(Environment environment) {
+        this.environment = environment;
+    }
+
     @Override
     public Integer call() {
         // 0 means the window is not a --last one (--from-beginning or --since).
@@ -84,7 +87,7 @@ public final class DlqInspectCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--last must be at least 1, was " + last);
         }
         PrintWriter out = spec.commandLine().getOut();
-        Map<String, String> variables = parent.root.variables();
+        Map<String, String> variables = environment.variables();
         String bootstrap = cluster.bootstrapServers(variables);
         List<TopicPartition> partitions;
         try (Admin admin = cluster.admin(variables)) {

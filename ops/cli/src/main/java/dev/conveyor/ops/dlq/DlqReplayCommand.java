@@ -2,10 +2,11 @@ package dev.conveyor.ops.dlq;
 
 import dev.conveyor.adapters.kafka.dlq.ErrorType;
 import dev.conveyor.adapters.kafka.producer.UserKeyPartitioner;
-import dev.conveyor.ops.ClusterOptions;
-import dev.conveyor.ops.Consumers;
-import dev.conveyor.ops.DefaultTopics;
-import dev.conveyor.ops.OpsException;
+import dev.conveyor.ops.cluster.ClusterOptions;
+import dev.conveyor.ops.cluster.Consumers;
+import dev.conveyor.ops.cluster.DefaultTopics;
+import dev.conveyor.ops.cluster.Environment;
+import dev.conveyor.ops.cluster.OpsException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -18,7 +19,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -76,8 +76,7 @@ public final class DlqReplayCommand implements Callable<Integer> {
     public static final int CONFIRM_ABOVE = 1_000;
     private static final int BATCH = 100;
 
-    @ParentCommand
-    DlqCommand parent;
+    private final Environment environment;
     @Spec
     CommandSpec spec;
     @Mixin
@@ -110,6 +109,10 @@ public final class DlqReplayCommand implements Callable<Integer> {
     @Option(names = "--yes", description = "Confirm a run of more than " + CONFIRM_ABOVE + " records.")
     boolean yes;
 
+    DlqReplayCommand(Environment environment) {
+        this.environment = environment;
+    }
+
     @Override
     public Integer call() {
         ReplayFilter filter = filter(); // usage errors before any connection is made
@@ -119,7 +122,7 @@ public final class DlqReplayCommand implements Callable<Integer> {
         checkTargets();
         ReplayHeaders headers = headers();
         PrintWriter out = spec.commandLine().getOut();
-        Map<String, String> variables = parent.root.variables();
+        Map<String, String> variables = environment.variables();
         String bootstrap = cluster.bootstrapServers(variables);
         String group = GROUP_PREFIX + topic;
         List<TopicPartition> partitions;

@@ -1,9 +1,9 @@
 package dev.conveyor.ops.dlq;
 
 import dev.conveyor.adapters.kafka.dlq.ParsedDeadLetter;
-import dev.conveyor.ops.Consumers;
-import dev.conveyor.ops.OpsException;
-import dev.conveyor.ops.PartitionScan;
+import dev.conveyor.ops.cluster.Consumers;
+import dev.conveyor.ops.cluster.OpsException;
+import dev.conveyor.ops.cluster.PartitionScan;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;

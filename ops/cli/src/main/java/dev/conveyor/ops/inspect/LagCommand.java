@@ -1,9 +1,9 @@
 package dev.conveyor.ops.inspect;
 
-import dev.conveyor.ops.ClusterOptions;
-import dev.conveyor.ops.ConveyorCommand;
-import dev.conveyor.ops.Consumers;
-import dev.conveyor.ops.OpsException;
+import dev.conveyor.ops.cluster.ClusterOptions;
+import dev.conveyor.ops.cluster.Consumers;
+import dev.conveyor.ops.cluster.Environment;
+import dev.conveyor.ops.cluster.OpsException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
@@ -14,7 +14,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -39,8 +38,7 @@ import java.util.stream.Collectors;
                 + "beginning (everything still in the log).",
                 "Topics: --topic, else every topic the group has committed offsets for."})
 public final class LagCommand implements Callable<Integer> {
-    @ParentCommand
-    ConveyorCommand root;
+    private final Environment environment;
     @Spec
     CommandSpec spec;
     @Mixin
@@ -56,10 +54,14 @@ public final class LagCommand implements Callable<Integer> {
     record Row(TopicPartition partition, Long committed, long end, long lag) {
     }
 
+    LagCommand(Environment environment) {
+        this.environment = environment;
+    }
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Map<String, String> variables = root.variables();
+        Map<String, String> variables = environment.variables();
         String bootstrap = cluster.bootstrapServers(variables);
         List<Row> rows;
         try (Admin admin = cluster.admin(variables)) {

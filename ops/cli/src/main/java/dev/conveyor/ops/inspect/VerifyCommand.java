@@ -1,9 +1,9 @@
 package dev.conveyor.ops.inspect;
 
-import dev.conveyor.ops.ClusterOptions;
-import dev.conveyor.ops.ConveyorCommand;
-import dev.conveyor.ops.Consumers;
-import dev.conveyor.ops.PartitionScan;
+import dev.conveyor.ops.cluster.ClusterOptions;
+import dev.conveyor.ops.cluster.Consumers;
+import dev.conveyor.ops.cluster.Environment;
+import dev.conveyor.ops.cluster.PartitionScan;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
@@ -12,7 +12,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -35,8 +34,7 @@ import java.util.concurrent.Callable;
                 "Reports inputs, accounted for, missing (first " + Accounting.MISSING_SHOWN + "), duplicates (first "
                         + Accounting.DUPLICATES_SHOWN + "), inputs without an id. Exit 1 if anything is missing."})
 public final class VerifyCommand implements Callable<Integer> {
-    @ParentCommand
-    ConveyorCommand root;
+    private final Environment environment;
     @Spec
     CommandSpec spec;
     @Mixin
@@ -51,13 +49,17 @@ public final class VerifyCommand implements Callable<Integer> {
             + "message (default ${DEFAULT-VALUE}).")
     String idField;
 
+    VerifyCommand(Environment environment) {
+        this.environment = environment;
+    }
+
     @Override
     public Integer call() {
         if (outputs.contains(input)) {
             throw new ParameterException(spec.commandLine(), "--input " + input + " cannot also be an output");
         }
         PrintWriter out = spec.commandLine().getOut();
-        Map<String, String> variables = root.variables();
+        Map<String, String> variables = environment.variables();
         String bootstrap = cluster.bootstrapServers(variables);
         List<TopicPartition> inputPartitions;
         List<TopicPartition> outputPartitions;

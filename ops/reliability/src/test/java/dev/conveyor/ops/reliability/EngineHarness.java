@@ -81,7 +81,7 @@ final class EngineHarness implements AutoCloseable {
         KafkaDeadLetterPublisher dlq = new KafkaDeadLetterPublisher(producer, settings.dlqTopic(),
                 settings.groupId(), settings.maxMessageBytes(), Clock.systemUTC());
         KafkaConsumerEngine engine = new KafkaConsumerEngine(id, new KafkaConsumer<>(settings.consumerProperties(id)),
-                settings, ORDERS, handler, new Delivery.AtLeastOnce(Delivery.send(producer), dlq::publish),
+                settings, ORDERS::decode, handler, new Delivery.AtLeastOnce(Delivery.send(producer), dlq::publish),
                 Resilience.breaker(id, settings, Clock.systemUTC()), workers, null, Delays.timerThread("retry-" + id),
                 new ConsumerMetrics(registry, settings.topic()));
         resources.add(0, engine);
@@ -108,7 +108,7 @@ final class EngineHarness implements AutoCloseable {
         ExecutorService workers = Workers.forIo(settings.workerPool(), "worker-" + id);
         resources.add(workers::shutdownNow);
         KafkaConsumerEngine engine = new KafkaConsumerEngine(id, new KafkaConsumer<>(settings.consumerProperties(id)),
-                settings, ORDERS, handler, delivery, Resilience.breaker(id, settings, Clock.systemUTC()), workers,
+                settings, ORDERS::decode, handler, delivery, Resilience.breaker(id, settings, Clock.systemUTC()), workers,
                 null, Delays.timerThread("retry-" + id), new ConsumerMetrics(registry, settings.topic()));
         resources.add(0, engine);
         return engine.start();

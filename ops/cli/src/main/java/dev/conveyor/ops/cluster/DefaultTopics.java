@@ -1,4 +1,4 @@
-package dev.conveyor.ops;
+package dev.conveyor.ops.cluster;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.conveyor.ops;
+package dev.conveyor.ops.cluster;
 
 import dev.conveyor.adapters.kafka.config.ConfigReader;
 import dev.conveyor.adapters.kafka.config.InvalidConfigurationException;
@@ -10,7 +10,6 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.ParentCommand;
 
 import java.io.PrintWriter;
 import java.util.Collection;

@@ -1,4 +1,4 @@
-package dev.conveyor.ops;
+package dev.conveyor.ops.demo;
 
 import static dev.conveyor.ops.DeadLetterBuilder.bytes;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package dev.conveyor.ops;
+package dev.conveyor.ops.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.conveyor.adapters.kafka.dlq.DeadLetterEnvelope;

@@ -1,5 +1,6 @@
-package dev.conveyor.ops;
+package dev.conveyor.ops.demo;
 
+import dev.conveyor.ops.cluster.ClusterOptions;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;

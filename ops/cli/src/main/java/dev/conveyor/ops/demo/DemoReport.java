@@ -1,8 +1,9 @@
-package dev.conveyor.ops;
+package dev.conveyor.ops.demo;
 
 import dev.conveyor.adapters.kafka.dlq.DeadLetterEnvelope;
 import dev.conveyor.adapters.kafka.dlq.ParsedDeadLetter;
 import dev.conveyor.app.consumer.ConsumerApp;
+import dev.conveyor.ops.cluster.TopicScan;
 import dev.conveyor.ops.dlq.DlqEntry;
 import dev.conveyor.ops.dlq.DlqTable;
 import dev.conveyor.ops.inspect.Accounting;

@@ -1,9 +1,12 @@
-package dev.conveyor.ops;
+package dev.conveyor.ops.demo;
 
 import ch.qos.logback.classic.Level;
 import dev.conveyor.app.consumer.ConsumerApp;
 import dev.conveyor.localkafka.LocalKafka;
 import dev.conveyor.localkafka.LocalKafkaConfig;
+import dev.conveyor.ops.cluster.DefaultTopics;
+import dev.conveyor.ops.cluster.OpsException;
+import dev.conveyor.ops.cluster.TopicSetup;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -21,13 +24,11 @@ import java.io.PrintWriter;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code demo}: the whole system on a real broker with nothing installed — a local Kafka on a temporary directory,
@@ -67,7 +68,7 @@ public final class DemoCommand implements Callable<Integer> {
         try (LocalKafka kafka = LocalKafka.start(LocalKafkaConfig.defaults())) {
             String bootstrap = kafka.bootstrapServers();
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-                TopicsCommand.ensure(admin, bootstrap, DefaultTopics.names(), null, (short) 1, DefaultTopics.MAX_MESSAGE_BYTES, new PrintWriter(
+                TopicSetup.ensure(admin, bootstrap, DefaultTopics.names(), null, (short) 1, DefaultTopics.MAX_MESSAGE_BYTES, new PrintWriter(
                         java.io.OutputStream.nullOutputStream()));
                 int ordersPort = port(8080);
                 int scenariosPort = port(8081);

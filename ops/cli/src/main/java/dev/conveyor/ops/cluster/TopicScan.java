@@ -1,4 +1,4 @@
-package dev.conveyor.ops;
+package dev.conveyor.ops.cluster;
 
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.Consumer;

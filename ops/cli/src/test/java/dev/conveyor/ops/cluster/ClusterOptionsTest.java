@@ -1,11 +1,11 @@
-package dev.conveyor.ops;
+package dev.conveyor.ops.cluster;
 
 import dev.conveyor.adapters.kafka.config.ConfigReader;
 import dev.conveyor.adapters.kafka.config.KafkaConnectionConfig;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;

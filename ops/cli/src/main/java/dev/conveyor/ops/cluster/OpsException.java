@@ -1,4 +1,4 @@
-package dev.conveyor.ops;
+package dev.conveyor.ops.cluster;
 
 /** An expected failure of an ops command: printed as one line (no stack trace) with its exit code. */
 public final class OpsException extends RuntimeException {

@@ -1,0 +1,46 @@
+package dev.conveyor.architecture;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine.ParentCommand;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noFields;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Rules over every Conveyor module this one sees (domain, adapters, both binaries, the local broker, the ops
+ * commands): no package reaches itself through others, and sub-commands are given what they need (picocli factory)
+ * instead of reaching back into their parent command.
+ */
+class WholeCodebaseTest {
+    private static final JavaClasses MAIN = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.conveyor");
+
+    @Test
+    void givenEveryConveyorPackage_thenNoneDependsOnItselfThroughOthers() {
+        slices().matching("dev.conveyor.(**)").should().beFreeOfCycles().check(MAIN);
+    }
+
+    @Test
+    void givenTheOpsCommands_thenNoneReachesBackIntoItsParentCommand() {
+        noFields().should().beAnnotatedWith(ParentCommand.class)
+                .because("a sub-command takes the Environment it needs in its constructor (OpsFactory)")
+                .check(MAIN);
+    }
+
+    @Test
+    void givenTheImport_thenItSawEveryModule() {
+        // Guards the rules above against passing vacuously if a module or package is renamed.
+        for (String name : new String[] {"dev.conveyor.domain.order.ProcessOrder",
+                "dev.conveyor.adapters.kafka.consumer.KafkaConsumerEngine", "dev.conveyor.app.consumer.ConsumerApp",
+                "dev.conveyor.app.producer.Main", "dev.conveyor.localkafka.LocalKafka",
+                "dev.conveyor.ops.ConveyorCommand", "dev.conveyor.ops.dlq.DlqReplayCommand",
+                "dev.conveyor.ops.demo.DemoCommand", "dev.conveyor.ops.cluster.ClusterOptions"}) {
+            assertTrue(MAIN.contain(name), name);
+        }
+    }
+}
