@@ -2,7 +2,6 @@ package dev.conveyor.ops;
 
 import dev.conveyor.localkafka.LocalKafka;
 import dev.conveyor.localkafka.LocalKafkaConfig;
-import dev.conveyor.ops.cluster.DefaultTopics;
 import dev.conveyor.ops.cluster.OpsException;
 import dev.conveyor.ops.cluster.TopicSetup;
 import org.apache.kafka.clients.admin.Admin;
@@ -51,7 +50,7 @@ public final class BrokerCommand implements Callable<Integer> {
             stopped.countDown();
         }, "broker-shutdown"));
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            TopicSetup.ensure(admin, kafka.bootstrapServers(), DefaultTopics.names(), null, (short) 1, DefaultTopics.MAX_MESSAGE_BYTES, out);
+            TopicSetup.ensureDefaults(admin, kafka.bootstrapServers(), out);
         }
         out.printf("Kafka is running at %s (data in %s). Ctrl-C stops it.%n", kafka.bootstrapServers(),
                 kafka.dataDir());

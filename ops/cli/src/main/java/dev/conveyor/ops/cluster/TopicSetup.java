@@ -19,6 +19,14 @@ public final class TopicSetup {
     private TopicSetup() {
     }
 
+    /**
+     * Conveyor's six topics on a single local broker (replication 1, 10 MiB messages), as {@code broker} and the
+     * demo set them up; one line per topic to {@code out}.
+     */
+    public static void ensureDefaults(Admin admin, String bootstrap, PrintWriter out) {
+        ensure(admin, bootstrap, DefaultTopics.names(), null, (short) 1, DefaultTopics.MAX_MESSAGE_BYTES, out);
+    }
+
     /** Creates missing topics and raises max.message.bytes where it is too low; returns 0. */
     public static int ensure(Admin admin, String bootstrap, List<String> names, Integer partitions, Short replication,
                              int maxMessageBytes, PrintWriter out) {

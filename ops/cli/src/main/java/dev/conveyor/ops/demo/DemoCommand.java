@@ -4,7 +4,6 @@ import ch.qos.logback.classic.Level;
 import dev.conveyor.app.consumer.ConsumerApp;
 import dev.conveyor.localkafka.LocalKafka;
 import dev.conveyor.localkafka.LocalKafkaConfig;
-import dev.conveyor.ops.cluster.DefaultTopics;
 import dev.conveyor.ops.cluster.OpsException;
 import dev.conveyor.ops.cluster.TopicSetup;
 import org.apache.kafka.clients.admin.Admin;
@@ -68,8 +67,7 @@ public final class DemoCommand implements Callable<Integer> {
         try (LocalKafka kafka = LocalKafka.start(LocalKafkaConfig.defaults())) {
             String bootstrap = kafka.bootstrapServers();
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-                TopicSetup.ensure(admin, bootstrap, DefaultTopics.names(), null, (short) 1, DefaultTopics.MAX_MESSAGE_BYTES, new PrintWriter(
-                        java.io.OutputStream.nullOutputStream()));
+                TopicSetup.ensureDefaults(admin, bootstrap, new PrintWriter(java.io.OutputStream.nullOutputStream()));
                 int ordersPort = port(8080);
                 int scenariosPort = port(8081);
                 ConsumerApp.Running ordersConsumer = ConsumerApp.start(Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap,
