@@ -11,9 +11,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The consumer engine's settings, read once from the environment and validated as a whole.
@@ -94,16 +92,8 @@ public record ConsumerSettings(KafkaConnectionConfig connection, String topic, S
                                String transactionalIdPrefix, Duration stallAlert, Duration handlerTimeout,
                                int maxCpuInFlight, Duration transactionTimeout) {
 
-    /** Kafka's default {@code max.poll.interval.ms}. */
-    private static final long DEFAULT_MAX_POLL_INTERVAL_MS = 300_000;
-
     /** {@code HANDLER_TIMEOUT_MS}'s default: five minutes. */
     public static final Duration DEFAULT_HANDLER_TIMEOUT = Duration.ofMinutes(5);
-
-    private static final Set<String> OWNED = Set.of(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            ConsumerConfig.GROUP_ID_CONFIG, ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG);
 
     /** {@code TRANSACTION_TIMEOUT_MS}'s default: ten seconds. */
     public static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofSeconds(10);
@@ -176,13 +166,7 @@ public record ConsumerSettings(KafkaConnectionConfig connection, String topic, S
                 Duration.ofMinutes(10));
         Duration shutdown = reader.millis("SHUTDOWN_TIMEOUT_MS", Duration.ofSeconds(30), Duration.ZERO,
                 Duration.ofHours(1));
-        Map<String, String> requested = new LinkedHashMap<>(reader.passthrough("KAFKA_CONSUMER_"));
-        requested.remove("topics"); // KAFKA_CONSUMER_TOPICS is ours, not a consumer property
-        Map<String, String> overrides = ClientOverrides.accepted(reader, "KAFKA_CONSUMER_", requested,
-                ConsumerConfig.configDef(), OWNED);
-        checkOverrides(reader, overrides, exactlyOnce);
-        checkAgainstPollInterval(reader, overrides, "REBALANCE_DRAIN_TIMEOUT_MS", drain);
-        checkAgainstPollInterval(reader, overrides, "SHUTDOWN_TIMEOUT_MS", shutdown);
+        Map<String, String> overrides = ConsumerOverrides.read(reader, exactlyOnce, drain, shutdown);
         String prefix = reader.string("KAFKA_TRANSACTIONAL_ID_PREFIX", group + "-" + hostname());
         Duration stallAlert = reader.millis("STALL_ALERT_MS", Duration.ofSeconds(60), Duration.ofSeconds(1),
                 Duration.ofDays(1));
@@ -262,45 +246,5 @@ public record ConsumerSettings(KafkaConnectionConfig connection, String topic, S
             }
         }
         return host;
-    }
-
-    /**
-     * A drain (revocation or shutdown) runs without calling poll(): one at least as long as
-     * {@code max.poll.interval.ms} would get the member removed from the group mid-drain, and its commit refused.
-     */
-    private static void checkAgainstPollInterval(ConfigReader reader, Map<String, String> overrides, String variable,
-                                                 Duration timeout) {
-        long pollInterval = DEFAULT_MAX_POLL_INTERVAL_MS;
-        String override = overrides.get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG);
-        if (override != null) {
-            try {
-                pollInterval = Long.parseLong(override.trim());
-            } catch (NumberFormatException e) {
-                return; // reported by the consumer configuration check
-            }
-        }
-        if (timeout.toMillis() >= pollInterval) {
-            reader.problem(variable + "=" + timeout.toMillis() + ": must be below max.poll.interval.ms=" + pollInterval
-                    + " (raise it with KAFKA_CONSUMER_MAX_POLL_INTERVAL_MS), or the consumer leaves the group while it "
-                    + "drains and its commit is refused");
-        }
-    }
-
-    private static void checkOverrides(ConfigReader reader, Map<String, String> overrides, boolean exactlyOnce) {
-        overrides.forEach((name, value) -> {
-            String variable = "KAFKA_CONSUMER_" + name.toUpperCase(Locale.ROOT).replace('.', '_');
-            if (!ConsumerConfig.configNames().contains(name)) {
-                reader.problem(variable + ": " + name + " is not a Kafka consumer property");
-            } else if (OWNED.contains(name)) {
-                reader.problem(variable + ": " + name + " is set by Conveyor (see the README's configuration table)");
-            } else if (name.equals(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG) && !"false".equalsIgnoreCase(value)) {
-                reader.problem(variable + "=" + value + ": conflicts with at-least-once processing; Conveyor commits "
-                        + "only offsets whose records are done");
-            } else if (exactlyOnce && name.equals(ConsumerConfig.ISOLATION_LEVEL_CONFIG)
-                    && !"read_committed".equals(value)) {
-                reader.problem(variable + "=" + value + ": conflicts with PROCESSING_GUARANTEE=exactly_once, which "
-                        + "reads only committed records (isolation.level=read_committed)");
-            }
-        });
     }
 }
