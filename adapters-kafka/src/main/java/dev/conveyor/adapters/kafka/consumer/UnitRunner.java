@@ -1,14 +1,11 @@
 package dev.conveyor.adapters.kafka.consumer;
 
-import dev.conveyor.adapters.kafka.codec.DecodeFailure;
-import dev.conveyor.adapters.kafka.codec.DecodeResult;
 import dev.conveyor.adapters.kafka.consumer.Outcome.Rejected;
 import dev.conveyor.adapters.kafka.dlq.DeadLetter;
 import dev.conveyor.adapters.kafka.dlq.ErrorType;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.RetryConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,11 +27,10 @@ final class UnitRunner<T> {
     /** Values at least this large are decoded on the CPU pool: parsing megabytes of JSON is CPU work too. */
     static final int CPU_DECODE_BYTES = 64 * 1024;
 
-    private final MessageDecoder<T> decoder;
+    private final RecordDecoding<T> decoding;
     private final MessageHandler<T> handler;
     private final CircuitBreaker breaker;
     private final RetryConfig retry;
-    private final int maxMessageBytes;
     private final ConsumerMetrics metrics;
     /** The flow has a CPU pool: large values are decoded there. */
     private final boolean cpuPoolUsed;
@@ -42,11 +38,10 @@ final class UnitRunner<T> {
     UnitRunner(MessageDecoder<T> decoder, MessageHandler<T> handler, CircuitBreaker breaker, RetryConfig retry,
                int maxMessageBytes, ConsumerMetrics metrics, boolean cpuPoolUsed) {
         this.cpuPoolUsed = cpuPoolUsed;
-        this.decoder = decoder;
+        this.decoding = new RecordDecoding<>(decoder, maxMessageBytes);
         this.handler = handler;
         this.breaker = breaker;
         this.retry = retry;
-        this.maxMessageBytes = maxMessageBytes;
         this.metrics = metrics;
     }
 
@@ -128,7 +123,7 @@ final class UnitRunner<T> {
         }
         List<Rejected> rejected = new ArrayList<>(0);
         boolean[] cpuBound = {false};
-        List<Work> decoded = decode(unit, rejected);
+        List<Work> decoded = decoding.decode(unit, rejected);
         call.arm(); // the handler's time budget starts here: decoding is the engine's, bounded by its own limits
         List<Work> valid = cpuBoundChecked(decoded, rejected, cpuBound);
         if (valid.isEmpty()) {
@@ -142,7 +137,7 @@ final class UnitRunner<T> {
         }
         int attempt = unit.failedAttempts + 1;
         long started = System.nanoTime();
-        Outputs outputs = new Outputs(call);
+        AttemptOutbox outputs = new AttemptOutbox(call);
         try {
             handler.handle(inbound(valid, attempt, outputs));
         } catch (VirtualMachineError fatal) {
@@ -232,7 +227,7 @@ final class UnitRunner<T> {
     private void eachAlone(List<Work> valid, int batchAttempts, List<Rejected> rejected) {
         for (Work work : valid) {
             long started = System.nanoTime();
-            Outputs outputs = new Outputs(null);
+            AttemptOutbox outputs = new AttemptOutbox(null);
             try {
                 handler.handle(inbound(List.of(work), batchAttempts + 1, outputs));
                 metrics.processed(1, System.nanoTime() - started);
@@ -250,7 +245,7 @@ final class UnitRunner<T> {
 
     /** Lets the handler answer for the record (e.g. a "failed" response), then makes its dead letter. */
     private Rejected gaveUp(Work work, Throwable error, int attempts) {
-        Outputs outputs = new Outputs(null);
+        AttemptOutbox outputs = new AttemptOutbox(null);
         try {
             handler.gaveUp(inbound(List.of(work), attempts, outputs).get(0), error);
             work.addOutputs(outputs.held);
@@ -265,66 +260,13 @@ final class UnitRunner<T> {
                 : ErrorType.RETRIES_EXHAUSTED, describe(error), error.getClass().getName(), attempts));
     }
 
-    private static String describe(Throwable error) {
+    static String describe(Throwable error) {
         String message = error.getMessage();
         return message == null ? error.getClass().getSimpleName() : message;
     }
 
     @SuppressWarnings("unchecked")
-    private List<Work> decode(Unit unit, List<Rejected> rejected) {
-        List<Work> valid = new ArrayList<>(unit.works.size());
-        for (Work work : unit.works) {
-            if (work.decoded != null) {
-                valid.add(work);
-                continue;
-            }
-            byte[] value = work.record.value();
-            long size = work.bytes; // key + value + headers, measured once when polled: each can be the large part
-            if (size > maxMessageBytes) {
-                LOG.error("Record {}-{}@{} of {} bytes exceeds MAX_MESSAGE_BYTES={}; sent to the DLQ",
-                        work.record.topic(), work.record.partition(), work.offset(), size, maxMessageBytes);
-                rejected.add(new Rejected(work, new DeadLetter(work.record, ErrorType.OVERSIZE, "record of " + size
-                        + " bytes (key, value and headers) exceeds MAX_MESSAGE_BYTES=" + maxMessageBytes, null, 0)));
-                continue;
-            }
-            DecodeResult<T> result;
-            try {
-                result = decoder.decode(value);
-            } catch (VirtualMachineError fatal) {
-                throw fatal;
-            } catch (Throwable error) {
-                // The decoder or validator broke on these bytes: a bug or hostile input, retrying cannot help.
-                LOG.warn("Decoder failed on {}-{}@{}: {}", work.record.topic(), work.record.partition(),
-                        work.offset(), error.toString());
-                rejected.add(new Rejected(work, new DeadLetter(work.record, ErrorType.DESERIALIZATION,
-                        "decoder failed: " + describe(error), error.getClass().getName(), 0)));
-                continue;
-            }
-            if (result instanceof DecodeResult.Decoded<T> decoded) {
-                work.decoded = decoded.message();
-                valid.add(work);
-            } else {
-                DecodeFailure failure = ((DecodeResult.Rejected<T>) result).failure();
-                rejected.add(new Rejected(work, new DeadLetter(work.record, decoder.errorType(failure),
-                        failure.message(), null, 0)));
-            }
-        }
-        return valid;
-    }
-
-    /** Bytes of the key, the value and every header's UTF-8 name and value. */
-    static long recordBytes(ConsumerRecord<byte[], byte[]> record) {
-        long size = (record.key() == null ? 0 : record.key().length)
-                + (record.value() == null ? 0 : record.value().length);
-        for (org.apache.kafka.common.header.Header header : record.headers()) {
-            size += header.key().getBytes(StandardCharsets.UTF_8).length
-                    + (header.value() == null ? 0 : header.value().length);
-        }
-        return size;
-    }
-
-    @SuppressWarnings("unchecked")
-    private List<Inbound<T>> inbound(List<Work> works, int attempt, Outputs outputs) {
+    private List<Inbound<T>> inbound(List<Work> works, int attempt, AttemptOutbox outputs) {
         List<Inbound<T>> batch = new ArrayList<>(works.size());
         for (Work work : works) {
             ConsumerRecord<byte[], byte[]> record = work.record;
@@ -333,29 +275,5 @@ final class UnitRunner<T> {
                     attempt, record.key(), outputs));
         }
         return batch;
-    }
-
-    /**
-     * The outbox of one attempt: holds outputs until the attempt succeeded; they then ride on the record, for the
-     * {@link ProcessingGuarantee} to write. Once its call expired ({@code HANDLER_TIMEOUT_MS}), sends are refused: the
-     * attempt that replaced it owns the outputs.
-     */
-    private final class Outputs implements Outbox {
-        final List<ProducerRecord<byte[], byte[]>> held = new ArrayList<>(0);
-        /** The call whose expiry fences this outbox; null: not under a time budget. */
-        private final Call call;
-
-        Outputs(Call call) {
-            this.call = call;
-        }
-
-        @Override
-        public void send(ProducerRecord<byte[], byte[]> record) throws Exception {
-            if (call != null && call.expired()) {
-                throw new IllegalStateException("output refused: this handler call ran past HANDLER_TIMEOUT_MS and "
-                        + "was given up");
-            }
-            held.add(record);
-        }
     }
 }

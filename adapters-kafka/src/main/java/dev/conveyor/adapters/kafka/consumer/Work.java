@@ -45,7 +45,7 @@ final class Work {
         this.record = record;
         this.partition = partition;
         this.offset = record.offset();
-        this.bytes = UnitRunner.recordBytes(record);
+        this.bytes = RecordDecoding.recordBytes(record);
         partition.budget.take(bytes);
     }
 
