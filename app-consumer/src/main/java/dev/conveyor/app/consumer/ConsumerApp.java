@@ -148,11 +148,14 @@ public final class ConsumerApp {
 
         private Flow<?> flow(SchemaValidator validator) {
             return switch (config.flow()) {
-                case "scenarios" -> new Flow<>(new ScenarioCallDecoder(validator), new ScenariosFlow(
-                        new ExecuteScenario(BuiltInScenarios.registry(config.scenarioTaskMs(),
-                                config.runAnalysisMaxMs()), this::onCpu,
-                                Clock.systemUTC()), validator, config.responseTopic(),
-                        config.consumer().maxMessageBytes()).handler(), config, workers, cpu);
+                case "scenarios" -> {
+                    var registry = BuiltInScenarios.registry(config.scenarioTaskMs(), config.runAnalysisMaxMs());
+                    yield new Flow<>(new ScenarioCallDecoder(validator), new ScenariosFlow(
+                            new ExecuteScenario(registry, this::onCpu, Clock.systemUTC()),
+                            request -> registry.cpuBound(request.scenario()), Clock.systemUTC(), validator,
+                            config.responseTopic(), config.consumer().maxMessageBytes()).handler(), config, workers,
+                            cpu);
+                }
                 case "forward" -> {
                     ForwardFlow forward = new ForwardFlow(validator, config.responseTopic(), config.maxMessageAge(),
                             Clock.systemUTC());

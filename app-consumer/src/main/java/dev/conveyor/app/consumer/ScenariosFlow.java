@@ -19,6 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.function.Predicate;
 
 /**
  * The scenario flow: {@code Scenario-Execute} → {@link ExecuteScenarioUseCase} → {@code Scenario-Execute-Response},
@@ -38,13 +40,21 @@ final class ScenariosFlow {
     private static final int RECORD_OVERHEAD = 4096;
 
     private final ExecuteScenarioUseCase useCase;
+    private final Predicate<ScenarioRequest> cpuBound;
+    private final Clock clock;
     private final JsonCodec<ScenarioResult> results;
     private final String responseTopic;
     private final int maxMessageBytes;
 
-    ScenariosFlow(ExecuteScenarioUseCase useCase, SchemaValidator validator, String responseTopic,
-                  int maxMessageBytes) {
+    /**
+     * @param cpuBound which requests to run on the CPU pool (e.g. {@code ScenarioRegistry::cpuBound} by name)
+     * @param clock    the time of a {@code failed} answer after the last retry
+     */
+    ScenariosFlow(ExecuteScenarioUseCase useCase, Predicate<ScenarioRequest> cpuBound, Clock clock,
+                  SchemaValidator validator, String responseTopic, int maxMessageBytes) {
         this.useCase = useCase;
+        this.cpuBound = cpuBound;
+        this.clock = clock;
         this.results = JsonCodec.forType(ScenarioResult.class, validator);
         this.responseTopic = responseTopic;
         this.maxMessageBytes = maxMessageBytes;
@@ -52,8 +62,8 @@ final class ScenariosFlow {
 
     MessageHandler<ScenarioCall> handler() {
         return MessageHandler.single(in -> respond(in, useCase.execute(request(in)), in.message().legacy()),
-                (in, error) -> respond(in, useCase.gaveUp(request(in), error), false),
-                call -> useCase.cpuBound(call.request()));
+                (in, error) -> respond(in, ScenarioResult.gaveUp(request(in), error, clock.instant()), false),
+                call -> cpuBound.test(call.request()));
     }
 
     private static ScenarioRequest request(Inbound<ScenarioCall> in) {

@@ -38,8 +38,8 @@ final class ScenarioFlood {
 
     /** What the flow made of {@code request} with the built-in scenarios: "rejected: ..." or the responses sent. */
     static List<String> run(byte[] request, int maxMessageBytes) throws Exception {
-        return run(request, maxMessageBytes, new ExecuteScenario(BuiltInScenarios.registry(0, RunAnalysis.MAX_DURATION_MS), ScenarioFlood::direct,
-                Clock.systemUTC()));
+        return run(request, maxMessageBytes, new ExecuteScenario(BuiltInScenarios.registry(0,
+                RunAnalysis.MAX_DURATION_MS), ScenarioFlood::direct, Clock.systemUTC()));
     }
 
     /** What the flow made of {@code request}: "rejected: ..." or "N bytes: <first 2000 chars>" per response sent. */
@@ -49,7 +49,8 @@ final class ScenarioFlood {
         if (decoded instanceof DecodeResult.Rejected<ScenarioCall> rejected) {
             return List.of("rejected: " + rejected.failure().message());
         }
-        ScenariosFlow flow = new ScenariosFlow(useCase, validator, "responses", maxMessageBytes);
+        ScenariosFlow flow = new ScenariosFlow(useCase, scenarioRequest -> false, Clock.systemUTC(), validator,
+                "responses", maxMessageBytes);
         List<String> sent = new ArrayList<>();
         ScenarioCall call = ((DecodeResult.Decoded<ScenarioCall>) decoded).message();
         flow.handler().handle(List.of(new Inbound<>(call, null, "requests", 0, 7L, 1, null,

@@ -1,6 +1,5 @@
 package dev.conveyor.app.consumer;
 
-import dev.conveyor.domain.message.ScenarioRequest;
 import dev.conveyor.domain.message.ScenarioResult;
 import dev.conveyor.domain.port.in.ExecuteScenarioUseCase;
 import org.junit.jupiter.api.Test;
@@ -73,23 +72,8 @@ class ScenariosFlowTest {
 
     @Test
     void givenAResultWithANumberJacksonWillNotWrite_whenRun_thenOneFailedResponseNotARetry() throws Exception {
-        ExecuteScenarioUseCase useCase = new ExecuteScenarioUseCase() {
-            @Override
-            public ScenarioResult execute(ScenarioRequest request) {
-                return ScenarioResult.succeeded(request.requestId(), request.scenario(),
-                        Map.of("n", new BigDecimal("1e10000")), Instant.EPOCH, Instant.EPOCH);
-            }
-
-            @Override
-            public boolean cpuBound(ScenarioRequest request) {
-                return false;
-            }
-
-            @Override
-            public ScenarioResult gaveUp(ScenarioRequest request, Throwable error) {
-                throw new AssertionError("never gives up: nothing was thrown");
-            }
-        };
+        ExecuteScenarioUseCase useCase = request -> ScenarioResult.succeeded(request.requestId(),
+                request.scenario(), Map.of("n", new BigDecimal("1e10000")), Instant.EPOCH, Instant.EPOCH);
         List<String> sent = ScenarioFlood.run(ScenarioFlood.request("echo", "{}"), MAX_MESSAGE_BYTES, useCase);
         assertEquals(1, sent.size(), sent.toString());
         assertTrue(sent.get(0).contains("\"status\":\"failed\""), sent.get(0));

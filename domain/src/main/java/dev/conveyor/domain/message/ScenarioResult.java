@@ -42,6 +42,12 @@ public record ScenarioResult(
                 finishedAt, Duration.between(startedAt, finishedAt).toMillis());
     }
 
+    /** The {@code failed} answer to {@code request} after its last retry failed with {@code error}. */
+    public static ScenarioResult gaveUp(ScenarioRequest request, Throwable error, Instant at) {
+        return failed(request.requestId(), request.scenario(), "gave up after retries: "
+                + (error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage()), at, at);
+    }
+
     public static ScenarioResult failed(String requestId, String scenario, String error,
                                         Instant startedAt, Instant finishedAt) {
         return new ScenarioResult(requestId, scenario, ScenarioStatus.FAILED, Map.of(), error, startedAt,

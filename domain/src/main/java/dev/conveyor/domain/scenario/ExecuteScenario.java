@@ -53,16 +53,4 @@ public final class ExecuteScenario implements ExecuteScenarioUseCase {
                     + e.getMessage(), started, clock.instant());
         }
     }
-
-    @Override
-    public boolean cpuBound(ScenarioRequest request) {
-        return registry.find(request.scenario()).map(ScenarioHandler::cpuBound).orElse(false);
-    }
-
-    @Override
-    public ScenarioResult gaveUp(ScenarioRequest request, Throwable error) {
-        Instant now = clock.instant();
-        return ScenarioResult.failed(request.requestId(), request.scenario(), "gave up after retries: "
-                + (error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage()), now, now);
-    }
 }

@@ -28,6 +28,11 @@ public final class ScenarioRegistry {
         return Optional.ofNullable(handlers.get(name));
     }
 
+    /** True when {@code scenario} names a CPU-bound scenario (run it on the CPU pool); false for unknown names. */
+    public boolean cpuBound(String scenario) {
+        return find(scenario).map(ScenarioHandler::cpuBound).orElse(false);
+    }
+
     public List<String> names() {
         return handlers.keySet().stream().sorted().toList();
     }

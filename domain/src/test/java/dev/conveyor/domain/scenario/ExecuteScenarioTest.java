@@ -83,7 +83,7 @@ class ExecuteScenarioTest {
     void givenAScenarioThatThrows_thenTheErrorPropagatesForRetriesAndGaveUpAnswersFailed() {
         ScenarioRequest request = new ScenarioRequest("flaky", Map.of(), null, "r-2");
         IllegalStateException error = assertThrows(IllegalStateException.class, () -> useCase.execute(request));
-        ScenarioResult failed = useCase.gaveUp(request, error);
+        ScenarioResult failed = ScenarioResult.gaveUp(request, error, java.time.Instant.EPOCH);
         assertEquals(ScenarioStatus.FAILED, failed.status());
         assertEquals("gave up after retries: database down", failed.error());
     }

@@ -3,7 +3,11 @@ package dev.conveyor.domain.port.in;
 import dev.conveyor.domain.message.ScenarioRequest;
 import dev.conveyor.domain.message.ScenarioResult;
 
-/** Runs the scenario a request names and says how it went. */
+/**
+ * Runs the scenario a request names and says how it went. Which scenarios are CPU-bound is the
+ * {@code ScenarioRegistry}'s to say, and the answer after the last retry is {@link ScenarioResult#gaveUp}.
+ */
+@FunctionalInterface
 public interface ExecuteScenarioUseCase {
 
     /**
@@ -12,10 +16,4 @@ public interface ExecuteScenarioUseCase {
      * @throws Exception when the scenario failed in a way a retry may fix
      */
     ScenarioResult execute(ScenarioRequest request) throws Exception;
-
-    /** True when the scenario the request names burns CPU (run it on the CPU pool). */
-    boolean cpuBound(ScenarioRequest request);
-
-    /** The {@code failed} answer after the last retry. */
-    ScenarioResult gaveUp(ScenarioRequest request, Throwable error);
 }
