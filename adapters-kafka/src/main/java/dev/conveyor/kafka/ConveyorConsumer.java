@@ -63,6 +63,8 @@ public final class ConveyorConsumer<T> implements AutoCloseable {
     private final MeterRegistry registry;
     private final List<KafkaConsumerEngine> engines = new ArrayList<>();
     private final List<AutoCloseable> binders = new ArrayList<>();
+    /** The clients the engines own once started; closed here if they never were. */
+    private final List<AutoCloseable> clients = new ArrayList<>();
     private final ExecutorService workers;
     private final ExecutorService cpu;
     private final boolean ownsCpu;
@@ -87,7 +89,7 @@ public final class ConveyorConsumer<T> implements AutoCloseable {
         return new ConveyorConsumerBuilder<>(decoder);
     }
 
-    ConveyorConsumer(ConveyorConsumerBuilder.Plan<T> plan) {
+    ConveyorConsumer(ConsumerPlan<T> plan) {
         this.settings = plan.consumer();
         this.registry = plan.registry() == null ? new SimpleMeterRegistry() : plan.registry();
         String name = plan.name();
@@ -106,6 +108,7 @@ public final class ConveyorConsumer<T> implements AutoCloseable {
             for (int i = 0; i < settings.consumersCount(); i++) {
                 String id = settings.groupId() + "-" + i;
                 KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings.consumerProperties(id));
+                clients.add(consumer);
                 bind(new KafkaClientMetrics(consumer));
                 engines.add(new KafkaConsumerEngine(id, consumer, settings, plan.decoder(), plan.handler(),
                         delivery(i, plan), breaker, workers, cpu, delays, metrics));
@@ -117,7 +120,7 @@ public final class ConveyorConsumer<T> implements AutoCloseable {
     }
 
     /** Subscribes and starts polling; returns this. Once only. */
-    public ConveyorConsumer<T> start() {
+    public synchronized ConveyorConsumer<T> start() {
         if (closed.get() || !started.compareAndSet(false, true)) {
             throw new IllegalStateException("already started or closed");
         }
@@ -131,7 +134,12 @@ public final class ConveyorConsumer<T> implements AutoCloseable {
 
     /** Health as {@code /health} shows it: the consumers', degraded while the dead-letter topic refuses writes. */
     public HealthSnapshot health() {
-        HealthSnapshot snapshot = HealthSnapshot.combine(engines.stream().map(KafkaConsumerEngine::health).toList());
+        return withDeadLetterQueue(HealthSnapshot.combine(engines.stream().map(KafkaConsumerEngine::health)
+                .toList()), dlq);
+    }
+
+    /** {@code snapshot}, {@code degraded} and not ready while {@code dlq} is unavailable, with its reason. */
+    static HealthSnapshot withDeadLetterQueue(HealthSnapshot snapshot, KafkaDeadLetterPublisher dlq) {
         return dlq.available() ? snapshot : snapshot.withProblem("DLQ unavailable: "
                 + dlq.unavailableReason().orElse("refused dead letters"));
     }
@@ -183,7 +191,13 @@ public final class ConveyorConsumer<T> implements AutoCloseable {
      * releases everything it owns. True if every consumer stopped cleanly. Idempotent.
      */
     public boolean close(Duration drain) {
-        if (!closed.compareAndSet(false, true)) {
+        synchronized (this) { // not while start() is between its check and starting the engines
+            if (!closed.compareAndSet(false, true)) {
+                return true;
+            }
+        }
+        if (!started.get()) {
+            releaseAll(); // nothing polled: the engines never took their clients over
             return true;
         }
         boolean clean = true;
@@ -207,6 +221,15 @@ public final class ConveyorConsumer<T> implements AutoCloseable {
     }
 
     private void releaseAll() {
+        if (!started.get()) {
+            for (AutoCloseable client : clients) {
+                try {
+                    client.close();
+                } catch (Exception e) {
+                    LOG.debug("closing an unused client failed", e);
+                }
+            }
+        }
         if (pool != null) {
             pool.close(Duration.ofSeconds(10));
         }
@@ -225,12 +248,13 @@ public final class ConveyorConsumer<T> implements AutoCloseable {
     }
 
     /** At-least-once: the shared producers; exactly-once: a transactional producer per consumer, stable id. */
-    private Delivery delivery(int index, ConveyorConsumerBuilder.Plan<T> plan) {
+    private Delivery delivery(int index, ConsumerPlan<T> plan) {
         if (!settings.exactlyOnce()) {
             return new Delivery.AtLeastOnce(byKey(), dlq::publish);
         }
         KafkaProducer<byte[], byte[]> transactional = new KafkaProducer<>(
                 settings.transactionalProducerProperties(plan.producer().producerProperties(), index));
+        clients.add(transactional);
         bind(new KafkaClientMetrics(transactional));
         return new Delivery.ExactlyOnce(transactional, letter -> DeadLetterEnvelope.toRecord(letter,
                 settings.dlqTopic(), settings.groupId(), settings.maxMessageBytes(), Clock.systemUTC()),

@@ -1,20 +1,12 @@
 package dev.conveyor.kafka;
 
-import dev.conveyor.adapters.kafka.config.ConfigReader;
-import dev.conveyor.adapters.kafka.config.KafkaConnectionConfig;
-import dev.conveyor.adapters.kafka.consumer.ConsumerSettings;
-import dev.conveyor.adapters.kafka.consumer.Inbound;
 import dev.conveyor.adapters.kafka.consumer.MessageDecoder;
 import dev.conveyor.adapters.kafka.consumer.MessageHandler;
-import dev.conveyor.adapters.kafka.producer.ProducerSettings;
-import io.micrometer.core.instrument.MeterRegistry;
 
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Predicate;
@@ -27,30 +19,19 @@ import java.util.function.Predicate;
  *
  * @param <T> the message type
  */
-public final class ConveyorConsumerBuilder<T> {
-    /** Highest {@link #producers} count. */
-    public static final int MAX_PRODUCERS = 64;
-
-    private final MessageDecoder<T> decoder;
-    private final Options options = new Options();
-    private final Set<String> outputs = new LinkedHashSet<>();
+public final class ConveyorConsumerBuilder<T> extends ClientOptions<ConveyorConsumerBuilder<T>> {
+    final MessageDecoder<T> decoder;
+    final Set<String> outputs = new LinkedHashSet<>();
     /** The handler, given the declared outputs its contexts write to. */
-    private java.util.function.Function<MessageContext.Outputs, MessageHandler<T>> handler;
-    private int handlersSet;
-    private GiveUpHandler<T> giveUp;
-    private Predicate<T> cpuBound;
-    private MeterRegistry registry;
-    private ExecutorService cpuPool;
-    private String name = "conveyor";
+    java.util.function.Function<MessageContext.Outputs, MessageHandler<T>> handler;
+    int handlersSet;
+    GiveUpHandler<T> giveUp;
+    Predicate<T> cpuBound;
+    ExecutorService cpuPool;
+    String name = "conveyor";
 
     ConveyorConsumerBuilder(MessageDecoder<T> decoder) {
         this.decoder = decoder;
-    }
-
-    /** Bootstrap servers, e.g. {@code localhost:9092} [KAFKA_BOOTSTRAP_SERVERS, default {@code localhost:9092}]. */
-    public ConveyorConsumerBuilder<T> bootstrap(String servers) {
-        options.put("bootstrap", "KAFKA_BOOTSTRAP_SERVERS", servers);
-        return this;
     }
 
     /**
@@ -217,24 +198,9 @@ public final class ConveyorConsumerBuilder<T> {
         return this;
     }
 
-    /** Producers sharing the outputs by key [PRODUCERS_COUNT, default 1, 1–{@value #MAX_PRODUCERS}]. */
-    public ConveyorConsumerBuilder<T> producers(int count) {
-        options.put("producers", "PRODUCERS_COUNT", count);
-        return this;
-    }
-
     /** Platform worker threads on Java 17; Java 21+ uses virtual threads [WORKER_POOL, default 64, 1–10000]. */
     public ConveyorConsumerBuilder<T> workerThreads(int threads) {
         options.put("workerThreads", "WORKER_POOL", threads);
-        return this;
-    }
-
-    /**
-     * Largest record read or written; larger records go to the dead-letter topic as oversize, larger outputs fail
-     * their attempt [MAX_MESSAGE_BYTES, default 10485760, 8192–1073741824].
-     */
-    public ConveyorConsumerBuilder<T> maxMessageBytes(int bytes) {
-        options.put("maxMessageBytes", "MAX_MESSAGE_BYTES", bytes);
         return this;
     }
 
@@ -258,30 +224,11 @@ public final class ConveyorConsumerBuilder<T> {
      * commit, deserializers, group id, isolation level with exactly-once) and security settings are refused.
      */
     public ConveyorConsumerBuilder<T> consumerProperty(String name, String value) {
-        options.put("consumerProperty", "KAFKA_CONSUMER_" + variablePart(name), value);
+        options.put("consumerProperty", Options.clientVariable("KAFKA_CONSUMER_", name), value);
         return this;
     }
 
-    /** Any other property of the output/dead-letter producers [KAFKA_PRODUCER_&lt;NAME&gt;], within the same rules. */
-    public ConveyorConsumerBuilder<T> producerProperty(String name, String value) {
-        options.put("producerProperty", "KAFKA_PRODUCER_" + variablePart(name), value);
-        return this;
-    }
 
-    /**
-     * Reads every setting not given on this builder from {@code variables}, named as the binaries' environment
-     * variables (README "Configuration"); e.g. {@code System.getenv()}.
-     */
-    public ConveyorConsumerBuilder<T> environment(Map<String, String> variables) {
-        options.environment(variables);
-        return this;
-    }
-
-    /** Where the consumer's meters go (default: a registry of its own, see {@link ConveyorConsumer#meterRegistry}). */
-    public ConveyorConsumerBuilder<T> meterRegistry(MeterRegistry registry) {
-        this.registry = registry;
-        return this;
-    }
 
     /** Names the consumer's threads, breaker and client ids (default {@code conveyor}). */
     public ConveyorConsumerBuilder<T> name(String name) {
@@ -296,83 +243,7 @@ public final class ConveyorConsumerBuilder<T> {
      * @throws dev.conveyor.adapters.kafka.config.InvalidConfigurationException listing every problem
      */
     public ConveyorConsumer<T> build() {
-        Plan<T> plan = options.read(reader -> plan(reader), this::check);
-        return new ConveyorConsumer<>(plan);
-    }
-
-    private Plan<T> plan(ConfigReader reader) {
-        KafkaConnectionConfig connection = KafkaConnectionConfig.read(reader);
-        if (reader.raw("KAFKA_CONSUMER_TOPICS") == null && reader.raw("KAFKA_TOPIC") == null) {
-            reader.problem("topics(): none given");
-        }
-        if (reader.raw("KAFKA_GROUP_ID") == null) {
-            reader.problem("group(): none given");
-        }
-        // The placeholders only stand in while the problems above are reported; build() then throws.
-        ConsumerSettings consumer = ConsumerSettings.read(reader, connection, "unset", "unset");
-        ProducerSettings producer = ProducerSettings.read(reader, connection);
-        int producers = reader.integer("PRODUCERS_COUNT", 1, 1, MAX_PRODUCERS);
-        return new Plan<>(name, consumer, producer, producers, decoder, engineHandler(consumer), registry, cpuPool);
-    }
-
-    private void check(ConfigReader reader) {
-        if (handlersSet != 1) {
-            reader.problem(handlersSet == 0 ? "handler: none given (handler(...) or batchHandler(...))"
-                    : "handler: " + handlersSet + " given; give exactly one");
-        }
-        if (name.isBlank()) {
-            reader.problem("name(\"" + name + "\"): must not be blank");
-        }
-        String dlq = reader.raw("KAFKA_DLQ_TOPIC");
-        String topics = reader.raw("KAFKA_CONSUMER_TOPICS");
-        List<String> consumed = topics == null ? List.of() : List.of(topics.split("[\\s,]+"));
-        for (String output : outputs) {
-            reader.checkTopic("outputs", output);
-            if (consumed.contains(output) || output.equals(dlq)) {
-                reader.problem("outputs(" + output + "): must differ from the consumed topics and the dead-letter "
-                        + "topic (a record would loop)");
-            }
-        }
-    }
-
-    private MessageHandler<T> engineHandler(ConsumerSettings settings) {
-        if (handler == null) {
-            return null;
-        }
-        MessageContext.Outputs declared = new MessageContext.Outputs(outputs, settings.maxMessageBytes(),
-                new dev.conveyor.domain.validation.SchemaValidator());
-        MessageHandler<T> base = handler.apply(declared);
-        Predicate<T> cpu = cpuBound == null ? message -> false : cpuBound;
-        GiveUpHandler<T> gaveUp = giveUp;
-        return new MessageHandler<>() {
-            @Override
-            public void handle(List<Inbound<T>> batch) throws Exception {
-                base.handle(batch);
-            }
-
-            @Override
-            public boolean cpuBound(T message) {
-                return cpu.test(message) || base.cpuBound(message);
-            }
-
-            @Override
-            public void gaveUp(Inbound<T> inbound, Throwable error) throws Exception {
-                if (gaveUp != null) {
-                    gaveUp.gaveUp(inbound.message(), new MessageContext(inbound, declared), error);
-                } else {
-                    base.gaveUp(inbound, error);
-                }
-            }
-        };
-    }
-
-    private static String variablePart(String property) {
-        return property == null ? "" : property.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
-    }
-
-    /** What {@link #build} resolved: the validated settings and the parts the consumer will own or use. */
-    record Plan<T>(String name, ConsumerSettings consumer, ProducerSettings producer, int producers,
-                   MessageDecoder<T> decoder, MessageHandler<T> handler, MeterRegistry registry,
-                   ExecutorService cpuPool) {
+        return new ConveyorConsumer<>(options.read(reader -> ConsumerPlan.resolve(this, reader),
+                reader -> ConsumerPlan.check(this, reader)));
     }
 }

@@ -6,7 +6,6 @@ import dev.conveyor.adapters.kafka.producer.ProducerSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -16,21 +15,14 @@ import java.util.function.Function;
  *
  * @param <T> the message type
  */
-public final class ConveyorProducerBuilder<T> {
+public final class ConveyorProducerBuilder<T> extends ClientOptions<ConveyorProducerBuilder<T>> {
     private final Codec<T> codec;
-    private final Options options = new Options();
     private Function<T, String> keyBy;
-    private MeterRegistry registry;
 
     ConveyorProducerBuilder(Codec<T> codec) {
         this.codec = codec;
     }
 
-    /** Bootstrap servers [KAFKA_BOOTSTRAP_SERVERS, default {@code localhost:9092}]. */
-    public ConveyorProducerBuilder<T> bootstrap(String servers) {
-        options.put("bootstrap", "KAFKA_BOOTSTRAP_SERVERS", servers);
-        return this;
-    }
 
     /** The topic written to [KAFKA_TOPIC; required]. */
     public ConveyorProducerBuilder<T> topic(String topic) {
@@ -58,39 +50,10 @@ public final class ConveyorProducerBuilder<T> {
         return this;
     }
 
-    /** Largest encoded message; larger ones are rejected before sending [MAX_MESSAGE_BYTES, default 10485760]. */
-    public ConveyorProducerBuilder<T> maxMessageBytes(int bytes) {
-        options.put("maxMessageBytes", "MAX_MESSAGE_BYTES", bytes);
-        return this;
-    }
 
-    /** KafkaProducers sharing the load, a key always on the same one [PRODUCERS_COUNT, default 1, 1–64]. */
-    public ConveyorProducerBuilder<T> producers(int count) {
-        options.put("producers", "PRODUCERS_COUNT", count);
-        return this;
-    }
 
-    /**
-     * Any other KafkaProducer property [KAFKA_PRODUCER_&lt;NAME&gt;]; idempotence, {@code acks=all}, serializers,
-     * partitioner and security settings cannot be changed this way.
-     */
-    public ConveyorProducerBuilder<T> producerProperty(String name, String value) {
-        options.put("producerProperty", "KAFKA_PRODUCER_" + (name == null ? ""
-                : name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_')), value);
-        return this;
-    }
 
-    /** Reads every setting not given on this builder from {@code variables}, named as in the README. */
-    public ConveyorProducerBuilder<T> environment(Map<String, String> variables) {
-        options.environment(variables);
-        return this;
-    }
 
-    /** Where the {@code producer.*} meters go (default: a registry of its own). */
-    public ConveyorProducerBuilder<T> meterRegistry(MeterRegistry registry) {
-        this.registry = registry;
-        return this;
-    }
 
     /**
      * Checks every option and creates the producer (its KafkaProducers connect lazily).
@@ -111,7 +74,7 @@ public final class ConveyorProducerBuilder<T> {
             reader.problem("topic(): none given");
         }
         String topic = reader.topic("KAFKA_TOPIC", "unset");
-        int producers = reader.integer("PRODUCERS_COUNT", 1, 1, ConveyorConsumerBuilder.MAX_PRODUCERS);
+        int producers = reader.integer("PRODUCERS_COUNT", 1, 1, MAX_PRODUCERS);
         ProducerSettings settings = ProducerSettings.read(reader, KafkaConnectionConfig.read(reader));
         return new Plan<>(topic, producers, settings, codec, keyBy, registry);
     }

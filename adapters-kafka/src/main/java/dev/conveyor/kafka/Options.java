@@ -39,6 +39,12 @@ final class Options {
         calls.put(variable, option + "(" + value + ")");
     }
 
+    /** The variable of a client property: {@code ("KAFKA_CONSUMER_", "fetch.min.bytes")} → KAFKA_CONSUMER_FETCH_MIN_BYTES. */
+    static String clientVariable(String prefix, String property) {
+        return prefix + (property == null ? "" : property.toUpperCase(java.util.Locale.ROOT).replace('.', '_')
+                .replace('-', '_'));
+    }
+
     void problem(String message) {
         problems.add(message);
     }

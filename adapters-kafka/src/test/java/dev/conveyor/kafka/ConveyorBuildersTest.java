@@ -10,6 +10,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The builders' validation: every problem at once, named by the option (and its variable); nothing is started. */
@@ -68,6 +69,16 @@ class ConveyorBuildersTest {
             assertEquals("payments-dlq", consumer.settings().dlqTopic());
             assertEquals(List.of("payments"), consumer.settings().topics());
         }
+    }
+
+    @Test
+    void givenAConsumerThatNeverStarted_whenClosed_thenItReleasesItsClientsWithoutWaitingForADrain() {
+        ConveyorConsumer<Payment> consumer = ConveyorConsumer.builder(Payment.class).topics("payments").group("g")
+                .guarantee(Guarantee.EXACTLY_ONCE).shutdownTimeout(Duration.ofMinutes(4)).handler(payment -> { })
+                .build();
+        // A drain would wait SHUTDOWN_TIMEOUT + 10 s for poll threads that never ran.
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertTrue(consumer.close(Duration.ofMinutes(5))));
+        assertThrows(IllegalStateException.class, consumer::start, "closed: cannot start");
     }
 
     @Test

@@ -1,7 +1,9 @@
 package dev.conveyor.bench;
 
 import dev.conveyor.adapters.kafka.codec.JsonCodec;
-import dev.conveyor.app.consumer.ConsumerApp;
+import dev.conveyor.app.consumer.BuiltInFlows;
+import dev.conveyor.app.consumer.ConsumerAppConfig;
+import dev.conveyor.kafka.ConveyorConsumer;
 import dev.conveyor.domain.message.ScenarioRequest;
 import dev.conveyor.domain.validation.SchemaValidator;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -27,7 +29,7 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * One burst against the scenario consumer ({@link ConsumerApp} with {@code CONVEYOR_FLOW=scenarios}) started in this
+ * One burst against the scenario consumer ({@link BuiltInFlows} with {@code CONVEYOR_FLOW=scenarios}) started in this
  * JVM on fresh topics and a fresh group: waits until the consumer owns every partition (no group join measured),
  * sends the requests, and reads until every request has a response ({@code read_committed}, so an exactly-once
  * response counts once its transaction commits). The wall time runs from the first send to the last first response.
@@ -82,7 +84,7 @@ final class ScenarioBurst {
         env.putAll(Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrap(), "CONVEYOR_FLOW", "scenarios",
                 "HEALTH_PORT", "0", "KAFKA_TOPIC", requestsTopic, "KAFKA_RESPONSE_TOPIC", responses,
                 "KAFKA_GROUP_ID", "bench-" + requestsTopic, "KAFKA_DLQ_TOPIC", requestsTopic + "-dlq"));
-        ConsumerApp.Running app = ConsumerApp.start(env);
+        ConveyorConsumer<?> app = BuiltInFlows.builder(ConsumerAppConfig.load(env), env).build().start();
         try (KafkaConsumer<byte[], byte[]> reader = responseReader(broker.bootstrap(), responses)) {
             awaitAssigned(app, partitions);
             MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
@@ -128,7 +130,7 @@ final class ScenarioBurst {
     }
 
     /** The burst hits a consumer that already owns every partition, as in production: no group join measured. */
-    private static void awaitAssigned(ConsumerApp.Running app, int partitions) throws InterruptedException {
+    private static void awaitAssigned(ConveyorConsumer<?> app, int partitions) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
         while (app.health().assignedPartitions().size() < partitions) {
             if (System.nanoTime() > deadline) {

@@ -1,7 +1,6 @@
 package dev.conveyor.ops.demo;
 
 import ch.qos.logback.classic.Level;
-import dev.conveyor.app.consumer.ConsumerApp;
 import dev.conveyor.localkafka.LocalKafka;
 import dev.conveyor.localkafka.LocalKafkaConfig;
 import dev.conveyor.ops.cluster.OpsException;
@@ -70,12 +69,12 @@ public final class DemoCommand implements Callable<Integer> {
                 TopicSetup.ensureDefaults(admin, bootstrap, new PrintWriter(java.io.OutputStream.nullOutputStream()));
                 int ordersPort = port(8080);
                 int scenariosPort = port(8081);
-                ConsumerApp.Running ordersConsumer = ConsumerApp.start(Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap,
+                DemoConsumer ordersConsumer = new DemoConsumer(Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap,
                         "CONVEYOR_FLOW", "orders", "HEALTH_PORT", String.valueOf(ordersPort),
                         "RETRY_BACKOFF_MS", "200", "ORDER_PROCESSING_MS", "5", "CIRCUIT_BREAKER_OPEN_MS", "5000",
                         // The 'test-failure' orders below must fail: the demo shows retries and the DLQ.
                         "SIMULATED_FAILURES", "true"));
-                ConsumerApp.Running scenarioConsumer = ConsumerApp.start(Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap,
+                DemoConsumer scenarioConsumer = new DemoConsumer(Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap,
                         "CONVEYOR_FLOW", "scenarios", "HEALTH_PORT", String.valueOf(scenariosPort),
                         "MAX_IN_FLIGHT", "1024"));
                 try {
@@ -99,8 +98,8 @@ public final class DemoCommand implements Callable<Integer> {
                     }
                     return complete && exact ? 0 : 1;
                 } finally {
-                    ordersConsumer.close(Duration.ofSeconds(5));
-                    scenarioConsumer.close(Duration.ofSeconds(5));
+                    ordersConsumer.close();
+                    scenarioConsumer.close();
                 }
             }
         }

@@ -2,7 +2,6 @@ package dev.conveyor.ops.demo;
 
 import dev.conveyor.adapters.kafka.dlq.DeadLetterEnvelope;
 import dev.conveyor.adapters.kafka.dlq.ParsedDeadLetter;
-import dev.conveyor.app.consumer.ConsumerApp;
 import dev.conveyor.ops.cluster.TopicScan;
 import dev.conveyor.ops.dlq.DlqEntry;
 import dev.conveyor.ops.dlq.DlqTable;
@@ -30,13 +29,13 @@ import java.util.TreeMap;
 final class DemoReport {
     private final Map<String, Object> client;
     private final int ordersPort;
-    private final ConsumerApp.Running ordersConsumer;
+    private final DemoConsumer ordersConsumer;
     private final int valid;
     private final int malformed;
     private final int failing;
     private final int scenarios;
 
-    DemoReport(String bootstrap, int ordersPort, ConsumerApp.Running ordersConsumer, int valid, int malformed,
+    DemoReport(String bootstrap, int ordersPort, DemoConsumer ordersConsumer, int valid, int malformed,
                int failing, int scenarios) {
         this.client = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         this.ordersPort = ordersPort;

@@ -1,4 +1,4 @@
-package dev.conveyor.app.consumer;
+package dev.conveyor.kafka;
 
 import dev.conveyor.domain.health.HealthSnapshot;
 import dev.conveyor.adapters.kafka.dlq.DeadLetter;
@@ -32,7 +32,7 @@ class DeadLetterReadinessTest {
 
     @Test
     void givenAnAvailableDlq_whenHealthIsAsked_thenTheSnapshotIsUnchanged() {
-        assertEquals(healthy, ConsumerApp.Running.withDeadLetterQueue(healthy, dlq));
+        assertEquals(healthy, ConveyorConsumer.withDeadLetterQueue(healthy, dlq));
     }
 
     @Test
@@ -46,7 +46,7 @@ class DeadLetterReadinessTest {
         assertTrue(producer.errorNext(new TopicAuthorizationException("not allowed to write")));
         await().atMost(Duration.ofSeconds(10)).until(sent::isDone);
 
-        HealthSnapshot snapshot = ConsumerApp.Running.withDeadLetterQueue(healthy, dlq);
+        HealthSnapshot snapshot = ConveyorConsumer.withDeadLetterQueue(healthy, dlq);
 
         assertFalse(dlq.available());
         assertEquals(HealthSnapshot.Status.DEGRADED, snapshot.status());
