@@ -1,5 +1,6 @@
 package dev.conveyor.ops.reliability;
 
+import dev.conveyor.fixtures.Topics;
 import dev.conveyor.adapters.kafka.consumer.KafkaConsumerEngine;
 import dev.conveyor.adapters.kafka.consumer.MessageHandler;
 import dev.conveyor.domain.message.OrderMessage;

@@ -1,5 +1,6 @@
 package dev.conveyor.ops.reliability;
 
+import dev.conveyor.fixtures.Topics;
 import dev.conveyor.adapters.kafka.codec.JsonCodec;
 import dev.conveyor.adapters.kafka.config.ConfigReader;
 import dev.conveyor.adapters.kafka.config.KafkaConnectionConfig;

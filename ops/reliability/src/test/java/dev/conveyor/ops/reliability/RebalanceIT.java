@@ -1,5 +1,6 @@
 package dev.conveyor.ops.reliability;
 
+import dev.conveyor.fixtures.Topics;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.conveyor.localkafka.junit.TestKafka;
 import dev.conveyor.localkafka.junit.WithKafka;
