@@ -1,5 +1,6 @@
 package dev.conveyor.app.consumer;
 
+import dev.conveyor.fixtures.Orders;
 import dev.conveyor.fixtures.Topics;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -60,8 +61,7 @@ class ConsumerJarIT {
     }
 
     private static String order(String id, String user, String item) {
-        return "{\"order_id\":\"" + id + "\",\"user\":\"" + user + "\",\"item\":\"" + item
-                + "\",\"quantity\":2,\"price\":1.25,\"timestamp\":\"2026-11-23T10:00:00Z\"}";
+        return Orders.json().id(id).user(user).item(item).quantity(2).price("1.25").build();
     }
 
     private static List<Map.Entry<String, String>> orders(int count, int users, String prefix) {

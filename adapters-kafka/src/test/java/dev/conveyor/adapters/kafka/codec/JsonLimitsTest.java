@@ -1,5 +1,6 @@
 package dev.conveyor.adapters.kafka.codec;
 
+import dev.conveyor.fixtures.Orders;
 import dev.conveyor.adapters.kafka.codec.DecodeFailure.Kind;
 import dev.conveyor.domain.message.OrderMessage;
 import dev.conveyor.domain.message.ScenarioRequest;
@@ -58,9 +59,8 @@ class JsonLimitsTest {
 
     @Test
     void givenADecimalFieldPastTheScaleLimit_whenAnOrderIsDecoded_thenLimitExceededNotAWrongType() {
-        String order = """
-                {"order_id":"7d0c6a4e-1c7e-4d55-9d33-2f3b8a1e9f00","user":"alice","item":"book","quantity":2,
-                 "price":PRICE,"timestamp":"2026-11-23T10:00:00Z"}""";
+        String order = Orders.json().id("7d0c6a4e-1c7e-4d55-9d33-2f3b8a1e9f00").user("alice").item("book")
+                .quantity(2).price("PRICE").build();
         DecodeFailure failure = limit(ORDERS.decode(order.replace("PRICE", "1e-999999999")
                 .getBytes(StandardCharsets.UTF_8)));
         assertTrue(failure.message().startsWith("limit exceeded: price: number 1E-999999999 is out of range"),

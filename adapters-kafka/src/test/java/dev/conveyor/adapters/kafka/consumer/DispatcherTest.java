@@ -1,5 +1,6 @@
 package dev.conveyor.adapters.kafka.consumer;
 
+import dev.conveyor.fixtures.Orders;
 import dev.conveyor.adapters.kafka.codec.JsonCodec;
 import dev.conveyor.adapters.kafka.dlq.DeadLetter;
 import dev.conveyor.adapters.kafka.dlq.ErrorType;
@@ -22,7 +23,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -79,8 +79,7 @@ class DispatcherTest {
     }
 
     private static String order(String user, String item) {
-        return "{\"order_id\":\"" + UUID.randomUUID() + "\",\"user\":\"" + user + "\",\"item\":\"" + item
-                + "\",\"quantity\":1,\"timestamp\":\"2026-11-23T10:00:00Z\"}";
+        return Orders.json().user(user).item(item).build();
     }
 
     private void awaitCommittable(long offset) {

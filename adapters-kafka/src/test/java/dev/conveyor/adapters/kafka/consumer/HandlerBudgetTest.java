@@ -1,5 +1,6 @@
 package dev.conveyor.adapters.kafka.consumer;
 
+import dev.conveyor.fixtures.Orders;
 import dev.conveyor.adapters.kafka.codec.JsonCodec;
 import dev.conveyor.adapters.kafka.dlq.DeadLetter;
 import dev.conveyor.adapters.kafka.dlq.ErrorType;
@@ -18,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -70,8 +70,7 @@ class HandlerBudgetTest {
         List<Work> works = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String user = item + "-user-" + i;
-            String json = "{\"order_id\":\"" + UUID.randomUUID() + "\",\"user\":\"" + user + "\",\"item\":\"" + item
-                    + "\",\"quantity\":1,\"timestamp\":\"2026-11-23T10:00:00Z\"}";
+            String json = Orders.json().user(user).item(item).build();
             works.add(partition.append(new ConsumerRecord<>(TP.topic(), TP.partition(), partition.nextOffset() < 0
                     ? 0 : partition.nextOffset(), user.getBytes(StandardCharsets.UTF_8),
                     json.getBytes(StandardCharsets.UTF_8))));

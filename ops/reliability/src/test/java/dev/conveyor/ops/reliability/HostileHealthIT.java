@@ -1,5 +1,6 @@
 package dev.conveyor.ops.reliability;
 
+import dev.conveyor.fixtures.Orders;
 import dev.conveyor.fixtures.Topics;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -275,8 +276,7 @@ class HostileHealthIT {
             case 0 -> "{not json " + i;
             case 1 -> OrdersFlow.order(new java.util.UUID(99L, i).toString(), "bad-user-" + i, "item")
                     .replace("\"quantity\":2", "\"quantity\":0");
-            default -> "{\"order_id\":\"" + new java.util.UUID(98L, i) + "\",\"item\":\"x\",\"quantity\":1,"
-                    + "\"timestamp\":\"2026-11-23T10:00:00Z\"}";
+            default -> Orders.json().id(new java.util.UUID(98L, i)).without("user").item("x").build();
         };
     }
 
