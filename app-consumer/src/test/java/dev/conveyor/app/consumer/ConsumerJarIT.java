@@ -1,11 +1,11 @@
 package dev.conveyor.app.consumer;
 
-import dev.conveyor.fixtures.Orders;
-import dev.conveyor.fixtures.Topics;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.conveyor.adapters.kafka.dlq.DeadLetterEnvelope;
 import dev.conveyor.adapters.kafka.dlq.ParsedDeadLetter;
+import dev.conveyor.fixtures.Orders;
+import dev.conveyor.fixtures.Topics;
 import dev.conveyor.localkafka.junit.TestKafka;
 import dev.conveyor.localkafka.junit.WithKafka;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

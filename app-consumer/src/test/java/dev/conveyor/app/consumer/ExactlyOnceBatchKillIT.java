@@ -1,9 +1,9 @@
 package dev.conveyor.app.consumer;
 
-import dev.conveyor.fixtures.Topics;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.conveyor.app.consumer.ScenarioJarFixture.Answers;
 import dev.conveyor.app.consumer.ScenarioJarFixture.ScenarioTopics;
+import dev.conveyor.fixtures.Topics;
 import dev.conveyor.localkafka.junit.TestKafka;
 import dev.conveyor.localkafka.junit.WithKafka;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

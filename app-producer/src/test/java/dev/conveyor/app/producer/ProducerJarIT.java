@@ -1,10 +1,10 @@
 package dev.conveyor.app.producer;
 
-import dev.conveyor.fixtures.Orders;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.conveyor.fixtures.Orders;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -16,7 +16,7 @@ public final class KafkaForwardEventPublisher {
     private final String topic;
     private final JsonCodec<ForwardEvent> codec;
 
-    /** @param topic where events go ({@code KAFKA_RESPONSE_TOPIC}, the {@code KAFKA_OUTPUT_TOPIC} of the old processor) */
+    /** @param topic where events go ({@code KAFKA_OUTPUT_TOPIC}) */
     public KafkaForwardEventPublisher(String topic, SchemaValidator validator) {
         this.topic = topic;
         this.codec = JsonCodec.forType(ForwardEvent.class, validator);

@@ -1,11 +1,11 @@
 package dev.conveyor.adapters.kafka.codec;
 
-import dev.conveyor.fixtures.Orders;
 import dev.conveyor.adapters.kafka.codec.DecodeFailure.Kind;
 import dev.conveyor.domain.message.OrderMessage;
 import dev.conveyor.domain.message.ScenarioRequest;
 import dev.conveyor.domain.message.ScenarioResult;
 import dev.conveyor.domain.validation.SchemaValidator;
+import dev.conveyor.fixtures.Orders;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;

@@ -1,10 +1,10 @@
 package dev.conveyor.adapters.kafka.consumer;
 
-import dev.conveyor.fixtures.Orders;
 import dev.conveyor.adapters.kafka.codec.JsonCodec;
 import dev.conveyor.adapters.kafka.dlq.DeadLetter;
 import dev.conveyor.domain.message.OrderMessage;
 import dev.conveyor.domain.validation.SchemaValidator;
+import dev.conveyor.fixtures.Orders;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;

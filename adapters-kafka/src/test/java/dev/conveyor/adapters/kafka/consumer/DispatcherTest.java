@@ -1,6 +1,5 @@
 package dev.conveyor.adapters.kafka.consumer;
 
-import dev.conveyor.fixtures.Orders;
 import dev.conveyor.adapters.kafka.codec.JsonCodec;
 import dev.conveyor.adapters.kafka.dlq.DeadLetter;
 import dev.conveyor.adapters.kafka.dlq.ErrorType;
@@ -8,6 +7,7 @@ import dev.conveyor.domain.message.OrderMessage;
 import dev.conveyor.domain.processing.PoisonMessageException;
 import dev.conveyor.domain.processing.RetriableProcessingException;
 import dev.conveyor.domain.validation.SchemaValidator;
+import dev.conveyor.fixtures.Orders;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -1,6 +1,5 @@
 package dev.conveyor.adapters.kafka.consumer;
 
-import dev.conveyor.fixtures.Orders;
 import dev.conveyor.adapters.kafka.codec.DecodeFailure;
 import dev.conveyor.adapters.kafka.codec.DecodeResult;
 import dev.conveyor.adapters.kafka.codec.JsonCodec;
@@ -9,6 +8,7 @@ import dev.conveyor.adapters.kafka.dlq.ErrorType;
 import dev.conveyor.domain.message.OrderMessage;
 import dev.conveyor.domain.processing.RetriableProcessingException;
 import dev.conveyor.domain.validation.SchemaValidator;
+import dev.conveyor.fixtures.Orders;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

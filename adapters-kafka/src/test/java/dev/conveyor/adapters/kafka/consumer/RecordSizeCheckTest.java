@@ -1,11 +1,11 @@
 package dev.conveyor.adapters.kafka.consumer;
 
-import dev.conveyor.fixtures.Orders;
 import dev.conveyor.adapters.kafka.codec.JsonCodec;
 import dev.conveyor.adapters.kafka.dlq.DeadLetter;
 import dev.conveyor.adapters.kafka.dlq.ErrorType;
 import dev.conveyor.domain.message.OrderMessage;
 import dev.conveyor.domain.validation.SchemaValidator;
+import dev.conveyor.fixtures.Orders;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

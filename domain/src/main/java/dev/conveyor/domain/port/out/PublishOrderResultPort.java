@@ -18,7 +18,7 @@ public interface PublishOrderResultPort {
     /**
      * Publishes {@code result} for the order being processed.
      *
-     * @throws ResultTooLargeException      if its encoding passes {@code MAX_MESSAGE_BYTES} (default 1 MiB); nothing
+     * @throws ResultTooLargeException      if its encoding passes {@code MAX_MESSAGE_BYTES} (default 10 MiB); nothing
      *                                      is published and the order goes to the dead-letter topic
      * @throws UnpublishableResultException if it cannot be encoded at all; likewise a poison
      */

@@ -17,7 +17,7 @@ public interface PublishScenarioResultPort {
      * Publishes {@code result} as the answer to the request being processed.
      *
      * @throws ResultTooLargeException      if its encoding, with key and headers, passes {@code MAX_MESSAGE_BYTES}
-     *                                      (default 1 MiB); nothing is published (the caller may answer with a
+     *                                      (default 10 MiB); nothing is published (the caller may answer with a
      *                                      smaller {@code failed} result)
      * @throws UnpublishableResultException if it cannot be encoded at all; nothing is published
      */

@@ -1,9 +1,9 @@
 package dev.conveyor.ops.reliability;
 
-import dev.conveyor.fixtures.Orders;
 import dev.conveyor.adapters.kafka.consumer.KafkaConsumerEngine;
 import dev.conveyor.adapters.kafka.consumer.MessageHandler;
 import dev.conveyor.domain.message.OrderMessage;
+import dev.conveyor.fixtures.Orders;
 import dev.conveyor.localkafka.KafkaTopics;
 import dev.conveyor.localkafka.LocalKafka;
 import dev.conveyor.localkafka.LocalKafkaConfig;
