@@ -34,6 +34,15 @@ class PackageDependenciesTest {
     }
 
     @Test
+    void givenTheResultPublishers_thenTheEngineDoesNotKnowThem() {
+        noClasses().that().resideInAPackage("dev.conveyor.adapters.kafka.consumer..")
+                .should().dependOnClassesThat().resideInAPackage("dev.conveyor.adapters.kafka.output..")
+                .because("the out-port adapters write into a record's outbox; the engine only moves what is in it")
+                .check(MAIN);
+        assertTrue(MAIN.contain("dev.conveyor.adapters.kafka.output.KafkaOrderResultPublisher"));
+    }
+
+    @Test
     void givenTheImport_thenItSawTheEngineAndTheAdapters() {
         // Guards the rules above against passing vacuously if a package is renamed.
         for (String name : new String[] {"dev.conveyor.adapters.kafka.consumer.KafkaConsumerEngine",

@@ -4,34 +4,44 @@ import dev.conveyor.adapters.kafka.codec.DecodeFailure;
 import dev.conveyor.adapters.kafka.codec.DecodeResult;
 import dev.conveyor.adapters.kafka.codec.JsonCodec;
 import dev.conveyor.adapters.kafka.consumer.MessageDecoder;
+import dev.conveyor.adapters.kafka.consumer.Inbound;
 import dev.conveyor.adapters.kafka.consumer.MessageHandler;
 import dev.conveyor.adapters.kafka.dlq.ErrorType;
+import dev.conveyor.adapters.kafka.output.KafkaForwardEventPublisher;
 import dev.conveyor.domain.message.ForwardEvent;
+import dev.conveyor.domain.port.out.PublishForwardEventPort;
 import dev.conveyor.domain.validation.SchemaValidator;
 import dev.conveyor.domain.validation.Violation;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The validate-and-forward flow (the replaced Go processor's job): each input record that is JSON, has an RFC 3339
  * {@code timestamp} no older than {@code MAX_MESSAGE_AGE}, gets {@code status} {@code valid} (data longer than 10
- * characters) or {@code invalid} and is published to {@code KAFKA_OUTPUT_TOPIC}, keyed like the input. Anything
+ * characters) or {@code invalid} and is forwarded through {@link PublishForwardEventPort} (to
+ * {@code KAFKA_OUTPUT_TOPIC}, keyed like the input). Anything
  * else goes to the DLQ as {@code validation}.
  */
 final class ForwardFlow {
     private final JsonCodec<ForwardEvent> codec;
-    private final String outputTopic;
+    private final Function<Inbound<?>, PublishForwardEventPort> output;
     private final Duration maxAge;
     private final Clock clock;
 
     ForwardFlow(SchemaValidator validator, String outputTopic, Duration maxAge, Clock clock) {
+        this(validator, new KafkaForwardEventPublisher(outputTopic, validator)::forRecord, maxAge, clock);
+    }
+
+    /** @param output the port each record's classified event leaves through */
+    ForwardFlow(SchemaValidator validator, Function<Inbound<?>, PublishForwardEventPort> output, Duration maxAge,
+                Clock clock) {
         this.codec = JsonCodec.forType(ForwardEvent.class, validator);
-        this.outputTopic = outputTopic;
+        this.output = output;
         this.maxAge = maxAge;
         this.clock = clock;
     }
@@ -66,7 +76,6 @@ final class ForwardFlow {
     }
 
     MessageHandler<ForwardEvent> handler() {
-        return MessageHandler.single(in -> in.outbox().send(new ProducerRecord<>(outputTopic, null, in.rawKey(),
-                codec.encode(in.message().classified()))));
+        return MessageHandler.single(in -> output.apply(in).publish(in.message().classified()));
     }
 }

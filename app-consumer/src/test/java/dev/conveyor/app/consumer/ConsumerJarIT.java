@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.conveyor.adapters.kafka.dlq.DeadLetterEnvelope;
 import dev.conveyor.adapters.kafka.dlq.ParsedDeadLetter;
+import dev.conveyor.fixtures.Orders;
+import dev.conveyor.fixtures.Topics;
 import dev.conveyor.localkafka.junit.TestKafka;
 import dev.conveyor.localkafka.junit.WithKafka;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -59,8 +61,7 @@ class ConsumerJarIT {
     }
 
     private static String order(String id, String user, String item) {
-        return "{\"order_id\":\"" + id + "\",\"user\":\"" + user + "\",\"item\":\"" + item
-                + "\",\"quantity\":2,\"price\":1.25,\"timestamp\":\"2026-11-23T10:00:00Z\"}";
+        return Orders.json().id(id).user(user).item(item).quantity(2).price("1.25").build();
     }
 
     private static List<Map.Entry<String, String>> orders(int count, int users, String prefix) {
@@ -96,7 +97,7 @@ class ConsumerJarIT {
     void givenValidInvalidAndFailingOrders_whenConsumed_thenEachEndsProcessedOrDeadLetteredAndHttpEndpointsAnswer(
             TestKafka kafka) throws Exception {
         Flow flow = flow(kafka, "orders-e2e", 3);
-        Topics topics = new Topics(kafka);
+        Topics topics = new Topics(kafka.bootstrapServers());
         List<Map.Entry<String, String>> input = new ArrayList<>(orders(1_000, 50, "e2e"));
         input.add(Map.entry("user-1", "{\"order_id\": \"not-a-uuid\"}"));
         input.add(Map.entry("user-2", order(UUID.randomUUID().toString(), "user-2", "")));
@@ -144,7 +145,7 @@ class ConsumerJarIT {
     void givenSlowProcessing_whenSigtermArrivesMidStream_thenInFlightWorkFinishesAndOffsetsEqualTheProcessedCount(
             TestKafka kafka) throws Exception {
         Flow flow = flow(kafka, "orders-drain", 3);
-        Topics topics = new Topics(kafka);
+        Topics topics = new Topics(kafka.bootstrapServers());
         topics.send(flow.orders(), orders(3_000, 300, "drain"));
         Process consumer = ConsumerJar.start(work, flow.env(kafka, Map.of("ORDER_PROCESSING_MS", "100",
                 "MAX_IN_FLIGHT", "32", "WORKER_POOL", "32")));
@@ -194,7 +195,7 @@ class ConsumerJarIT {
     private Killed killMidStreamAndRestart(TestKafka kafka, String name, String guarantee, int count)
             throws Exception {
         Flow flow = flow(kafka, name, 3);
-        Topics topics = new Topics(kafka);
+        Topics topics = new Topics(kafka.bootstrapServers());
         List<Map.Entry<String, String>> input = orders(count, 200, name);
         topics.send(flow.orders(), input);
         // At most 32 in flight of 50 ms each: at most 640 orders/s, so the orders left at the kill threshold (a

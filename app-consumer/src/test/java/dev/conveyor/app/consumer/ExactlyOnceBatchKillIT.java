@@ -3,6 +3,7 @@ package dev.conveyor.app.consumer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.conveyor.app.consumer.ScenarioJarFixture.Answers;
 import dev.conveyor.app.consumer.ScenarioJarFixture.ScenarioTopics;
+import dev.conveyor.fixtures.Topics;
 import dev.conveyor.localkafka.junit.TestKafka;
 import dev.conveyor.localkafka.junit.WithKafka;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -63,7 +64,7 @@ class ExactlyOnceBatchKillIT {
     void givenExactlyOnceWithBatchesOf50_whenKilledMidStreamAndRestarted_thenAReadCommittedReaderSeesEachResponseOnce(
             TestKafka kafka) throws Exception {
         ScenarioTopics t = topics(kafka, "eos-batch", PARTITIONS);
-        Topics topics = new Topics(kafka);
+        Topics topics = new Topics(kafka.bootstrapServers());
         List<Map.Entry<String, String>> requests = new ArrayList<>(REQUESTS);
         List<String> ids = new ArrayList<>(REQUESTS);
         for (int i = 0; i < REQUESTS; i++) {

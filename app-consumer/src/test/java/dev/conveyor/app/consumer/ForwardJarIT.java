@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.conveyor.adapters.kafka.dlq.DeadLetterEnvelope;
 import dev.conveyor.adapters.kafka.dlq.ParsedDeadLetter;
+import dev.conveyor.fixtures.Topics;
 import dev.conveyor.localkafka.junit.TestKafka;
 import dev.conveyor.localkafka.junit.WithKafka;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -45,7 +46,7 @@ class ForwardJarIT {
         String second = kafka.createTopic("input-b", 2);
         String output = kafka.createTopic("output", 3);
         String dlq = kafka.createTopic("forward-dlq", 1);
-        Topics topics = new Topics(kafka);
+        Topics topics = new Topics(kafka.bootstrapServers());
         String now = Instant.now().toString();
         String stale = Instant.now().minus(25, ChronoUnit.HOURS).toString();
         String withOffset = Instant.now().atOffset(java.time.ZoneOffset.ofHours(2)).toString(); // RFC 3339, +02:00

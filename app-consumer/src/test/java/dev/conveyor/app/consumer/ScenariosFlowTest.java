@@ -1,12 +1,18 @@
 package dev.conveyor.app.consumer;
 
+import dev.conveyor.adapters.kafka.consumer.Inbound;
+import dev.conveyor.domain.message.ScenarioRequest;
 import dev.conveyor.domain.message.ScenarioResult;
+import dev.conveyor.domain.message.ScenarioStatus;
 import dev.conveyor.domain.port.in.ExecuteScenarioUseCase;
+import dev.conveyor.fixtures.ports.InMemoryScenarioResults;
+import dev.conveyor.fixtures.ports.Published;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -79,5 +85,27 @@ class ScenariosFlowTest {
         assertTrue(sent.get(0).contains("\"status\":\"failed\""), sent.get(0));
         assertTrue(sent.get(0).contains("\"error\":\"response cannot be written: cannot write ScenarioResult as "
                 + "JSON: "), sent.get(0));
+    }
+
+    @Test
+    void givenAnAnswerThePortRefusesAsTooLarge_whenHandled_thenAFailedAnswerWithThePortsReasonIsPublishedInstead()
+            throws Exception {
+        InMemoryScenarioResults answers = new InMemoryScenarioResults(2000);
+        ExecuteScenarioUseCase useCase = request -> ScenarioResult.succeeded(request.requestId(),
+                request.scenario(), Map.of("echo", "x".repeat(5000)), Instant.EPOCH, Instant.EPOCH);
+        ScenariosFlow flow = new ScenariosFlow(useCase, request -> false, Clock.systemUTC(),
+                in -> answers.answering(in.rawKey()));
+
+        flow.handler().handle(List.of(new Inbound<>(new ScenarioCall(new ScenarioRequest("echo", Map.of(), null,
+                null), false), null, "requests", 2, 9L, 1, null, record -> {
+                    throw new AssertionError("the flow writes through its port, not the outbox");
+                })));
+
+        List<Published<ScenarioResult>> published = answers.published();
+        assertEquals(1, published.size(), published.toString());
+        ScenarioResult answer = published.get(0).result();
+        assertEquals(ScenarioStatus.FAILED, answer.status());
+        assertEquals("requests-2-9", answer.requestId(), "a request without an id is answered by its position");
+        assertTrue(answer.error().startsWith("response exceeds 1988 bytes (in-memory fake: "), answer.error());
     }
 }

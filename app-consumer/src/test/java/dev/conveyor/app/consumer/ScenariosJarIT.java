@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.conveyor.adapters.kafka.dlq.DeadLetterEnvelope;
 import dev.conveyor.adapters.kafka.dlq.ParsedDeadLetter;
 import dev.conveyor.app.consumer.ScenarioJarFixture.ScenarioTopics;
+import dev.conveyor.fixtures.Topics;
 import dev.conveyor.localkafka.junit.TestKafka;
 import dev.conveyor.localkafka.junit.WithKafka;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -68,7 +69,7 @@ class ScenariosJarIT {
         boolean virtual = Runtime.version().feature() >= 21;
         int count = virtual ? 2_000 : 64 * 5; // Java 17: WORKER_POOL=64 platform threads wait at once
         ScenarioTopics t = topics(kafka, "analysis", 3);
-        Topics topics = new Topics(kafka);
+        Topics topics = new Topics(kafka.bootstrapServers());
         List<Map.Entry<String, String>> requests = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -116,7 +117,7 @@ class ScenariosJarIT {
     void givenCpuHeavyRollupsAndHashes_whenIoAnalysesRunBesideThem_thenTheyAreAnsweredWhileTheLoadStillRuns(
             TestKafka kafka) throws Exception {
         ScenarioTopics t = topics(kafka, "mixed", 3);
-        Topics topics = new Topics(kafka);
+        Topics topics = new Topics(kafka.bootstrapServers());
         Process consumer = ConsumerJar.start(work, env(kafka, t, Map.of("MAX_IN_FLIGHT", "512")));
         try {
             // Warm up: group joined, classes loaded, JIT going.
@@ -226,7 +227,7 @@ class ScenariosJarIT {
     void givenTheHandFixtureInBothFormats_whenRolledUp_thenBothAnswersCarryTheSameExactWeeks(TestKafka kafka)
             throws Exception {
         ScenarioTopics t = topics(kafka, "rollup", 1);
-        Topics topics = new Topics(kafka);
+        Topics topics = new Topics(kafka.bootstrapServers());
         String records = "[" + String.join(",",
                 fixtureRecord("2024-01-03", "North", 100, 5, "10.5", 200),
                 fixtureRecord("2024-01-04", "North", 50, 3, "4.5", 100),
@@ -278,13 +279,13 @@ class ScenariosJarIT {
     void givenUnknownMalformedWrongTypedBigAndOversizeRequests_whenConsumed_thenEachIsHandledAsSpecified(
             TestKafka kafka) throws Exception {
         ScenarioTopics t = topics(kafka, "edge", 1);
-        Topics topics = new Topics(kafka);
+        Topics topics = new Topics(kafka.bootstrapServers());
         String payload = "x".repeat(9 * 1024 * 1024 + 512 * 1024);
         int port = ConsumerJar.freePort();
         Process consumer = ConsumerJar.start(work, env(kafka, t, Map.of("HEALTH_PORT", String.valueOf(port))));
         List<HealthSamples.Sample> health;
         try (HealthSamples sampling = HealthSamples.startWhenAssigned(port)) {
-            topics.sendBig(t.requests(), List.of(
+            topics.send(t.requests(), List.of(
                     Map.entry("a", request("unknown", "no-such-scenario", "{}")),
                     Map.entry("b", "{\"scenario\": \"echo\", "),
                     Map.entry("c", request("wrong-types", "run-analysis", "{\"threshold\":\"ten\"}")),

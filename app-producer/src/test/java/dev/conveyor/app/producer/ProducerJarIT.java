@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.conveyor.fixtures.Orders;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,23 +39,25 @@ class ProducerJarIT {
     @TempDir
     Path work;
 
+    private static String valid(String orderId, int user) {
+        return Orders.json().id(orderId).user("u" + user).item("pen").price("1.50").build();
+    }
+
     @Test
     void givenAFileWithValidAndBadLines_whenPublished_thenOnlyValidOnesAreSentAndEachBadLineIsNamed(
             TestKafka kafka) throws Exception {
         String topic = kafka.createTopic("file-orders", 3);
-        String valid = "{\"order_id\":\"%s\",\"user\":\"u%d\",\"item\":\"pen\",\"quantity\":1,\"price\":1.50,"
-                + "\"timestamp\":\"2026-11-23T10:00:00Z\"}";
         List<String> lines = List.of(
-                valid.formatted("11111111-1111-1111-1111-111111111111", 1),
+                valid("11111111-1111-1111-1111-111111111111", 1),
                 "{\"order_id\":\"22222222-2222-2222-2222-222222222222\",\"user\":\"\",\"item\":\"pen\","
                         + "\"quantity\":0,\"price\":-1,\"timestamp\":\"2026-11-23T10:00:00Z\"}",
                 "this is not json",
                 "{\"order_id\":\"not-a-uuid\",\"user\":\"u\",\"item\":\"pen\",\"quantity\":\"ten\","
                         + "\"timestamp\":\"2026-11-23T10:00:00Z\",\"priority\":\"asap\"}",
                 "",
-                valid.formatted("33333333-3333-3333-3333-333333333333", 2).replace("\"pen\"",
+                valid("33333333-3333-3333-3333-333333333333", 2).replace("\"pen\"",
                         "\"" + "p".repeat(190) + "\"").replace("}", ",\"note\":\"" + "n".repeat(8300) + "\"}"),
-                valid.formatted("44444444-4444-4444-4444-444444444444", 3));
+                valid("44444444-4444-4444-4444-444444444444", 3));
         Path file = work.resolve("orders.jsonl");
         Files.write(file, lines, StandardCharsets.UTF_8);
 

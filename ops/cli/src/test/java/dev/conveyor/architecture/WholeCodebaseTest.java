@@ -6,6 +6,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine.ParentCommand;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noFields;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,6 +30,15 @@ class WholeCodebaseTest {
     void givenTheOpsCommands_thenNoneReachesBackIntoItsParentCommand() {
         noFields().should().beAnnotatedWith(ParentCommand.class)
                 .because("a sub-command takes the Environment it needs in its constructor (OpsFactory)")
+                .check(MAIN);
+    }
+
+    @Test
+    void givenTheConsumerFlows_thenTheirResultsLeaveThroughTheDomainsOutPortsNotStraightIntoTheOutbox() {
+        noClasses().that().resideInAPackage("dev.conveyor.app.consumer..")
+                .should().callMethod(dev.conveyor.adapters.kafka.consumer.Inbound.class, "outbox")
+                .because("a flow publishes through PublishOrderResultPort, PublishScenarioResultPort or "
+                        + "PublishForwardEventPort; the Kafka adapters in adapters.kafka.output use the outbox")
                 .check(MAIN);
     }
 

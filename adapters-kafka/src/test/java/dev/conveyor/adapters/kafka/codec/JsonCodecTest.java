@@ -7,6 +7,7 @@ import dev.conveyor.domain.message.Priority;
 import dev.conveyor.domain.message.ScenarioRequest;
 import dev.conveyor.domain.message.ScenarioResult;
 import dev.conveyor.domain.validation.SchemaValidator;
+import dev.conveyor.fixtures.Orders;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -23,9 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class JsonCodecTest {
     private static final SchemaValidator VALIDATOR = new SchemaValidator();
     private static final JsonCodec<OrderMessage> ORDERS = JsonCodec.forType(OrderMessage.class, VALIDATOR);
-    private static final String VALID = """
-            {"order_id":"7d0c6a4e-1c7e-4d55-9d33-2f3b8a1e9f00","user":"alice","item":"book","quantity":2,
-             "price":12.50,"timestamp":"2026-11-23T10:00:00Z","priority":"high"}""";
+    private static final String VALID = Orders.json().id("7d0c6a4e-1c7e-4d55-9d33-2f3b8a1e9f00").user("alice")
+            .item("book").quantity(2).price("12.50").priority("high").build();
 
     private static DecodeFailure rejected(JsonCodec<?> codec, byte[] bytes) {
         return assertInstanceOf(DecodeResult.Rejected.class, codec.decode(bytes)).failure();

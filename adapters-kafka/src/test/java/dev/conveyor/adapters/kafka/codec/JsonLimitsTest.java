@@ -5,6 +5,7 @@ import dev.conveyor.domain.message.OrderMessage;
 import dev.conveyor.domain.message.ScenarioRequest;
 import dev.conveyor.domain.message.ScenarioResult;
 import dev.conveyor.domain.validation.SchemaValidator;
+import dev.conveyor.fixtures.Orders;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -58,9 +59,8 @@ class JsonLimitsTest {
 
     @Test
     void givenADecimalFieldPastTheScaleLimit_whenAnOrderIsDecoded_thenLimitExceededNotAWrongType() {
-        String order = """
-                {"order_id":"7d0c6a4e-1c7e-4d55-9d33-2f3b8a1e9f00","user":"alice","item":"book","quantity":2,
-                 "price":PRICE,"timestamp":"2026-11-23T10:00:00Z"}""";
+        String order = Orders.json().id("7d0c6a4e-1c7e-4d55-9d33-2f3b8a1e9f00").user("alice").item("book")
+                .quantity(2).price("PRICE").build();
         DecodeFailure failure = limit(ORDERS.decode(order.replace("PRICE", "1e-999999999")
                 .getBytes(StandardCharsets.UTF_8)));
         assertTrue(failure.message().startsWith("limit exceeded: price: number 1E-999999999 is out of range"),

@@ -4,6 +4,7 @@ import dev.conveyor.adapters.kafka.codec.JsonCodec;
 import dev.conveyor.adapters.kafka.dlq.DeadLetter;
 import dev.conveyor.domain.message.OrderMessage;
 import dev.conveyor.domain.validation.SchemaValidator;
+import dev.conveyor.fixtures.Orders;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -76,8 +76,7 @@ class BufferedBytesTest {
         List<Work> works = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String user = "user-" + i;
-            String json = invalid ? "{\"user\": 42}" : "{\"order_id\":\"" + UUID.randomUUID() + "\",\"user\":\""
-                    + user + "\",\"item\":\"item\",\"quantity\":1,\"timestamp\":\"2026-11-23T10:00:00Z\"}";
+            String json = invalid ? "{\"user\": 42}" : Orders.json().user(user).item("item").build();
             RecordHeaders headers = new RecordHeaders(List.of(new RecordHeader("trace", new byte[100])));
             byte[] key = user.getBytes(StandardCharsets.UTF_8);
             byte[] value = json.getBytes(StandardCharsets.UTF_8);

@@ -5,6 +5,7 @@ import dev.conveyor.domain.message.OrderMessage;
 import dev.conveyor.domain.processing.PoisonMessageException;
 import dev.conveyor.domain.processing.RetriableProcessingException;
 import dev.conveyor.domain.validation.SchemaValidator;
+import dev.conveyor.fixtures.Orders;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -15,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -78,8 +78,7 @@ class DeadLetterResendTest {
     }
 
     private static Work order(PartitionState partition, long offset, String user) {
-        String json = "{\"order_id\":\"" + UUID.randomUUID() + "\",\"user\":\"" + user + "\",\"item\":\"book\","
-                + "\"quantity\":1,\"timestamp\":\"2026-11-23T10:00:00Z\"}";
+        String json = Orders.json().user(user).item("book").build();
         return partition.append(new ConsumerRecord<>(TP.topic(), TP.partition(), offset,
                 user.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8)));
     }

@@ -7,6 +7,7 @@ import dev.conveyor.domain.message.OrderMessage;
 import dev.conveyor.domain.processing.PoisonMessageException;
 import dev.conveyor.domain.processing.RetriableProcessingException;
 import dev.conveyor.domain.validation.SchemaValidator;
+import dev.conveyor.fixtures.Orders;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -22,7 +23,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -79,8 +79,7 @@ class DispatcherTest {
     }
 
     private static String order(String user, String item) {
-        return "{\"order_id\":\"" + UUID.randomUUID() + "\",\"user\":\"" + user + "\",\"item\":\"" + item
-                + "\",\"quantity\":1,\"timestamp\":\"2026-11-23T10:00:00Z\"}";
+        return Orders.json().user(user).item(item).build();
     }
 
     private void awaitCommittable(long offset) {

@@ -3,6 +3,7 @@ package dev.conveyor.adapters.kafka.consumer;
 import dev.conveyor.adapters.kafka.codec.JsonCodec;
 import dev.conveyor.domain.message.OrderMessage;
 import dev.conveyor.domain.validation.SchemaValidator;
+import dev.conveyor.fixtures.Orders;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -15,7 +16,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -57,8 +57,7 @@ class ExactlyOnceBatchTest {
         PartitionState partition = new PartitionState(TP, true, ByteBudget.unlimited());
         List<Work> works = new ArrayList<>(RECORDS);
         for (int i = 0; i < RECORDS; i++) {
-            String json = "{\"order_id\":\"" + UUID.randomUUID() + "\",\"user\":\"u\",\"item\":\"i\",\"quantity\":1,"
-                    + "\"timestamp\":\"2026-11-23T10:00:00Z\"}";
+            String json = Orders.json().user("u").item("i").build();
             works.add(partition.append(new ConsumerRecord<>(TP.topic(), TP.partition(), i, null,
                     json.getBytes(StandardCharsets.UTF_8))));
         }

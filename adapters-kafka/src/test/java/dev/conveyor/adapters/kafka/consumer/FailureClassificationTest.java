@@ -8,6 +8,7 @@ import dev.conveyor.adapters.kafka.dlq.ErrorType;
 import dev.conveyor.domain.message.OrderMessage;
 import dev.conveyor.domain.processing.RetriableProcessingException;
 import dev.conveyor.domain.validation.SchemaValidator;
+import dev.conveyor.fixtures.Orders;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,7 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -69,8 +69,7 @@ class FailureClassificationTest {
         List<Work> works = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String user = "user-" + i;
-            String json = "{\"order_id\":\"" + UUID.randomUUID() + "\",\"user\":\"" + user + "\",\"item\":\"item-" + i
-                    + "\",\"quantity\":1,\"timestamp\":\"2026-11-23T10:00:00Z\"}";
+            String json = Orders.json().user(user).item("item-" + i).build();
             works.add(partition.append(new ConsumerRecord<>(TP.topic(), TP.partition(), i,
                     user.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8))));
         }

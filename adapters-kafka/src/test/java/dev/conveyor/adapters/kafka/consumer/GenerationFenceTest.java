@@ -3,6 +3,7 @@ package dev.conveyor.adapters.kafka.consumer;
 import dev.conveyor.adapters.kafka.codec.JsonCodec;
 import dev.conveyor.domain.message.OrderMessage;
 import dev.conveyor.domain.validation.SchemaValidator;
+import dev.conveyor.fixtures.Orders;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -15,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -80,8 +80,7 @@ class GenerationFenceTest {
     }
 
     private static Work order(PartitionState partition, long offset, String item) {
-        String json = "{\"order_id\":\"" + UUID.randomUUID() + "\",\"user\":\"alice\",\"item\":\"" + item
-                + "\",\"quantity\":1,\"timestamp\":\"2026-11-23T10:00:00Z\"}";
+        String json = Orders.json().user("alice").item(item).build();
         return partition.append(new ConsumerRecord<>(TP.topic(), TP.partition(), offset,
                 "alice".getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8)));
     }

@@ -5,6 +5,7 @@ import dev.conveyor.adapters.kafka.dlq.DeadLetter;
 import dev.conveyor.adapters.kafka.dlq.ErrorType;
 import dev.conveyor.domain.message.OrderMessage;
 import dev.conveyor.domain.validation.SchemaValidator;
+import dev.conveyor.fixtures.Orders;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,8 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 /** The per-record MAX_MESSAGE_BYTES check counts the key, the value and the headers, not only the value. */
 class RecordSizeCheckTest {
     private static final int MAX = 8192;
-    private static final String ORDER = "{\"order_id\":\"7d0c6a4e-1c7e-4d55-9d33-2f3b8a1e9f00\",\"user\":\"alice\","
-            + "\"item\":\"book\",\"quantity\":1,\"timestamp\":\"2026-11-23T10:00:00Z\"}";
+    private static final String ORDER = Orders.json().id("7d0c6a4e-1c7e-4d55-9d33-2f3b8a1e9f00").user("alice")
+            .item("book").build();
 
     private final ConsumerSettings settings = settings();
     private final CircuitBreaker breaker = Resilience.breaker("test", settings, Clock.systemUTC());

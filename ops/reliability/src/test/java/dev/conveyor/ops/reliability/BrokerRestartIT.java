@@ -1,5 +1,6 @@
 package dev.conveyor.ops.reliability;
 
+import dev.conveyor.fixtures.Topics;
 import dev.conveyor.localkafka.KafkaTopics;
 import dev.conveyor.localkafka.LocalKafka;
 import dev.conveyor.localkafka.LocalKafkaConfig;

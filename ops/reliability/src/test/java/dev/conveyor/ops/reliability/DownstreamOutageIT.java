@@ -4,6 +4,7 @@ import dev.conveyor.adapters.kafka.consumer.KafkaConsumerEngine;
 import dev.conveyor.adapters.kafka.consumer.MessageHandler;
 import dev.conveyor.domain.message.OrderMessage;
 import dev.conveyor.domain.processing.RetriableProcessingException;
+import dev.conveyor.fixtures.Topics;
 import dev.conveyor.localkafka.junit.TestKafka;
 import dev.conveyor.localkafka.junit.WithKafka;
 import org.apache.kafka.clients.producer.ProducerRecord;

@@ -15,6 +15,7 @@ import dev.conveyor.adapters.kafka.dlq.KafkaDeadLetterPublisher;
 import dev.conveyor.domain.message.OrderMessage;
 import dev.conveyor.domain.validation.SchemaValidator;
 import dev.conveyor.adapters.kafka.dlq.DeadLetterEnvelope;
+import dev.conveyor.fixtures.Topics;
 import dev.conveyor.localkafka.KafkaTopics;
 import dev.conveyor.localkafka.junit.TestKafka;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

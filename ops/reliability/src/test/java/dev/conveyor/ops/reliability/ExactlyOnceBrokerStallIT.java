@@ -3,6 +3,7 @@ package dev.conveyor.ops.reliability;
 import dev.conveyor.adapters.kafka.consumer.KafkaConsumerEngine;
 import dev.conveyor.adapters.kafka.consumer.MessageHandler;
 import dev.conveyor.domain.message.OrderMessage;
+import dev.conveyor.fixtures.Orders;
 import dev.conveyor.localkafka.KafkaTopics;
 import dev.conveyor.localkafka.LocalKafka;
 import dev.conveyor.localkafka.LocalKafkaConfig;
@@ -122,7 +123,6 @@ class ExactlyOnceBrokerStallIT {
     }
 
     private static String order(String user, String item) {
-        return "{\"order_id\":\"" + UUID.randomUUID() + "\",\"user\":\"" + user + "\",\"item\":\"" + item
-                + "\",\"quantity\":1,\"price\":2.50,\"timestamp\":\"2026-11-23T10:00:00Z\"}";
+        return Orders.json().user(user).item(item).price("2.50").build();
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.conveyor.adapters.kafka.dlq.DeadLetterEnvelope;
 import dev.conveyor.adapters.kafka.dlq.ParsedDeadLetter;
+import dev.conveyor.fixtures.Orders;
+import dev.conveyor.fixtures.Topics;
 import dev.conveyor.localkafka.junit.TestKafka;
 import dev.conveyor.localkafka.junit.WithKafka;
 import dev.conveyor.ops.reliability.HostileInputIT.Hostile;
@@ -274,8 +276,7 @@ class HostileHealthIT {
             case 0 -> "{not json " + i;
             case 1 -> OrdersFlow.order(new java.util.UUID(99L, i).toString(), "bad-user-" + i, "item")
                     .replace("\"quantity\":2", "\"quantity\":0");
-            default -> "{\"order_id\":\"" + new java.util.UUID(98L, i) + "\",\"item\":\"x\",\"quantity\":1,"
-                    + "\"timestamp\":\"2026-11-23T10:00:00Z\"}";
+            default -> Orders.json().id(new java.util.UUID(98L, i)).without("user").item("x").build();
         };
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.conveyor.adapters.kafka.dlq.DeadLetterEnvelope;
 import dev.conveyor.adapters.kafka.dlq.ErrorType;
 import dev.conveyor.adapters.kafka.dlq.ParsedDeadLetter;
+import dev.conveyor.fixtures.Topics;
 import dev.conveyor.localkafka.junit.TestKafka;
 import dev.conveyor.localkafka.junit.WithKafka;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -1,5 +1,7 @@
 package dev.conveyor.ops.reliability;
 
+import dev.conveyor.fixtures.Orders;
+import dev.conveyor.fixtures.Topics;
 import dev.conveyor.localkafka.junit.TestKafka;
 
 import java.util.ArrayList;
@@ -44,8 +46,7 @@ record OrdersFlow(String bootstrap, String orders, String processed, String dlq,
     }
 
     static String order(String id, String user, String item) {
-        return "{\"order_id\":\"" + id + "\",\"user\":\"" + user + "\",\"item\":\"" + item
-                + "\",\"quantity\":2,\"price\":1.25,\"timestamp\":\"2026-11-23T10:00:00Z\"}";
+        return Orders.json().id(id).user(user).item(item).quantity(2).price("1.25").build();
     }
 
     /** {@code count} valid orders keyed by user, users round robin, ids unique per {@code seed}. */

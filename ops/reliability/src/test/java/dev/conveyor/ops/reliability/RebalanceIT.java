@@ -1,6 +1,7 @@
 package dev.conveyor.ops.reliability;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.conveyor.fixtures.Topics;
 import dev.conveyor.localkafka.junit.TestKafka;
 import dev.conveyor.localkafka.junit.WithKafka;
 import org.junit.jupiter.api.Test;
