@@ -1,9 +1,11 @@
 package dev.conveyor.app.consumer;
 
 import dev.conveyor.adapters.http.HealthServer;
+import dev.conveyor.bootstrap.MetricsReport;
+import dev.conveyor.bootstrap.Signals;
 import dev.conveyor.domain.health.HealthSnapshot;
 import dev.conveyor.adapters.kafka.config.ClientOverrides;
-import dev.conveyor.adapters.kafka.config.InvalidConfigurationException;
+import dev.conveyor.config.InvalidConfigurationException;
 import dev.conveyor.adapters.kafka.consumer.ConsumerMetrics;
 import dev.conveyor.adapters.kafka.consumer.Delays;
 import dev.conveyor.adapters.kafka.consumer.Delivery;

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import dev.conveyor.adapters.kafka.config.InvalidConfigurationException;
+import dev.conveyor.config.InvalidConfigurationException;
 import dev.conveyor.adapters.kafka.dlq.DeadLetter;
 import dev.conveyor.adapters.kafka.dlq.ErrorType;
 import dev.conveyor.adapters.kafka.dlq.KafkaDeadLetterPublisher;

@@ -1,4 +1,4 @@
-package dev.conveyor.adapters.kafka.config;
+package dev.conveyor.config;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -264,15 +264,16 @@ public final class ConfigReader {
     /**
      * Records the complaint of Kafka's own config validation about a passthrough property, naming the variable it
      * came from ({@code prefix} + the property in upper case, e.g. {@code KAFKA_PRODUCER_LINGER_MS}).
+     * {@code kafkaMessage} is the message of Kafka's {@code ConfigException} (this module does not depend on Kafka).
      */
-    public void kafkaConfigProblem(String prefix, org.apache.kafka.common.config.ConfigException e) {
+    public void kafkaConfigProblem(String prefix, String kafkaMessage) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("Invalid value (.*) for configuration ([^:]+): (.*)")
-                .matcher(String.valueOf(e.getMessage()));
+                .matcher(String.valueOf(kafkaMessage));
         if (m.matches()) {
             String variable = prefix + m.group(2).toUpperCase(java.util.Locale.ROOT).replace('.', '_');
             problem(variable + "=" + m.group(1) + ": " + m.group(3));
         } else {
-            problem(prefix + "*: " + e.getMessage());
+            problem(prefix + "*: " + kafkaMessage);
         }
     }
 

@@ -1,5 +1,6 @@
-package dev.conveyor.adapters.kafka.config;
+package dev.conveyor.bootstrap;
 
+import dev.conveyor.config.InvalidConfigurationException;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package dev.conveyor.adapters.http;
 
-import dev.conveyor.adapters.kafka.config.ConfigReader;
-import dev.conveyor.adapters.kafka.config.InvalidConfigurationException;
+import dev.conveyor.config.ConfigReader;
+import dev.conveyor.config.InvalidConfigurationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -1,6 +1,6 @@
 package dev.conveyor.adapters.http;
 
-import dev.conveyor.adapters.kafka.config.ConfigReader;
+import dev.conveyor.config.ConfigReader;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

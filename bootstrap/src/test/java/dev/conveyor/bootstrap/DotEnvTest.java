@@ -1,5 +1,6 @@
-package dev.conveyor.adapters.kafka.config;
+package dev.conveyor.bootstrap;
 
+import dev.conveyor.config.InvalidConfigurationException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.conveyor.adapters.kafka.config;
+package dev.conveyor.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,5 +1,7 @@
-package dev.conveyor.adapters.kafka.config;
+package dev.conveyor.bootstrap;
 
+import dev.conveyor.config.InvalidConfigurationException;
+import dev.conveyor.config.ConfigReader;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.conveyor.adapters.kafka.config;
+package dev.conveyor.config;
 
 import java.util.List;
 
