@@ -138,7 +138,7 @@ public final class ConsumerApp {
         }
 
         /** A decoder and a handler for one message type. */
-        private record Flow<T>(dev.conveyor.adapters.kafka.consumer.MessageDecoder<T> decoder,
+        private record Flow<T>(dev.conveyor.adapters.kafka.codec.MessageDecoder<T> decoder,
                                MessageHandler<T> handler, ConsumerAppConfig config, ExecutorService workers,
                                ExecutorService cpuWorkers) {
             KafkaConsumerEngine engine(String id, KafkaConsumer<byte[], byte[]> consumer, Delivery delivery,

@@ -1,5 +1,6 @@
 package dev.conveyor.adapters.kafka.dlq;
 
+import dev.conveyor.adapters.kafka.failure.ErrorType;
 import java.util.Objects;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -1,5 +1,6 @@
 package dev.conveyor.adapters.kafka.dlq;
 
+import dev.conveyor.adapters.kafka.failure.ErrorType;
 import static dev.conveyor.adapters.kafka.dlq.EnvelopeFields.*;
 
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.conveyor.adapters.kafka.dlq;
 
+import dev.conveyor.adapters.kafka.failure.ErrorType;
 import static dev.conveyor.adapters.kafka.dlq.DeadLetters.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,5 +1,6 @@
 package dev.conveyor.adapters.kafka.dlq;
 
+import dev.conveyor.adapters.kafka.failure.ErrorType;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;

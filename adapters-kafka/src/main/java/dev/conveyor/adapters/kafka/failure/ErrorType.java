@@ -1,11 +1,12 @@
-package dev.conveyor.adapters.kafka.dlq;
+package dev.conveyor.adapters.kafka.failure;
 
 import java.util.Arrays;
 import java.util.Locale;
 
 /**
  * Why a record was dead-lettered; written to the envelope's {@code error_type} field and the {@code dlq.error.type}
- * header as its {@link #wireName() wire name}.
+ * header as its {@link #wireName() wire name}. Decoders ({@code codec.MessageDecoder}), the consumer engine and the
+ * dead-letter envelope all name these types, so it sits in a package below all three and depends on nothing.
  */
 public enum ErrorType {
     /** The bytes are not a message: null value, not UTF-8, not JSON, not an object, a wrong type, an unknown enum. */

@@ -1,8 +1,6 @@
-package dev.conveyor.adapters.kafka.consumer;
+package dev.conveyor.adapters.kafka.codec;
 
-import dev.conveyor.adapters.kafka.codec.DecodeFailure;
-import dev.conveyor.adapters.kafka.codec.DecodeResult;
-import dev.conveyor.adapters.kafka.dlq.ErrorType;
+import dev.conveyor.adapters.kafka.failure.ErrorType;
 
 /** Turns a record value into a message, or says why not; never throws. */
 @FunctionalInterface
