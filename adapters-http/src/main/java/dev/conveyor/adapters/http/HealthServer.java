@@ -13,10 +13,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -61,13 +58,11 @@ public final class HealthServer implements AutoCloseable {
     /** How often the selector wakes up to close connections past their deadline at the latest. */
     private static final long TICK_MS = 100;
 
-    private final HttpSettings settings;
     private final HealthRoutes routes;
     private final ServerSocketChannel listener;
     private final Selector selector;
     private final ThreadPoolExecutor workers;
-    /** Open connections, oldest first; touched by the selector thread only. */
-    private final Set<HttpConnection> connections = new LinkedHashSet<>();
+    private final OpenConnections connections;
     /** Answers computed by the workers, for the selector thread to start writing. */
     private final Queue<Runnable> answered = new ConcurrentLinkedQueue<>();
     private final Thread loop;
@@ -75,7 +70,7 @@ public final class HealthServer implements AutoCloseable {
     private volatile boolean closing;
 
     private HealthServer(HttpSettings settings, HealthRoutes routes, ServerSocketChannel listener, Selector selector) {
-        this.settings = settings;
+        this.connections = new OpenConnections(settings);
         this.routes = routes;
         this.listener = listener;
         this.selector = selector;
@@ -165,13 +160,12 @@ public final class HealthServer implements AutoCloseable {
                         serveSafely(key, (HttpConnection) key.attachment());
                     }
                 }
-                closeExpired(System.nanoTime());
+                connections.closeExpired(System.nanoTime());
             }
         } catch (IOException | RuntimeException e) {
             LOG.error("HTTP server stopped: /health and /metrics no longer answer", e);
         } finally {
-            connections.forEach(HttpConnection::close);
-            connections.clear();
+            connections.closeAll();
             closeQuietly(selector);
             closeQuietly(listener);
         }
@@ -188,12 +182,8 @@ public final class HealthServer implements AutoCloseable {
         if (channel == null) {
             return;
         }
-        if (connections.size() >= settings.maxConnections()) {
-            HttpConnection oldest = connections.iterator().next();
-            LOG.debug("HTTP connection limit {} reached: closing the oldest", settings.maxConnections());
-            drop(oldest);
-        }
-        HttpConnection connection = new HttpConnection(channel, deadline());
+        connections.makeRoom();
+        HttpConnection connection = new HttpConnection(channel, connections.deadline());
         try {
             channel.configureBlocking(false);
             channel.register(selector, SelectionKey.OP_READ, connection);
@@ -248,7 +238,7 @@ public final class HealthServer implements AutoCloseable {
         if (!connections.contains(connection)) {
             return; // closed meanwhile: timed out or evicted
         }
-        connection.respond(bytes, deadline());
+        connection.respond(bytes, connections.deadline());
         key.interestOps(SelectionKey.OP_WRITE);
         write(key, connection);
     }
@@ -264,22 +254,8 @@ public final class HealthServer implements AutoCloseable {
         }
     }
 
-    private void closeExpired(long now) {
-        List<HttpConnection> expired = connections.stream().filter(c -> c.expired(now)).toList();
-        if (!expired.isEmpty()) {
-            LOG.debug("closing {} HTTP connection(s) silent past {} ms", expired.size(),
-                    settings.requestTimeout().toMillis());
-            expired.forEach(this::drop);
-        }
-    }
-
     private void drop(HttpConnection connection) {
-        connections.remove(connection);
-        connection.close();
-    }
-
-    private long deadline() {
-        return System.nanoTime() + settings.requestTimeout().toNanos();
+        connections.drop(connection);
     }
 
     private Reply replyTo(String method, String path) {
