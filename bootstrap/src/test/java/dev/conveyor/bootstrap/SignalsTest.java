@@ -83,48 +83,47 @@ class SignalsTest {
     void givenAProcessAwaitingTermination_whenSigtermArrives_thenItClosesAndReturns() throws Exception {
         Signal term = new Signal("TERM");
         String before = currentHandler(term);
-        AtomicInteger closed = new AtomicInteger();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread server = new Thread(() -> {
-            try {
-                Signals.awaitTermination(closed::incrementAndGet);
-            } catch (Throwable e) {
-                failure.set(e);
-            }
-        }, "serving");
-        server.start();
+        Serving server = Serving.start();
         // Raise only once the handler is ours (the JVM's own would end the test run): the thread then waits.
-        while (server.getState() != Thread.State.WAITING) {
+        while (server.thread.getState() != Thread.State.WAITING) {
             Thread.sleep(10);
         }
 
         Signal.raise(term);
-        server.join(TimeUnit.SECONDS.toMillis(10));
+        server.thread.join(TimeUnit.SECONDS.toMillis(10));
 
-        assertFalse(server.isAlive(), "returned after the signal");
-        assertEquals(null, failure.get());
-        assertEquals(1, closed.get(), "closed once");
+        assertFalse(server.thread.isAlive(), "returned after the signal");
+        assertEquals(null, server.thrown.get());
+        assertEquals(1, server.closed.get(), "closed once");
         assertEquals(before, currentHandler(term), "the JVM's handler is back");
     }
 
     @Test
     void givenAProcessAwaitingTermination_whenInterrupted_thenItStillCloses() throws Exception {
-        AtomicInteger closed = new AtomicInteger();
-        AtomicReference<Throwable> thrown = new AtomicReference<>();
-        Thread server = new Thread(() -> {
-            try {
-                Signals.awaitTermination(closed::incrementAndGet);
-            } catch (Throwable e) {
-                thrown.set(e);
-            }
-        }, "serving");
-        server.start();
-        server.interrupt();
-        server.join(TimeUnit.SECONDS.toMillis(10));
+        Serving server = Serving.start();
+        server.thread.interrupt();
+        server.thread.join(TimeUnit.SECONDS.toMillis(10));
 
-        assertFalse(server.isAlive());
-        assertTrue(thrown.get() instanceof InterruptedException, String.valueOf(thrown.get()));
-        assertEquals(1, closed.get());
+        assertFalse(server.thread.isAlive());
+        assertTrue(server.thrown.get() instanceof InterruptedException, String.valueOf(server.thrown.get()));
+        assertEquals(1, server.closed.get());
+    }
+
+    /** A thread in {@link Signals#awaitTermination}, counting its closes and keeping what it threw. */
+    private record Serving(Thread thread, AtomicInteger closed, AtomicReference<Throwable> thrown) {
+        static Serving start() {
+            AtomicInteger closed = new AtomicInteger();
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            Thread thread = new Thread(() -> {
+                try {
+                    Signals.awaitTermination(closed::incrementAndGet);
+                } catch (Throwable e) {
+                    thrown.set(e);
+                }
+            }, "serving");
+            thread.start();
+            return new Serving(thread, closed, thrown);
+        }
     }
 
     /**
