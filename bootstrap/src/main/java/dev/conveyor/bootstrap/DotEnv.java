@@ -1,6 +1,7 @@
 package dev.conveyor.bootstrap;
 
 import dev.conveyor.config.InvalidConfigurationException;
+
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,8 @@
 package dev.conveyor.adapters.kafka.dlq;
 
-import dev.conveyor.adapters.kafka.failure.ErrorType;
 import java.util.Objects;
 
+import dev.conveyor.adapters.kafka.failure.ErrorType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**

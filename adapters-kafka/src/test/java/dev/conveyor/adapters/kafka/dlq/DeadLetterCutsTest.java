@@ -1,6 +1,5 @@
 package dev.conveyor.adapters.kafka.dlq;
 
-import dev.conveyor.adapters.kafka.failure.ErrorType;
 import static dev.conveyor.adapters.kafka.dlq.DeadLetters.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,6 +17,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.conveyor.adapters.kafka.codec.JsonMappers;
+import dev.conveyor.adapters.kafka.failure.ErrorType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;

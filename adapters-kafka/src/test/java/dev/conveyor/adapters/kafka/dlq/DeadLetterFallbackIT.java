@@ -1,6 +1,5 @@
 package dev.conveyor.adapters.kafka.dlq;
 
-import dev.conveyor.adapters.kafka.failure.ErrorType;
 import static dev.conveyor.adapters.kafka.dlq.DeadLetters.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import dev.conveyor.adapters.kafka.failure.ErrorType;
 import dev.conveyor.localkafka.junit.TestKafka;
 import dev.conveyor.localkafka.junit.TopicContents;
 import dev.conveyor.localkafka.junit.WithKafka;
