@@ -58,6 +58,6 @@ final class OrdersCommand extends PublishCommand<OrderMessage> {
     @Override
     ProducerRunner.PublisherFactory<OrderMessage> publisher(ProducerAppConfig config, JsonCodec<OrderMessage> codec) {
         return (pool, scheduler, metrics) -> new KafkaOrderPublisher(new KafkaJsonPublisher<>(pool.producers(),
-                config.topic(), codec, validator, OrderMessage::user, config.producer(), scheduler, metrics))::publish;
+                config.topic(), codec::encode, validator, OrderMessage::user, config.producer(), scheduler, metrics))::publish;
     }
 }

@@ -57,7 +57,7 @@ final class ScenariosCommand extends PublishCommand<ScenarioRequest> {
     ProducerRunner.PublisherFactory<ScenarioRequest> publisher(ProducerAppConfig config,
                                                                JsonCodec<ScenarioRequest> codec) {
         return (pool, scheduler, metrics) -> new KafkaScenarioRequestPublisher(new KafkaJsonPublisher<>(
-                pool.producers(), config.topic(), codec, validator, ScenarioRequest::requestId, config.producer(),
+                pool.producers(), config.topic(), codec::encode, validator, ScenarioRequest::requestId, config.producer(),
                 scheduler, metrics), UUID::randomUUID)::publish;
     }
 }

@@ -117,7 +117,7 @@ final class ProducerBench implements Runnable {
         ProducerPool pool = ProducerPool.create(settings, "bench-producer", 1, registry);
         try {
             KafkaOrderPublisher publisher = new KafkaOrderPublisher(new KafkaJsonPublisher<>(pool.producers(), topic,
-                    codec, new SchemaValidator(), OrderMessage::user, settings, scheduler,
+                    codec::encode, new SchemaValidator(), OrderMessage::user, settings, scheduler,
                     new ProducerMetrics(registry, topic)));
             pool.producers().get(0).partitionsFor(topic);
             Semaphore outstanding = new Semaphore(OUTSTANDING);

@@ -35,7 +35,9 @@ public record DecodeFailure(Kind kind, String summary, List<Violation> violation
         /** A field holds a value outside its enumeration. */
         UNKNOWN_ENUM_VALUE("unknown enum value"),
         /** Every field parsed, but some break a constraint. */
-        CONSTRAINT_VIOLATION("constraint violation");
+        CONSTRAINT_VIOLATION("constraint violation"),
+        /** A user-supplied codec refused the bytes (it threw, or returned nothing). */
+        CODEC_ERROR("codec error");
 
         private final String label;
 

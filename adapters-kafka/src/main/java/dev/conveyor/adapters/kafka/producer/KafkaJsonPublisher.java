@@ -9,7 +9,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
-import dev.conveyor.adapters.kafka.codec.JsonCodec;
 import dev.conveyor.domain.port.out.DeliveryFailedException;
 import dev.conveyor.domain.port.out.MessageRejectedException;
 import dev.conveyor.domain.port.out.PublishReceipt;
@@ -33,12 +32,12 @@ import org.slf4j.LoggerFactory;
  * resent by us; a timed-out send may still have been written, so such a message can appear twice (at-least-once).
  * Kafka's own retries never duplicate (idempotent producer).
  */
-public final class KafkaJsonPublisher<T extends Record> {
+public final class KafkaJsonPublisher<T> {
     private static final Logger log = LoggerFactory.getLogger(KafkaJsonPublisher.class);
 
     private final List<Producer<byte[], byte[]>> producers;
     private final String topic;
-    private final JsonCodec<T> codec;
+    private final Function<T, byte[]> encoder;
     private final SchemaValidator validator;
     private final Function<T, String> keyOf;
     private final int maxMessageBytes;
@@ -46,7 +45,11 @@ public final class KafkaJsonPublisher<T extends Record> {
     private final ScheduledExecutorService scheduler;
     private final ProducerMetrics metrics;
 
-    public KafkaJsonPublisher(List<Producer<byte[], byte[]>> producers, String topic, JsonCodec<T> codec,
+    /**
+     * @param encoder the message's bytes, e.g. {@code JsonCodec::encode}; a {@code RuntimeException} it throws
+     *                rejects the message ({@link MessageRejectedException}), nothing is sent
+     */
+    public KafkaJsonPublisher(List<Producer<byte[], byte[]>> producers, String topic, Function<T, byte[]> encoder,
                               SchemaValidator validator, Function<T, String> keyOf, ProducerSettings settings,
                               ScheduledExecutorService scheduler, ProducerMetrics metrics) {
         if (producers.isEmpty()) {
@@ -54,7 +57,7 @@ public final class KafkaJsonPublisher<T extends Record> {
         }
         this.producers = List.copyOf(producers);
         this.topic = topic;
-        this.codec = codec;
+        this.encoder = encoder;
         this.validator = validator;
         this.keyOf = keyOf;
         this.maxMessageBytes = settings.maxMessageBytes();
@@ -66,19 +69,36 @@ public final class KafkaJsonPublisher<T extends Record> {
 
     /** Sends {@code message}; see {@code PublishOrderPort} for how the future completes. */
     public CompletableFuture<PublishReceipt> publish(T message) {
+        if (message == null) {
+            return rejected("message: null");
+        }
         List<Violation> violations = validator.validate(message);
         if (!violations.isEmpty()) {
             metrics.rejected();
             return CompletableFuture.failedFuture(new MessageRejectedException(
                     violations.stream().map(Violation::toString).toList()));
         }
-        byte[] value = codec.encode(message);
+        byte[] value;
+        try {
+            value = encoder.apply(message);
+        } catch (RuntimeException e) {
+            metrics.rejected();
+            return CompletableFuture.failedFuture(new MessageRejectedException(List.of("cannot encode: " + e)));
+        }
         if (value.length > maxMessageBytes) {
             metrics.rejected();
             return CompletableFuture.failedFuture(new MessageRejectedException(List.of("serialized size "
                     + value.length + " bytes exceeds MAX_MESSAGE_BYTES=" + maxMessageBytes)));
         }
-        String key = keyOf.apply(message);
+        String key;
+        try {
+            key = keyOf.apply(message);
+        } catch (RuntimeException e) {
+            return rejected("key: " + e);
+        }
+        if (key == null || key.isEmpty()) {
+            return rejected("key: " + (key == null ? "null" : "empty") + " (every message needs a key)");
+        }
         byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
         Producer<byte[], byte[]> producer = producers.get(
                 UserKeyPartitioner.partitionFor(keyBytes, producers.size()));
@@ -95,6 +115,11 @@ public final class KafkaJsonPublisher<T extends Record> {
 
     public String topic() {
         return topic;
+    }
+
+    private CompletableFuture<PublishReceipt> rejected(String problem) {
+        metrics.rejected();
+        return CompletableFuture.failedFuture(new MessageRejectedException(List.of(problem)));
     }
 
     private CompletionStage<RecordMetadata> sendOnce(Producer<byte[], byte[]> producer,

@@ -128,7 +128,7 @@ class KafkaJsonPublisherTest {
     void givenAScenarioRequestWithoutId_whenPublished_thenAGeneratedIdIsTheKeyAndInTheMessage() throws Exception {
         JsonCodec<ScenarioRequest> codec = JsonCodec.forType(ScenarioRequest.class, VALIDATOR);
         KafkaJsonPublisher<ScenarioRequest> publisher = new KafkaJsonPublisher<>(List.of(producer),
-                "Scenario-Execute", codec, VALIDATOR, ScenarioRequest::requestId, settings(3, 1024), scheduler,
+                "Scenario-Execute", codec::encode, VALIDATOR, ScenarioRequest::requestId, settings(3, 1024), scheduler,
                 metrics);
         UUID id = UUID.fromString("00000000-0000-0000-0000-000000000042");
         CompletableFuture<PublishReceipt> receipt = new KafkaScenarioRequestPublisher(publisher, () -> id)
@@ -159,7 +159,7 @@ class KafkaJsonPublisherTest {
 
     private KafkaJsonPublisher<OrderMessage> publisher(List<Producer<byte[], byte[]>> producers,
                                                        ProducerSettings settings) {
-        return new KafkaJsonPublisher<>(producers, "orders", JsonCodec.forType(OrderMessage.class, VALIDATOR),
+        return new KafkaJsonPublisher<>(producers, "orders", JsonCodec.forType(OrderMessage.class, VALIDATOR)::encode,
                 VALIDATOR, OrderMessage::user, settings, scheduler, metrics);
     }
 

@@ -1,0 +1,261 @@
+package dev.conveyor.kafka;
+
+import dev.conveyor.adapters.kafka.consumer.ConsumerMetrics;
+import dev.conveyor.adapters.kafka.consumer.ConsumerSettings;
+import dev.conveyor.adapters.kafka.consumer.Delays;
+import dev.conveyor.adapters.kafka.consumer.Delivery;
+import dev.conveyor.adapters.kafka.consumer.KafkaConsumerEngine;
+import dev.conveyor.adapters.kafka.codec.MessageDecoder;
+import dev.conveyor.adapters.kafka.consumer.OutputSink;
+import dev.conveyor.adapters.kafka.consumer.Resilience;
+import dev.conveyor.adapters.kafka.consumer.Workers;
+import dev.conveyor.adapters.kafka.dlq.DeadLetterEnvelope;
+import dev.conveyor.adapters.kafka.dlq.KafkaDeadLetterPublisher;
+import dev.conveyor.adapters.kafka.producer.ProducerPool;
+import dev.conveyor.adapters.kafka.producer.UserKeyPartitioner;
+import dev.conveyor.domain.health.HealthSnapshot;
+import dev.conveyor.domain.validation.SchemaValidator;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Conveyor's consumer for a team's own messages: key-ordered concurrent handling, retries with backoff, a circuit
+ * breaker that pauses consumption, a dead-letter topic, at-least-once or exactly-once commits, metrics.
+ *
+ * <pre>{@code
+ * try (ConveyorConsumer<Payment> payments = ConveyorConsumer.builder(Payment.class)
+ *         .bootstrap("localhost:9092").topics("payments").group("payments-service")
+ *         .handler(payment -> ledger.book(payment))
+ *         .build().start()) {
+ *     ...
+ * }
+ * }</pre>
+ *
+ * It owns everything it made — KafkaConsumers ({@code consumers}), the worker and CPU pools, the retry timer, the
+ * producers of outputs and dead letters, the breaker and its meters — and {@link #close} stops them in order: stop
+ * polling, let in-flight calls finish (at most {@code shutdownTimeout}), commit what is done, close the producers,
+ * then the pools. What it did not make (a given meter registry or CPU pool) it leaves open.
+ *
+ * @param <T> the message type
+ */
+public final class ConveyorConsumer<T> implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ConveyorConsumer.class);
+
+    private final ConsumerSettings settings;
+    private final MeterRegistry registry;
+    private final List<KafkaConsumerEngine> engines = new ArrayList<>();
+    private final List<AutoCloseable> binders = new ArrayList<>();
+    private final ExecutorService workers;
+    private final ExecutorService cpu;
+    private final boolean ownsCpu;
+    private final ScheduledExecutorService timer;
+    private final ProducerPool pool;
+    private final KafkaDeadLetterPublisher dlq;
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /** Messages as JSON of the record type {@code type}, validated by its Bean Validation constraints. */
+    public static <T extends Record> ConveyorConsumerBuilder<T> builder(Class<T> type) {
+        return builder(Codec.json(type));
+    }
+
+    /** Messages read by {@code codec} (Avro, Protobuf, ...), then validated by their Bean Validation constraints. */
+    public static <T> ConveyorConsumerBuilder<T> builder(Codec<T> codec) {
+        return new ConveyorConsumerBuilder<>(Decoding.of(codec, new SchemaValidator()));
+    }
+
+    /** Messages read by the engine's own decoder interface, which validates itself (Conveyor's built-in flows). */
+    public static <T> ConveyorConsumerBuilder<T> builder(MessageDecoder<T> decoder) {
+        return new ConveyorConsumerBuilder<>(decoder);
+    }
+
+    ConveyorConsumer(ConveyorConsumerBuilder.Plan<T> plan) {
+        this.settings = plan.consumer();
+        this.registry = plan.registry() == null ? new SimpleMeterRegistry() : plan.registry();
+        String name = plan.name();
+        this.workers = Workers.forIo(settings.workerPool(), name + "-worker");
+        this.ownsCpu = plan.cpuPool() == null;
+        this.cpu = ownsCpu ? Workers.forCpu(name + "-cpu") : plan.cpuPool();
+        this.timer = Executors.newSingleThreadScheduledExecutor(daemon(name + "-timer"));
+        try {
+            this.pool = ProducerPool.create(plan.producer(), settings.groupId() + "-out", plan.producers(), registry);
+            this.dlq = new KafkaDeadLetterPublisher(pool.producers().get(0), settings.dlqTopic(), settings.groupId(),
+                    settings.maxMessageBytes(), Clock.systemUTC());
+            dlq.bindTo(registry);
+            CircuitBreaker breaker = Resilience.breaker(name, settings, Clock.systemUTC());
+            ConsumerMetrics metrics = new ConsumerMetrics(registry, settings.topic());
+            Delays delays = (delay, task) -> timer.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+            for (int i = 0; i < settings.consumersCount(); i++) {
+                String id = settings.groupId() + "-" + i;
+                KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings.consumerProperties(id));
+                bind(new KafkaClientMetrics(consumer));
+                engines.add(new KafkaConsumerEngine(id, consumer, settings, plan.decoder(), plan.handler(),
+                        delivery(i, plan), breaker, workers, cpu, delays, metrics));
+            }
+        } catch (RuntimeException e) {
+            releaseAll();
+            throw e;
+        }
+    }
+
+    /** Subscribes and starts polling; returns this. Once only. */
+    public ConveyorConsumer<T> start() {
+        if (closed.get() || !started.compareAndSet(false, true)) {
+            throw new IllegalStateException("already started or closed");
+        }
+        LOG.info("Conveyor consumer: topics={} group={} guarantee={} consumers={} max_in_flight={} workers={} dlq={}",
+                settings.topics(), settings.groupId(), settings.exactlyOnce() ? "exactly_once" : "at_least_once",
+                settings.consumersCount(), settings.maxInFlight(), Workers.virtualThreadsAvailable()
+                        ? "virtual threads" : "platform pool of " + settings.workerPool(), settings.dlqTopic());
+        engines.forEach(KafkaConsumerEngine::start);
+        return this;
+    }
+
+    /** Health as {@code /health} shows it: the consumers', degraded while the dead-letter topic refuses writes. */
+    public HealthSnapshot health() {
+        HealthSnapshot snapshot = HealthSnapshot.combine(engines.stream().map(KafkaConsumerEngine::health).toList());
+        return dlq.available() ? snapshot : snapshot.withProblem("DLQ unavailable: "
+                + dlq.unavailableReason().orElse("refused dead letters"));
+    }
+
+    /** True while at least one of its KafkaConsumers polls. */
+    public boolean isRunning() {
+        return engines.stream().anyMatch(KafkaConsumerEngine::isRunning);
+    }
+
+    /** Its meters: {@code consumer.*} (processed, retries, dlq, lag, breaker...) and the Kafka clients' own. */
+    public MeterRegistry meterRegistry() {
+        return registry;
+    }
+
+    /** The validated settings it runs with. */
+    public ConsumerSettings settings() {
+        return settings;
+    }
+
+    /** Stops taking new records; in-flight calls get {@code shutdownTimeout} to finish. Does not wait. */
+    public void requestStop() {
+        engines.forEach(KafkaConsumerEngine::requestStop);
+    }
+
+    /** Stops waiting for in-flight calls: what is done is committed, the rest is processed again later. */
+    public void forceStop() {
+        engines.forEach(KafkaConsumerEngine::forceStop);
+    }
+
+    /** Waits until every KafkaConsumer has committed and closed; false if {@code timeout} passed first. */
+    public boolean awaitStopped(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (KafkaConsumerEngine engine : engines) {
+            if (!engine.awaitStopped(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@link #close(Duration)} with the configured {@code shutdownTimeout}. */
+    @Override
+    public void close() {
+        close(settings.shutdownTimeout());
+    }
+
+    /**
+     * Stops polling, waits at most {@code drain} for in-flight calls (then forces the stop), commits what is done and
+     * releases everything it owns. True if every consumer stopped cleanly. Idempotent.
+     */
+    public boolean close(Duration drain) {
+        if (!closed.compareAndSet(false, true)) {
+            return true;
+        }
+        boolean clean = true;
+        try {
+            requestStop();
+            long deadline = System.nanoTime() + drain.plusSeconds(10).toNanos();
+            for (KafkaConsumerEngine engine : engines) {
+                if (!engine.awaitStopped(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                    engine.forceStop();
+                    clean &= engine.awaitStopped(Duration.ofSeconds(10));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            forceStop();
+            clean = false;
+        } finally {
+            releaseAll();
+        }
+        return clean;
+    }
+
+    private void releaseAll() {
+        if (pool != null) {
+            pool.close(Duration.ofSeconds(10));
+        }
+        workers.shutdownNow();
+        if (ownsCpu) {
+            cpu.shutdownNow();
+        }
+        timer.shutdownNow();
+        for (AutoCloseable binder : binders) {
+            try {
+                binder.close();
+            } catch (Exception e) {
+                LOG.debug("closing a meter binder failed", e);
+            }
+        }
+    }
+
+    /** At-least-once: the shared producers; exactly-once: a transactional producer per consumer, stable id. */
+    private Delivery delivery(int index, ConveyorConsumerBuilder.Plan<T> plan) {
+        if (!settings.exactlyOnce()) {
+            return new Delivery.AtLeastOnce(byKey(), dlq::publish);
+        }
+        KafkaProducer<byte[], byte[]> transactional = new KafkaProducer<>(
+                settings.transactionalProducerProperties(plan.producer().producerProperties(), index));
+        bind(new KafkaClientMetrics(transactional));
+        return new Delivery.ExactlyOnce(transactional, letter -> DeadLetterEnvelope.toRecord(letter,
+                settings.dlqTopic(), settings.groupId(), settings.maxMessageBytes(), Clock.systemUTC()),
+                (letter, reason) -> DeadLetterEnvelope.metadataOnly(letter, settings.dlqTopic(),
+                        settings.groupId(), settings.maxMessageBytes(), Clock.systemUTC(), reason));
+    }
+
+    /** The producers share the outputs; a key always uses the same one, keeping its order. */
+    private OutputSink byKey() {
+        List<OutputSink> sinks = pool.producers().stream().map(Delivery::send).toList();
+        return record -> sinks.get(record.key() == null ? 0
+                : UserKeyPartitioner.partitionFor(record.key(), sinks.size())).send(record);
+    }
+
+    private void bind(KafkaClientMetrics binder) {
+        binder.bindTo(registry);
+        binders.add(binder);
+    }
+
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,378 @@
+package dev.conveyor.kafka;
+
+import dev.conveyor.config.ConfigReader;
+import dev.conveyor.adapters.kafka.config.KafkaConnectionConfig;
+import dev.conveyor.adapters.kafka.consumer.ConsumerSettings;
+import dev.conveyor.adapters.kafka.consumer.Inbound;
+import dev.conveyor.adapters.kafka.codec.MessageDecoder;
+import dev.conveyor.adapters.kafka.consumer.MessageHandler;
+import dev.conveyor.adapters.kafka.producer.ProducerSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Predicate;
+
+/**
+ * Options of a {@link ConveyorConsumer}. Every option has a default; each one set here is checked in {@link #build},
+ * which lists every problem at once in an {@code InvalidConfigurationException} (nothing is started then). The
+ * variable in brackets is the environment variable the binaries read for the same setting: same default, same range.
+ * Not thread-safe; {@link #build} may be called again to make another consumer.
+ *
+ * @param <T> the message type
+ */
+public final class ConveyorConsumerBuilder<T> {
+    /** Highest {@link #producers} count. */
+    public static final int MAX_PRODUCERS = 64;
+
+    private final MessageDecoder<T> decoder;
+    private final Options options = new Options();
+    private final Set<String> outputs = new LinkedHashSet<>();
+    /** The handler, given the declared outputs its contexts write to. */
+    private java.util.function.Function<MessageContext.Outputs, MessageHandler<T>> handler;
+    private int handlersSet;
+    private GiveUpHandler<T> giveUp;
+    private Predicate<T> cpuBound;
+    private MeterRegistry registry;
+    private ExecutorService cpuPool;
+    private String name = "conveyor";
+
+    ConveyorConsumerBuilder(MessageDecoder<T> decoder) {
+        this.decoder = decoder;
+    }
+
+    /** Bootstrap servers, e.g. {@code localhost:9092} [KAFKA_BOOTSTRAP_SERVERS, default {@code localhost:9092}]. */
+    public ConveyorConsumerBuilder<T> bootstrap(String servers) {
+        options.put("bootstrap", "KAFKA_BOOTSTRAP_SERVERS", servers);
+        return this;
+    }
+
+    /**
+     * The topics consumed [KAFKA_CONSUMER_TOPICS; required unless the environment gives KAFKA_TOPIC]. Each must be a
+     * legal Kafka topic name; the dead-letter topic defaults to the first one + {@code -dlq}.
+     */
+    public ConveyorConsumerBuilder<T> topics(String... topics) {
+        if (topics.length == 0) {
+            options.problem("topics(): at least one topic");
+        } else {
+            options.put("topics", "KAFKA_CONSUMER_TOPICS", String.join(",", topics));
+        }
+        return this;
+    }
+
+    /** The consumer group [KAFKA_GROUP_ID, default {@code conveyor}]; must not be blank. */
+    public ConveyorConsumerBuilder<T> group(String group) {
+        options.put("group", "KAFKA_GROUP_ID", group);
+        return this;
+    }
+
+    /**
+     * Where records go that cannot be processed: undecodable, invalid, poison, or retries exhausted, each with its
+     * reason in an envelope [KAFKA_DLQ_TOPIC, default first topic + {@code -dlq}]. Must differ from the consumed
+     * topics (a poison record would loop).
+     */
+    public ConveyorConsumerBuilder<T> deadLetterTopic(String topic) {
+        options.put("deadLetterTopic", "KAFKA_DLQ_TOPIC", topic);
+        return this;
+    }
+
+    /** At-least-once (default) or exactly-once; see {@link Guarantee} [PROCESSING_GUARANTEE]. */
+    public ConveyorConsumerBuilder<T> guarantee(Guarantee guarantee) {
+        options.put("guarantee", "PROCESSING_GUARANTEE",
+                guarantee == null ? null : guarantee.name().toLowerCase(Locale.ROOT));
+        return this;
+    }
+
+    /**
+     * The topics handlers may write to through {@link MessageContext#send} (default none: sending throws). Each
+     * must be a legal topic name, and none may be a consumed topic or the dead-letter topic.
+     */
+    public ConveyorConsumerBuilder<T> outputs(String... topics) {
+        outputs.addAll(Arrays.asList(topics));
+        return this;
+    }
+
+    /** The handler, one message at a time; see {@link Handler} for what its exceptions mean. One handler only. */
+    public ConveyorConsumerBuilder<T> handler(Handler<T> handler) {
+        return handlerFor(outputs -> MessageHandler.single(in -> handler.handle(in.message())));
+    }
+
+    /** The handler with its record's {@link MessageContext} (key, position, outputs). One handler only. */
+    public ConveyorConsumerBuilder<T> handler(ContextHandler<T> handler) {
+        return handlerFor(outputs -> MessageHandler.single(in -> handler.handle(in.message(),
+                new MessageContext(in, outputs))));
+    }
+
+    /** The handler, a batch at a time (up to {@link #batchSize} records of one partition). One handler only. */
+    public ConveyorConsumerBuilder<T> batchHandler(BatchHandler<T> handler) {
+        return handlerFor(outputs -> batch -> handler.handle(batch.stream()
+                .map(in -> new Received<>(in.message(), new MessageContext(in, outputs))).toList()));
+    }
+
+    /**
+     * The engine's own handler interface — records with their raw outbox of {@code ProducerRecord}s — for code that
+     * works at that level (Conveyor's built-in flows). One handler only. {@link #outputs} do not apply to it.
+     */
+    public ConveyorConsumerBuilder<T> engineHandler(MessageHandler<T> handler) {
+        return handlerFor(outputs -> handler);
+    }
+
+    private ConveyorConsumerBuilder<T> handlerFor(
+            java.util.function.Function<MessageContext.Outputs, MessageHandler<T>> handler) {
+        this.handler = handler;
+        handlersSet++;
+        return this;
+    }
+
+    /** Called once before a record the handler failed on goes to the dead-letter topic (default: nothing). */
+    public ConveyorConsumerBuilder<T> onGiveUp(GiveUpHandler<T> giveUp) {
+        this.giveUp = giveUp;
+        return this;
+    }
+
+    /**
+     * Messages for which this is true run on a CPU pool (as many threads as cores) instead of the I/O workers,
+     * limited by MAX_CPU_IN_FLIGHT (default: none is CPU-bound).
+     */
+    public ConveyorConsumerBuilder<T> cpuBound(Predicate<T> cpuBound) {
+        this.cpuBound = cpuBound;
+        return this;
+    }
+
+    /** The CPU pool for {@link #cpuBound} messages (default: one of its own, closed with it); not closed when given. */
+    public ConveyorConsumerBuilder<T> cpuPool(ExecutorService pool) {
+        this.cpuPool = pool;
+        return this;
+    }
+
+    /**
+     * Handler calls running at once per consumer [MAX_IN_FLIGHT, default 256, 1–100000]. Calls for one key still
+     * run one at a time.
+     */
+    public ConveyorConsumerBuilder<T> maxInFlight(int calls) {
+        options.put("maxInFlight", "MAX_IN_FLIGHT", calls);
+        return this;
+    }
+
+    /** Records per handler call [BATCH_SIZE, default 1, 1–100000]; see {@link #batchHandler}. */
+    public ConveyorConsumerBuilder<T> batchSize(int records) {
+        options.put("batchSize", "BATCH_SIZE", records);
+        return this;
+    }
+
+    /**
+     * Retries after a failed call, then the dead-letter topic [MAX_RETRIES, default 3, 0–100], and the first wait,
+     * doubled each retry and at most 5 minutes [RETRY_BACKOFF_MS, default 1 s, 1 ms–5 min].
+     */
+    public ConveyorConsumerBuilder<T> retries(int maxRetries, Duration firstBackoff) {
+        options.put("retries", "MAX_RETRIES", maxRetries);
+        options.put("retries", "RETRY_BACKOFF_MS", firstBackoff);
+        return this;
+    }
+
+    /**
+     * Consecutive transient failures that open the circuit breaker [CIRCUIT_BREAKER_FAILURE_THRESHOLD, default 5,
+     * 1–10000], pausing every partition instead of filling the dead-letter topic, and how long it stays open before
+     * probe calls [CIRCUIT_BREAKER_OPEN_MS, default 60 s, 1 ms–24 h].
+     */
+    public ConveyorConsumerBuilder<T> circuitBreaker(int failureThreshold, Duration open) {
+        options.put("circuitBreaker", "CIRCUIT_BREAKER_FAILURE_THRESHOLD", failureThreshold);
+        options.put("circuitBreaker", "CIRCUIT_BREAKER_OPEN_MS", open);
+        return this;
+    }
+
+    /**
+     * A handler call still running after this long counts as a failed, retriable attempt; its thread is interrupted
+     * and its later sends refused [HANDLER_TIMEOUT_MS, default 5 min, 100 ms–1 day].
+     */
+    public ConveyorConsumerBuilder<T> handlerTimeout(Duration timeout) {
+        options.put("handlerTimeout", "HANDLER_TIMEOUT_MS", timeout);
+        return this;
+    }
+
+    /**
+     * How long {@link ConveyorConsumer#close()} waits for in-flight calls before committing what is done (the rest is
+     * processed again by the next owner) [SHUTDOWN_TIMEOUT_MS, default 30 s, 0–1 h, below max.poll.interval.ms].
+     */
+    public ConveyorConsumerBuilder<T> shutdownTimeout(Duration timeout) {
+        options.put("shutdownTimeout", "SHUTDOWN_TIMEOUT_MS", timeout);
+        return this;
+    }
+
+    /** How often finished offsets are committed [COMMIT_INTERVAL_MS, default 1 s (100 ms exactly-once), 10 ms–10 min]. */
+    public ConveyorConsumerBuilder<T> commitInterval(Duration interval) {
+        options.put("commitInterval", "COMMIT_INTERVAL_MS", interval);
+        return this;
+    }
+
+    /** KafkaConsumer instances in the group in this process [CONSUMERS_COUNT, default 1, 1–64]. */
+    public ConveyorConsumerBuilder<T> consumers(int count) {
+        options.put("consumers", "CONSUMERS_COUNT", count);
+        return this;
+    }
+
+    /** Producers sharing the outputs by key [PRODUCERS_COUNT, default 1, 1–{@value #MAX_PRODUCERS}]. */
+    public ConveyorConsumerBuilder<T> producers(int count) {
+        options.put("producers", "PRODUCERS_COUNT", count);
+        return this;
+    }
+
+    /** Platform worker threads on Java 17; Java 21+ uses virtual threads [WORKER_POOL, default 64, 1–10000]. */
+    public ConveyorConsumerBuilder<T> workerThreads(int threads) {
+        options.put("workerThreads", "WORKER_POOL", threads);
+        return this;
+    }
+
+    /**
+     * Largest record read or written; larger records go to the dead-letter topic as oversize, larger outputs fail
+     * their attempt [MAX_MESSAGE_BYTES, default 10485760, 8192–1073741824].
+     */
+    public ConveyorConsumerBuilder<T> maxMessageBytes(int bytes) {
+        options.put("maxMessageBytes", "MAX_MESSAGE_BYTES", bytes);
+        return this;
+    }
+
+    /** Where a group without committed offsets starts: earliest (default), latest or none [KAFKA_OFFSET_RESET]. */
+    public ConveyorConsumerBuilder<T> offsetReset(String reset) {
+        options.put("offsetReset", "KAFKA_OFFSET_RESET", reset);
+        return this;
+    }
+
+    /**
+     * Exactly-once producers are {@code <prefix>-<consumer index>}: stable across restarts of one instance, unique
+     * between instances [KAFKA_TRANSACTIONAL_ID_PREFIX, default {@code <group>-<hostname>}].
+     */
+    public ConveyorConsumerBuilder<T> transactionalIdPrefix(String prefix) {
+        options.put("transactionalIdPrefix", "KAFKA_TRANSACTIONAL_ID_PREFIX", prefix);
+        return this;
+    }
+
+    /**
+     * Any other KafkaConsumer property [KAFKA_CONSUMER_&lt;NAME&gt;]. Those Conveyor's guarantees depend on (auto
+     * commit, deserializers, group id, isolation level with exactly-once) and security settings are refused.
+     */
+    public ConveyorConsumerBuilder<T> consumerProperty(String name, String value) {
+        options.put("consumerProperty", "KAFKA_CONSUMER_" + variablePart(name), value);
+        return this;
+    }
+
+    /** Any other property of the output/dead-letter producers [KAFKA_PRODUCER_&lt;NAME&gt;], within the same rules. */
+    public ConveyorConsumerBuilder<T> producerProperty(String name, String value) {
+        options.put("producerProperty", "KAFKA_PRODUCER_" + variablePart(name), value);
+        return this;
+    }
+
+    /**
+     * Reads every setting not given on this builder from {@code variables}, named as the binaries' environment
+     * variables (README "Configuration"); e.g. {@code System.getenv()}.
+     */
+    public ConveyorConsumerBuilder<T> environment(Map<String, String> variables) {
+        options.environment(variables);
+        return this;
+    }
+
+    /** Where the consumer's meters go (default: a registry of its own, see {@link ConveyorConsumer#meterRegistry}). */
+    public ConveyorConsumerBuilder<T> meterRegistry(MeterRegistry registry) {
+        this.registry = registry;
+        return this;
+    }
+
+    /** Names the consumer's threads, breaker and client ids (default {@code conveyor}). */
+    public ConveyorConsumerBuilder<T> name(String name) {
+        this.name = name;
+        return this;
+    }
+
+    /**
+     * Checks every option and creates the consumer, not yet polling: call {@link ConveyorConsumer#start}. Creates
+     * its Kafka clients (which connect lazily).
+     *
+     * @throws dev.conveyor.config.InvalidConfigurationException listing every problem
+     */
+    public ConveyorConsumer<T> build() {
+        Plan<T> plan = options.read(reader -> plan(reader), this::check);
+        return new ConveyorConsumer<>(plan);
+    }
+
+    private Plan<T> plan(ConfigReader reader) {
+        KafkaConnectionConfig connection = KafkaConnectionConfig.read(reader);
+        if (reader.raw("KAFKA_CONSUMER_TOPICS") == null && reader.raw("KAFKA_TOPIC") == null) {
+            reader.problem("topics(): none given");
+        }
+        if (reader.raw("KAFKA_GROUP_ID") == null) {
+            reader.problem("group(): none given");
+        }
+        // The placeholders only stand in while the problems above are reported; build() then throws.
+        ConsumerSettings consumer = ConsumerSettings.read(reader, connection, "unset", "unset");
+        ProducerSettings producer = ProducerSettings.read(reader, connection);
+        int producers = reader.integer("PRODUCERS_COUNT", 1, 1, MAX_PRODUCERS);
+        return new Plan<>(name, consumer, producer, producers, decoder, engineHandler(consumer), registry, cpuPool);
+    }
+
+    private void check(ConfigReader reader) {
+        if (handlersSet != 1) {
+            reader.problem(handlersSet == 0 ? "handler: none given (handler(...) or batchHandler(...))"
+                    : "handler: " + handlersSet + " given; give exactly one");
+        }
+        if (name.isBlank()) {
+            reader.problem("name(\"" + name + "\"): must not be blank");
+        }
+        String dlq = reader.raw("KAFKA_DLQ_TOPIC");
+        String topics = reader.raw("KAFKA_CONSUMER_TOPICS");
+        List<String> consumed = topics == null ? List.of() : List.of(topics.split("[\\s,]+"));
+        for (String output : outputs) {
+            reader.checkTopic("outputs", output);
+            if (consumed.contains(output) || output.equals(dlq)) {
+                reader.problem("outputs(" + output + "): must differ from the consumed topics and the dead-letter "
+                        + "topic (a record would loop)");
+            }
+        }
+    }
+
+    private MessageHandler<T> engineHandler(ConsumerSettings settings) {
+        if (handler == null) {
+            return null;
+        }
+        MessageContext.Outputs declared = new MessageContext.Outputs(outputs, settings.maxMessageBytes(),
+                new dev.conveyor.domain.validation.SchemaValidator());
+        MessageHandler<T> base = handler.apply(declared);
+        Predicate<T> cpu = cpuBound == null ? message -> false : cpuBound;
+        GiveUpHandler<T> gaveUp = giveUp;
+        return new MessageHandler<>() {
+            @Override
+            public void handle(List<Inbound<T>> batch) throws Exception {
+                base.handle(batch);
+            }
+
+            @Override
+            public boolean cpuBound(T message) {
+                return cpu.test(message) || base.cpuBound(message);
+            }
+
+            @Override
+            public void gaveUp(Inbound<T> inbound, Throwable error) throws Exception {
+                if (gaveUp != null) {
+                    gaveUp.gaveUp(inbound.message(), new MessageContext(inbound, declared), error);
+                } else {
+                    base.gaveUp(inbound, error);
+                }
+            }
+        };
+    }
+
+    private static String variablePart(String property) {
+        return property == null ? "" : property.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    /** What {@link #build} resolved: the validated settings and the parts the consumer will own or use. */
+    record Plan<T>(String name, ConsumerSettings consumer, ProducerSettings producer, int producers,
+                   MessageDecoder<T> decoder, MessageHandler<T> handler, MeterRegistry registry,
+                   ExecutorService cpuPool) {
+    }
+}
