@@ -1,9 +1,9 @@
 package dev.conveyor.kafka;
 
-import dev.conveyor.adapters.kafka.config.ConfigReader;
+import dev.conveyor.config.ConfigReader;
 import dev.conveyor.adapters.kafka.config.KafkaConnectionConfig;
 import dev.conveyor.adapters.kafka.consumer.ConsumerSettings;
-import dev.conveyor.adapters.kafka.consumer.MessageDecoder;
+import dev.conveyor.adapters.kafka.codec.MessageDecoder;
 import dev.conveyor.adapters.kafka.consumer.MessageHandler;
 import dev.conveyor.adapters.kafka.producer.ProducerSettings;
 import dev.conveyor.domain.validation.SchemaValidator;

@@ -5,7 +5,7 @@ import dev.conveyor.adapters.kafka.consumer.ConsumerSettings;
 import dev.conveyor.adapters.kafka.consumer.Delays;
 import dev.conveyor.adapters.kafka.consumer.Delivery;
 import dev.conveyor.adapters.kafka.consumer.KafkaConsumerEngine;
-import dev.conveyor.adapters.kafka.consumer.MessageDecoder;
+import dev.conveyor.adapters.kafka.codec.MessageDecoder;
 import dev.conveyor.adapters.kafka.consumer.OutputSink;
 import dev.conveyor.adapters.kafka.consumer.Resilience;
 import dev.conveyor.adapters.kafka.consumer.Workers;

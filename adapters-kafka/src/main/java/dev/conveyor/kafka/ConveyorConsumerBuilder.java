@@ -1,6 +1,6 @@
 package dev.conveyor.kafka;
 
-import dev.conveyor.adapters.kafka.consumer.MessageDecoder;
+import dev.conveyor.adapters.kafka.codec.MessageDecoder;
 import dev.conveyor.adapters.kafka.consumer.MessageHandler;
 
 import java.time.Duration;
@@ -240,7 +240,7 @@ public final class ConveyorConsumerBuilder<T> extends ClientOptions<ConveyorCons
      * Checks every option and creates the consumer, not yet polling: call {@link ConveyorConsumer#start}. Creates
      * its Kafka clients (which connect lazily).
      *
-     * @throws dev.conveyor.adapters.kafka.config.InvalidConfigurationException listing every problem
+     * @throws dev.conveyor.config.InvalidConfigurationException listing every problem
      */
     public ConveyorConsumer<T> build() {
         return new ConveyorConsumer<>(options.read(reader -> ConsumerPlan.resolve(this, reader),

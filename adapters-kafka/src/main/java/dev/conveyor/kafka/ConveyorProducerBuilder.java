@@ -1,6 +1,6 @@
 package dev.conveyor.kafka;
 
-import dev.conveyor.adapters.kafka.config.ConfigReader;
+import dev.conveyor.config.ConfigReader;
 import dev.conveyor.adapters.kafka.config.KafkaConnectionConfig;
 import dev.conveyor.adapters.kafka.producer.ProducerSettings;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -58,7 +58,7 @@ public final class ConveyorProducerBuilder<T> extends ClientOptions<ConveyorProd
     /**
      * Checks every option and creates the producer (its KafkaProducers connect lazily).
      *
-     * @throws dev.conveyor.adapters.kafka.config.InvalidConfigurationException listing every problem
+     * @throws dev.conveyor.config.InvalidConfigurationException listing every problem
      */
     public ConveyorProducer<T> build() {
         Plan<T> plan = options.read(this::plan, reader -> {

@@ -2,7 +2,7 @@ package dev.conveyor.kafka;
 
 import dev.conveyor.adapters.kafka.codec.DecodeFailure;
 import dev.conveyor.adapters.kafka.codec.DecodeResult;
-import dev.conveyor.adapters.kafka.consumer.MessageDecoder;
+import dev.conveyor.adapters.kafka.codec.MessageDecoder;
 import dev.conveyor.domain.validation.SchemaValidator;
 import dev.conveyor.domain.validation.Violation;
 import jakarta.validation.ConstraintViolationException;

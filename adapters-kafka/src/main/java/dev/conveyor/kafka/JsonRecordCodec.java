@@ -2,7 +2,7 @@ package dev.conveyor.kafka;
 
 import dev.conveyor.adapters.kafka.codec.DecodeResult;
 import dev.conveyor.adapters.kafka.codec.JsonCodec;
-import dev.conveyor.adapters.kafka.consumer.MessageDecoder;
+import dev.conveyor.adapters.kafka.codec.MessageDecoder;
 
 /**
  * {@link Codec#json}: Conveyor's {@link JsonCodec}, whose decoder says precisely what is wrong (every field) rather

@@ -1,7 +1,7 @@
 package dev.conveyor.kafka;
 
-import dev.conveyor.adapters.kafka.config.ConfigReader;
-import dev.conveyor.adapters.kafka.config.InvalidConfigurationException;
+import dev.conveyor.config.ConfigReader;
+import dev.conveyor.config.InvalidConfigurationException;
 
 import java.time.Duration;
 import java.util.ArrayList;

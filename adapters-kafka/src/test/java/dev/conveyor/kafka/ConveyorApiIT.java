@@ -1,7 +1,7 @@
 package dev.conveyor.kafka;
 
 import dev.conveyor.adapters.kafka.dlq.DeadLetterEnvelope;
-import dev.conveyor.adapters.kafka.dlq.ErrorType;
+import dev.conveyor.adapters.kafka.failure.ErrorType;
 import dev.conveyor.adapters.kafka.dlq.ParsedDeadLetter;
 import dev.conveyor.domain.port.out.PublishReceipt;
 import dev.conveyor.domain.processing.PoisonMessageException;

@@ -1,6 +1,6 @@
 package dev.conveyor.kafka;
 
-import dev.conveyor.adapters.kafka.config.InvalidConfigurationException;
+import dev.conveyor.config.InvalidConfigurationException;
 import jakarta.validation.constraints.NotBlank;
 import org.junit.jupiter.api.Test;
 

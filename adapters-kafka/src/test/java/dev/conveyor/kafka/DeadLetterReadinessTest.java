@@ -2,7 +2,7 @@ package dev.conveyor.kafka;
 
 import dev.conveyor.domain.health.HealthSnapshot;
 import dev.conveyor.adapters.kafka.dlq.DeadLetter;
-import dev.conveyor.adapters.kafka.dlq.ErrorType;
+import dev.conveyor.adapters.kafka.failure.ErrorType;
 import dev.conveyor.adapters.kafka.dlq.KafkaDeadLetterPublisher;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.MockProducer;

@@ -2,7 +2,9 @@ package dev.conveyor.app.consumer;
 
 import dev.conveyor.adapters.http.HealthServer;
 import dev.conveyor.adapters.kafka.config.ClientOverrides;
-import dev.conveyor.adapters.kafka.config.InvalidConfigurationException;
+import dev.conveyor.bootstrap.MetricsReport;
+import dev.conveyor.bootstrap.Signals;
+import dev.conveyor.config.InvalidConfigurationException;
 import dev.conveyor.kafka.ConveyorConsumer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

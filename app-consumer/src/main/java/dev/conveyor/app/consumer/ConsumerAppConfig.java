@@ -1,8 +1,8 @@
 package dev.conveyor.app.consumer;
 
 import dev.conveyor.adapters.http.HttpSettings;
-import dev.conveyor.adapters.kafka.config.AppEnvironment;
-import dev.conveyor.adapters.kafka.config.ConfigReader;
+import dev.conveyor.bootstrap.AppEnvironment;
+import dev.conveyor.config.ConfigReader;
 import dev.conveyor.adapters.kafka.config.KafkaConnectionConfig;
 import dev.conveyor.adapters.kafka.consumer.ConsumerSettings;
 import dev.conveyor.adapters.kafka.producer.ProducerSettings;

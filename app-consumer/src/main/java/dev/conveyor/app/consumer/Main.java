@@ -1,6 +1,6 @@
 package dev.conveyor.app.consumer;
 
-import dev.conveyor.adapters.kafka.config.AppEnvironment;
+import dev.conveyor.bootstrap.AppEnvironment;
 
 import java.util.Map;
 

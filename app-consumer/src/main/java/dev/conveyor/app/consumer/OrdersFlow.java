@@ -1,8 +1,8 @@
 package dev.conveyor.app.consumer;
 
 import dev.conveyor.adapters.kafka.codec.JsonCodec;
+import dev.conveyor.adapters.kafka.codec.MessageDecoder;
 import dev.conveyor.adapters.kafka.consumer.Inbound;
-import dev.conveyor.adapters.kafka.consumer.MessageDecoder;
 import dev.conveyor.adapters.kafka.consumer.MessageHandler;
 import dev.conveyor.adapters.kafka.output.KafkaOrderResultPublisher;
 import dev.conveyor.domain.message.OrderMessage;

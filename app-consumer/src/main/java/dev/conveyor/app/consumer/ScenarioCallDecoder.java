@@ -6,7 +6,7 @@ import dev.conveyor.adapters.kafka.codec.DecodeFailure;
 import dev.conveyor.adapters.kafka.codec.DecodeResult;
 import dev.conveyor.adapters.kafka.codec.JsonCodec;
 import dev.conveyor.adapters.kafka.codec.JsonMappers;
-import dev.conveyor.adapters.kafka.consumer.MessageDecoder;
+import dev.conveyor.adapters.kafka.codec.MessageDecoder;
 import dev.conveyor.domain.message.ScenarioRequest;
 import dev.conveyor.domain.validation.SchemaValidator;
 

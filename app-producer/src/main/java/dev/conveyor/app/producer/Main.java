@@ -2,7 +2,7 @@ package dev.conveyor.app.producer;
 
 import java.util.Map;
 
-import dev.conveyor.adapters.kafka.config.AppEnvironment;
+import dev.conveyor.bootstrap.AppEnvironment;
 import picocli.CommandLine;
 
 /**

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 
-import dev.conveyor.adapters.kafka.config.AppEnvironment;
-import dev.conveyor.adapters.kafka.config.ConfigReader;
+import dev.conveyor.bootstrap.AppEnvironment;
+import dev.conveyor.config.ConfigReader;
 import dev.conveyor.adapters.kafka.config.KafkaConnectionConfig;
 import dev.conveyor.adapters.kafka.producer.ProducerSettings;
 

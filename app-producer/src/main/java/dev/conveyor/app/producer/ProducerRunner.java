@@ -3,6 +3,7 @@ package dev.conveyor.app.producer;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -15,6 +16,9 @@ import java.util.function.Function;
 import dev.conveyor.adapters.kafka.config.ClientOverrides;
 import dev.conveyor.adapters.kafka.producer.ProducerMetrics;
 import dev.conveyor.adapters.kafka.producer.ProducerPool;
+import dev.conveyor.bootstrap.MetricsReport;
+import dev.conveyor.bootstrap.NamedThreads;
+import dev.conveyor.bootstrap.Signals;
 import dev.conveyor.domain.port.out.PublishReceipt;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -24,9 +28,12 @@ import org.apache.kafka.common.errors.TimeoutException;
 /**
  * Runs one publishing session: checks that the cluster and topic are reachable, feeds the inputs, and on the end of
  * input or on SIGTERM/SIGINT flushes, waits for acknowledgements (bounded by {@code SHUTDOWN_TIMEOUT_MS} after a
- * signal), closes the producers and prints the summary. Returns the exit code.
+ * signal; a second signal stops waiting), closes the producers and prints the summary. Returns the exit code.
  */
 final class ProducerRunner {
+    /** What {@code ENABLE_METRICS=true} prints at exit: the producer's meters and Kafka's per-client send count. */
+    static final List<String> SUMMARY_METERS = List.of("producer.", "kafka.producer.record.send.total");
+
     private final ProducerAppConfig config;
     private final PrintStream out;
     private final PrintStream err;
@@ -51,14 +58,14 @@ final class ProducerRunner {
                 Map.of("KAFKA_PRODUCER_", config.producer().overrides()));
         MeterRegistry registry = new SimpleMeterRegistry();
         ProducerMetrics metrics = new ProducerMetrics(registry, config.topic());
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("producer-timer"));
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(NamedThreads.daemon("producer-timer"));
         ProducerPool pool = ProducerPool.create(config.producer(), "conveyor-producer", config.producersCount(),
                 registry);
         PublishRun<T> run = new PublishRun<>(factory.create(pool, scheduler, metrics), err);
         AtomicInteger exitCode = new AtomicInteger(1);
         CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> stopAndHalt(run, finished, exitCode), "producer-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        Signals.Registration signals = Signals.onTermination(run::requestStop, run::forceStop,
+                () -> awaitAndHalt(finished, exitCode));
         try {
             if (!topicReachable(pool)) {
                 return 1;
@@ -70,17 +77,16 @@ final class ProducerRunner {
             run.feed(inputs, ratePerSecond);
             // Waiting for every send's acknowledgement is the flush; unlike Producer.flush() it can be bounded.
             run.awaitOutstanding(config.shutdownTimeout());
-            return finish(run, pool, metrics, registry, exitCode);
+            return finish(run, pool, registry, exitCode);
         } finally {
             pool.close(Duration.ZERO); // no-op after finish; after an error, abandons what is still buffered
             scheduler.shutdownNow();
             finished.countDown();
-            removeHook(hook, run);
+            signals.close();
         }
     }
 
-    private int finish(PublishRun<?> run, ProducerPool pool, ProducerMetrics metrics, MeterRegistry registry,
-                       AtomicInteger exitCode) {
+    private int finish(PublishRun<?> run, ProducerPool pool, MeterRegistry registry, AtomicInteger exitCode) {
         // Anything still unacknowledged now (only after a signal) is abandoned: it counts as not acknowledged.
         pool.close(Duration.ZERO);
         RunSummary summary = run.summary();
@@ -89,7 +95,7 @@ final class ProducerRunner {
         }
         out.println(summary.line(config.topic()));
         if (config.enableMetrics()) {
-            out.println(MetricsSummary.of(metrics, registry));
+            out.println(MetricsReport.render(registry, SUMMARY_METERS));
         }
         out.flush();
         exitCode.set(summary.exitCode());
@@ -112,9 +118,11 @@ final class ProducerRunner {
         return false;
     }
 
-    /** Runs in the shutdown hook: asks the run to stop, waits for its summary, then ends with its exit code. */
-    private void stopAndHalt(PublishRun<?> run, CountDownLatch finished, AtomicInteger exitCode) {
-        run.requestStop();
+    /**
+     * The end of the shutdown-hook fallback (where signals cannot be handled): waits for the summary, then ends with
+     * its exit code rather than the JVM's.
+     */
+    private void awaitAndHalt(CountDownLatch finished, AtomicInteger exitCode) {
         try {
             finished.await(config.shutdownTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -123,24 +131,5 @@ final class ProducerRunner {
         out.flush();
         err.flush();
         Runtime.getRuntime().halt(exitCode.get());
-    }
-
-    private static void removeHook(Thread hook, PublishRun<?> run) {
-        if (run.stopRequested()) {
-            return; // the JVM is shutting down: the hook is running and will end the process
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // shutdown began meanwhile; the hook ends the process
-        }
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

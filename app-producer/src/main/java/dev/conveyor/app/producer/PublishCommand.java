@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import dev.conveyor.adapters.kafka.codec.JsonCodec;
-import dev.conveyor.adapters.kafka.config.InvalidConfigurationException;
+import dev.conveyor.config.InvalidConfigurationException;
 import dev.conveyor.domain.validation.SchemaValidator;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -16,8 +16,9 @@ import dev.conveyor.domain.port.out.PublishReceipt;
 
 /**
  * Feeds inputs to a publisher: at most {@value #MAX_OUTSTANDING} unacknowledged messages at a time, optionally
- * paced to a rate, reporting each rejected input on {@code err}. {@link #requestStop()} (the signal handler) makes
- * it stop reading; {@link #awaitOutstanding} then waits for the acknowledgements of what was sent.
+ * paced to a rate, reporting each rejected input on {@code err}. {@link #requestStop()} (the first signal) makes
+ * it stop reading; {@link #awaitOutstanding} then waits for the acknowledgements of what was sent, unless
+ * {@link #forceStop()} (a second signal) cuts that wait short.
  */
 final class PublishRun<T> {
     static final int MAX_OUTSTANDING = 10_000;
@@ -32,6 +33,7 @@ final class PublishRun<T> {
     private final AtomicLong failed = new AtomicLong();
     private final long startedNanos = System.nanoTime();
     private volatile boolean stopRequested;
+    private volatile boolean forced;
 
     PublishRun(Function<T, CompletableFuture<PublishReceipt>> publish, PrintStream err) {
         this.publish = publish;
@@ -60,7 +62,8 @@ final class PublishRun<T> {
 
     /**
      * Waits until every sent message is acknowledged or failed: without bound while running normally (Kafka's
-     * delivery timeout ends every send), at most {@code stopTimeout} once a stop was requested.
+     * delivery timeout ends every send), at most {@code stopTimeout} once a stop was requested, and no longer at all
+     * once {@link #forceStop()} was called. Returns whether every sent message was settled.
      */
     boolean awaitOutstanding(Duration stopTimeout) throws InterruptedException {
         long stopDeadline = Long.MAX_VALUE;
@@ -68,7 +71,7 @@ final class PublishRun<T> {
             if (stopRequested && stopDeadline == Long.MAX_VALUE) {
                 stopDeadline = System.nanoTime() + stopTimeout.toNanos();
             }
-            if (System.nanoTime() > stopDeadline) {
+            if (forced || System.nanoTime() > stopDeadline) {
                 return false;
             }
         }
@@ -77,6 +80,12 @@ final class PublishRun<T> {
     }
 
     void requestStop() {
+        stopRequested = true;
+    }
+
+    /** The second signal: stop reading and stop waiting; what is unacknowledged then counts as not acknowledged. */
+    void forceStop() {
+        forced = true;
         stopRequested = true;
     }
 

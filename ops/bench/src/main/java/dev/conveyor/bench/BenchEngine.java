@@ -1,7 +1,7 @@
 package dev.conveyor.bench;
 
 import dev.conveyor.adapters.kafka.codec.DecodeResult;
-import dev.conveyor.adapters.kafka.consumer.MessageDecoder;
+import dev.conveyor.adapters.kafka.codec.MessageDecoder;
 import dev.conveyor.adapters.kafka.consumer.MessageHandler;
 import dev.conveyor.kafka.ConveyorConsumer;
 

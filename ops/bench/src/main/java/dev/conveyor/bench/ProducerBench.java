@@ -1,7 +1,7 @@
 package dev.conveyor.bench;
 
 import dev.conveyor.adapters.kafka.codec.JsonCodec;
-import dev.conveyor.adapters.kafka.config.ConfigReader;
+import dev.conveyor.config.ConfigReader;
 import dev.conveyor.adapters.kafka.config.KafkaConnectionConfig;
 import dev.conveyor.adapters.kafka.producer.KafkaJsonPublisher;
 import dev.conveyor.adapters.kafka.producer.KafkaOrderPublisher;

@@ -1,5 +1,6 @@
 package dev.conveyor.ops;
 
+import dev.conveyor.bootstrap.Signals;
 import dev.conveyor.localkafka.LocalKafka;
 import dev.conveyor.localkafka.LocalKafkaConfig;
 import dev.conveyor.ops.cluster.OpsException;
@@ -15,7 +16,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /** {@code broker}: a real single-node KRaft Kafka on this machine, data kept across restarts, until Ctrl-C. */
 @Command(name = "broker", mixinStandardHelpOptions = true,
@@ -44,18 +44,16 @@ public final class BrokerCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             throw new OpsException(1, "cannot start the local broker on port " + port + ": " + e.getMessage());
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            kafka.close();
-            stopped.countDown();
-        }, "broker-shutdown"));
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             TopicSetup.ensureDefaults(admin, kafka.bootstrapServers(), out);
+        } catch (RuntimeException e) {
+            kafka.close();
+            throw e;
         }
         out.printf("Kafka is running at %s (data in %s). Ctrl-C stops it.%n", kafka.bootstrapServers(),
                 kafka.dataDir());
         out.flush();
-        stopped.await();
+        Signals.awaitTermination(kafka::close);
         return 0;
     }
 }

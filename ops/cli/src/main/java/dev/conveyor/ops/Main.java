@@ -1,6 +1,6 @@
 package dev.conveyor.ops;
 
-import dev.conveyor.adapters.kafka.config.AppEnvironment;
+import dev.conveyor.bootstrap.AppEnvironment;
 import dev.conveyor.ops.cluster.Environment;
 import dev.conveyor.ops.cluster.OpsException;
 import picocli.CommandLine;

@@ -12,9 +12,10 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Rules over every Conveyor module this one sees (domain, adapters, both binaries, the local broker, the ops
- * commands): no package reaches itself through others, and sub-commands are given what they need (picocli factory)
- * instead of reaching back into their parent command.
+ * Rules over every Conveyor module this one sees (domain, config, bootstrap, both adapters, both binaries, the local
+ * broker, the ops commands): no package reaches itself through others, the consumer engine stays a library (no HTTP
+ * server, no process bootstrap in it), and sub-commands are given what they need (picocli factory) instead of
+ * reaching back into their parent command.
  */
 class WholeCodebaseTest {
     private static final JavaClasses MAIN = new ClassFileImporter()
@@ -24,6 +25,16 @@ class WholeCodebaseTest {
     @Test
     void givenEveryConveyorPackage_thenNoneDependsOnItselfThroughOthers() {
         slices().matching("dev.conveyor.(**)").should().beFreeOfCycles().check(MAIN);
+    }
+
+    @Test
+    void givenTheConsumerEngine_thenItDependsOnNeitherHttpNorTheProcessBootstrap() {
+        noClasses().that().resideInAPackage("dev.conveyor.adapters.kafka.consumer..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.conveyor.adapters.http..",
+                        "dev.conveyor.bootstrap..")
+                .because("the engine reports health as a value and is stopped by its caller; serving HTTP and "
+                        + "handling signals belong to the binary that embeds it")
+                .check(MAIN);
     }
 
     @Test
@@ -46,6 +57,8 @@ class WholeCodebaseTest {
     void givenTheImport_thenItSawEveryModule() {
         // Guards the rules above against passing vacuously if a module or package is renamed.
         for (String name : new String[] {"dev.conveyor.domain.order.ProcessOrder",
+                "dev.conveyor.config.ConfigReader", "dev.conveyor.bootstrap.Signals",
+                "dev.conveyor.adapters.http.HealthServer",
                 "dev.conveyor.adapters.kafka.consumer.KafkaConsumerEngine", "dev.conveyor.app.consumer.ConsumerApp",
                 "dev.conveyor.app.producer.Main", "dev.conveyor.localkafka.LocalKafka",
                 "dev.conveyor.ops.ConveyorCommand", "dev.conveyor.ops.dlq.DlqReplayCommand",

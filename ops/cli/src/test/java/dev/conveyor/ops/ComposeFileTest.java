@@ -22,7 +22,7 @@ import java.util.function.Supplier;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.conveyor.adapters.kafka.config.InvalidConfigurationException;
+import dev.conveyor.config.InvalidConfigurationException;
 import dev.conveyor.app.consumer.ConsumerAppConfig;
 import dev.conveyor.app.producer.ProducerAppConfig;
 import org.junit.jupiter.api.BeforeAll;

@@ -2,7 +2,7 @@ package dev.conveyor.ops;
 
 import dev.conveyor.adapters.kafka.dlq.DeadLetter;
 import dev.conveyor.adapters.kafka.dlq.DeadLetterEnvelope;
-import dev.conveyor.adapters.kafka.dlq.ErrorType;
+import dev.conveyor.adapters.kafka.failure.ErrorType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;

@@ -1,10 +1,12 @@
 package dev.conveyor.localkafka;
 
+import dev.conveyor.bootstrap.Signals;
+
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 
 /**
- * Runs a {@link LocalKafka} until the process is told to stop (SIGTERM or Ctrl-C), then shuts it down cleanly.
+ * Runs a {@link LocalKafka} until the process is told to stop (SIGTERM or Ctrl-C), then shuts it down cleanly; a
+ * second signal halts it at once.
  *
  * <p>Usage: {@code LocalKafkaMain [--port N] [--data-dir DIR]}. Prints {@code READY <bootstrap>} once clients can
  * connect. The operator CLI's {@code broker} command offers the same with topic setup; this entry point exists so
@@ -26,14 +28,9 @@ public final class LocalKafkaMain {
             i++;
         }
         LocalKafka kafka = LocalKafka.start(config);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            kafka.close();
-            stopped.countDown();
-        }, "local-kafka-shutdown"));
         System.out.println("READY " + kafka.bootstrapServers() + " data=" + kafka.dataDir());
         System.out.flush();
-        stopped.await();
+        Signals.awaitTermination(kafka::close);
     }
 
     private static int parsePort(String value) {

@@ -1,5 +1,6 @@
 package dev.conveyor.adapters.kafka.config;
 
+import dev.conveyor.config.ConfigReader;
 import org.apache.kafka.common.config.ConfigDef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,5 +1,7 @@
 package dev.conveyor.adapters.kafka.config;
 
+import dev.conveyor.config.Secret;
+import dev.conveyor.config.ConfigReader;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
 package dev.conveyor.adapters.kafka.config;
 
+import dev.conveyor.config.ConfigReader;
+
 /**
  * {@code MAX_MESSAGE_BYTES}, read the same way by both binaries (they usually share one {@code .env}): the largest
  * record either writes or accepts, default {@value #DEFAULT_MAX_MESSAGE_BYTES}, from {@value #MIN_MAX_MESSAGE_BYTES}

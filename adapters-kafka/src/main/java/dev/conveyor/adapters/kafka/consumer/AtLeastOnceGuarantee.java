@@ -2,7 +2,7 @@ package dev.conveyor.adapters.kafka.consumer;
 
 import dev.conveyor.adapters.kafka.consumer.Outcome.Rejected;
 import dev.conveyor.adapters.kafka.dlq.DeadLetter;
-import dev.conveyor.adapters.kafka.dlq.ErrorType;
+import dev.conveyor.adapters.kafka.failure.ErrorType;
 import dev.conveyor.adapters.kafka.dlq.KafkaDeadLetterPublisher;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.ProducerRecord;

@@ -1,7 +1,7 @@
 package dev.conveyor.adapters.kafka.consumer;
 
 import dev.conveyor.adapters.kafka.config.ClientOverrides;
-import dev.conveyor.adapters.kafka.config.ConfigReader;
+import dev.conveyor.config.ConfigReader;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 import java.time.Duration;

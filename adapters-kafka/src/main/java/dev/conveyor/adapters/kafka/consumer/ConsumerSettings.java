@@ -1,7 +1,7 @@
 package dev.conveyor.adapters.kafka.consumer;
 
 import dev.conveyor.adapters.kafka.config.ClientOverrides;
-import dev.conveyor.adapters.kafka.config.ConfigReader;
+import dev.conveyor.config.ConfigReader;
 import dev.conveyor.adapters.kafka.config.KafkaConnectionConfig;
 import dev.conveyor.adapters.kafka.config.MessageSizes;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -188,7 +188,7 @@ public record ConsumerSettings(KafkaConnectionConfig connection, String topic, S
         try {
             new ConsumerConfig(settings.consumerProperties("validation"));
         } catch (ConfigException e) {
-            reader.kafkaConfigProblem("KAFKA_CONSUMER_", e);
+            reader.kafkaConfigProblem("KAFKA_CONSUMER_", e.getMessage());
         }
         return settings;
     }

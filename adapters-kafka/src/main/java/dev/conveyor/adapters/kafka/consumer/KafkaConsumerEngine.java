@@ -1,5 +1,6 @@
 package dev.conveyor.adapters.kafka.consumer;
 
+import dev.conveyor.adapters.kafka.codec.MessageDecoder;
 import dev.conveyor.domain.health.HealthSnapshot;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.kafka.clients.consumer.Consumer;

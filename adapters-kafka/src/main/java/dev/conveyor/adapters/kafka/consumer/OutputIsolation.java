@@ -4,7 +4,7 @@ import dev.conveyor.adapters.kafka.consumer.TransactionAttempt.Kind;
 import dev.conveyor.adapters.kafka.consumer.TransactionAttempt.Result;
 import dev.conveyor.adapters.kafka.consumer.TransactionAttempt.Slice;
 import dev.conveyor.adapters.kafka.dlq.DeadLetter;
-import dev.conveyor.adapters.kafka.dlq.ErrorType;
+import dev.conveyor.adapters.kafka.failure.ErrorType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;

@@ -1,8 +1,9 @@
 package dev.conveyor.adapters.kafka.consumer;
 
+import dev.conveyor.adapters.kafka.codec.MessageDecoder;
 import dev.conveyor.adapters.kafka.consumer.Outcome.Rejected;
 import dev.conveyor.adapters.kafka.dlq.DeadLetter;
-import dev.conveyor.adapters.kafka.dlq.ErrorType;
+import dev.conveyor.adapters.kafka.failure.ErrorType;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.RetryConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

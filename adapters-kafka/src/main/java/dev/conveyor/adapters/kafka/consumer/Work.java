@@ -37,7 +37,7 @@ final class Work {
     /** Exactly-once: what this record produced, written in the transaction that commits its offset. */
     List<ProducerRecord<byte[], byte[]>> outputs;
     /** Exactly-once: the types of the dead letters among {@link #outputs}, counted once committed; else null. */
-    List<dev.conveyor.adapters.kafka.dlq.ErrorType> deadLetterTypes;
+    List<dev.conveyor.adapters.kafka.failure.ErrorType> deadLetterTypes;
     @SuppressWarnings("unused") // through RELEASED
     private volatile boolean released;
 
@@ -60,7 +60,7 @@ final class Work {
         }
     }
 
-    void deadLettered(dev.conveyor.adapters.kafka.dlq.ErrorType type) {
+    void deadLettered(dev.conveyor.adapters.kafka.failure.ErrorType type) {
         if (deadLetterTypes == null) {
             deadLetterTypes = new ArrayList<>(1);
         }

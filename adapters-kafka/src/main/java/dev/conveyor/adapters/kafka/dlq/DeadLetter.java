@@ -2,6 +2,7 @@ package dev.conveyor.adapters.kafka.dlq;
 
 import java.util.Objects;
 
+import dev.conveyor.adapters.kafka.failure.ErrorType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**

@@ -11,6 +11,7 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.conveyor.adapters.kafka.codec.JsonMappers;
+import dev.conveyor.adapters.kafka.failure.ErrorType;
 
 /** Reads an envelope written by {@link EnvelopeWriter}; every problem is an {@link IllegalArgumentException}. */
 final class EnvelopeReader {

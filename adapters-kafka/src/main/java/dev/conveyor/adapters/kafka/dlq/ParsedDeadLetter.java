@@ -1,5 +1,7 @@
 package dev.conveyor.adapters.kafka.dlq;
 
+import dev.conveyor.adapters.kafka.failure.ErrorType;
+
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.conveyor.adapters.kafka.config.ClientOverrides;
-import dev.conveyor.adapters.kafka.config.ConfigReader;
+import dev.conveyor.config.ConfigReader;
 import dev.conveyor.adapters.kafka.config.MessageSizes;
 import dev.conveyor.adapters.kafka.config.KafkaConnectionConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -74,7 +74,7 @@ public record ProducerSettings(KafkaConnectionConfig connection, int maxMessageB
         try {
             new ProducerConfig(settings.producerProperties());
         } catch (ConfigException e) {
-            reader.kafkaConfigProblem("KAFKA_PRODUCER_", e);
+            reader.kafkaConfigProblem("KAFKA_PRODUCER_", e.getMessage());
         }
         return settings;
     }

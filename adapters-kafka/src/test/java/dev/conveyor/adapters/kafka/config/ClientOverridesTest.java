@@ -1,5 +1,6 @@
 package dev.conveyor.adapters.kafka.config;
 
+import dev.conveyor.config.ConfigReader;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;

@@ -1,5 +1,7 @@
 package dev.conveyor.adapters.kafka.config;
 
+import dev.conveyor.config.InvalidConfigurationException;
+import dev.conveyor.config.ConfigReader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,6 @@
 package dev.conveyor.adapters.kafka.consumer;
 
+import dev.conveyor.adapters.kafka.codec.MessageDecoder;
 import dev.conveyor.adapters.kafka.codec.DecodeResult;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

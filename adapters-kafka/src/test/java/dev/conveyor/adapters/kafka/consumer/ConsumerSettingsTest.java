@@ -1,7 +1,7 @@
 package dev.conveyor.adapters.kafka.consumer;
 
-import dev.conveyor.adapters.kafka.config.ConfigReader;
-import dev.conveyor.adapters.kafka.config.InvalidConfigurationException;
+import dev.conveyor.config.ConfigReader;
+import dev.conveyor.config.InvalidConfigurationException;
 import dev.conveyor.adapters.kafka.config.KafkaConnectionConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package dev.conveyor.adapters.kafka.consumer;
 
 import dev.conveyor.adapters.kafka.codec.JsonCodec;
 import dev.conveyor.adapters.kafka.dlq.DeadLetter;
-import dev.conveyor.adapters.kafka.dlq.ErrorType;
+import dev.conveyor.adapters.kafka.failure.ErrorType;
 import dev.conveyor.domain.message.OrderMessage;
 import dev.conveyor.domain.processing.PoisonMessageException;
 import dev.conveyor.domain.processing.RetriableProcessingException;

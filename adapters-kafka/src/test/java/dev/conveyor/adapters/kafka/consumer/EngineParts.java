@@ -1,6 +1,7 @@
 package dev.conveyor.adapters.kafka.consumer;
 
-import dev.conveyor.adapters.kafka.config.ConfigReader;
+import dev.conveyor.adapters.kafka.codec.MessageDecoder;
+import dev.conveyor.config.ConfigReader;
 import dev.conveyor.adapters.kafka.config.KafkaConnectionConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 

@@ -1,10 +1,11 @@
 package dev.conveyor.adapters.kafka.consumer;
 
+import dev.conveyor.adapters.kafka.codec.MessageDecoder;
 import dev.conveyor.adapters.kafka.codec.DecodeFailure;
 import dev.conveyor.adapters.kafka.codec.DecodeResult;
 import dev.conveyor.adapters.kafka.codec.JsonCodec;
 import dev.conveyor.adapters.kafka.dlq.DeadLetter;
-import dev.conveyor.adapters.kafka.dlq.ErrorType;
+import dev.conveyor.adapters.kafka.failure.ErrorType;
 import dev.conveyor.domain.message.OrderMessage;
 import dev.conveyor.domain.processing.RetriableProcessingException;
 import dev.conveyor.domain.validation.SchemaValidator;

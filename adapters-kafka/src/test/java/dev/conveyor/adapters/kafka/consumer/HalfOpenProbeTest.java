@@ -1,5 +1,6 @@
 package dev.conveyor.adapters.kafka.consumer;
 
+import dev.conveyor.adapters.kafka.codec.MessageDecoder;
 import dev.conveyor.adapters.kafka.codec.DecodeResult;
 import dev.conveyor.domain.processing.RetriableProcessingException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import dev.conveyor.adapters.kafka.failure.ErrorType;
 import dev.conveyor.localkafka.junit.TestKafka;
 import dev.conveyor.localkafka.junit.TopicContents;
 import dev.conveyor.localkafka.junit.WithKafka;

@@ -10,6 +10,7 @@ import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.conveyor.adapters.kafka.codec.JsonMappers;
+import dev.conveyor.adapters.kafka.failure.ErrorType;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;

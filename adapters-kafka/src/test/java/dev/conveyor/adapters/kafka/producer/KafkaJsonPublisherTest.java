@@ -18,7 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import dev.conveyor.adapters.kafka.codec.JsonCodec;
-import dev.conveyor.adapters.kafka.config.ConfigReader;
+import dev.conveyor.config.ConfigReader;
 import dev.conveyor.adapters.kafka.config.KafkaConnectionConfig;
 import dev.conveyor.domain.message.OrderMessage;
 import dev.conveyor.domain.message.Priority;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 
-import dev.conveyor.adapters.kafka.config.ConfigReader;
-import dev.conveyor.adapters.kafka.config.InvalidConfigurationException;
+import dev.conveyor.config.ConfigReader;
+import dev.conveyor.config.InvalidConfigurationException;
 import dev.conveyor.adapters.kafka.config.KafkaConnectionConfig;
 import org.junit.jupiter.api.Test;
 

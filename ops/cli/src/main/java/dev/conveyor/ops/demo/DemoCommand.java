@@ -1,6 +1,7 @@
 package dev.conveyor.ops.demo;
 
 import ch.qos.logback.classic.Level;
+import dev.conveyor.bootstrap.Signals;
 import dev.conveyor.localkafka.LocalKafka;
 import dev.conveyor.localkafka.LocalKafkaConfig;
 import dev.conveyor.ops.cluster.OpsException;
@@ -26,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code demo}: the whole system on a real broker with nothing installed — a local Kafka on a temporary directory,
@@ -92,9 +92,7 @@ public final class DemoCommand implements Callable<Integer> {
                                         + "or ./conveyor dlq inspect --bootstrap %s. Ctrl-C stops.%n", ordersPort,
                                 ordersPort, bootstrap);
                         out.flush();
-                        CountDownLatch forever = new CountDownLatch(1);
-                        Runtime.getRuntime().addShutdownHook(new Thread(forever::countDown));
-                        forever.await();
+                        Signals.awaitTermination(() -> { }); // then the consumers close below
                     }
                     return complete && exact ? 0 : 1;
                 } finally {

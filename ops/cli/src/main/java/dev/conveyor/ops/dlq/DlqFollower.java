@@ -1,5 +1,6 @@
 package dev.conveyor.ops.dlq;
 
+import dev.conveyor.bootstrap.Signals;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -12,8 +13,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code --follow}: prints records as they arrive, from the given offsets on, until Ctrl-C (a shutdown hook wakes
- * the consumer and waits for the loop to end) or until the thread is interrupted.
+ * {@code --follow}: prints records as they arrive, from the given offsets on, until Ctrl-C or SIGTERM (which wakes
+ * the consumer: the loop ends and the command closes it and returns) or until the thread is interrupted.
  */
 final class DlqFollower {
     private static final Duration POLL = Duration.ofMillis(500);
@@ -35,15 +36,7 @@ final class DlqFollower {
         from.forEach(consumer::seek);
         consumer.resume(consumer.paused());
         CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            consumer.wakeup();
-            try {
-                done.await(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "dlq-follow-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        Signals.Registration signals = Signals.onTermination(consumer::wakeup, () -> awaitQuietly(done));
         try {
             while (true) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
@@ -58,15 +51,16 @@ final class DlqFollower {
             return true;
         } finally {
             done.countDown();
-            removeHook(hook);
+            signals.close();
         }
     }
 
-    private static void removeHook(Thread hook) {
+    /** The shutdown-hook fallback waits for the loop to end, so that the caller can close the consumer. */
+    private static void awaitQuietly(CountDownLatch done) {
         try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // The JVM is already shutting down (Ctrl-C): the hook is running, nothing to remove.
+            done.await(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

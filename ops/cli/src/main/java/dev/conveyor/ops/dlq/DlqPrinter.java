@@ -1,6 +1,6 @@
 package dev.conveyor.ops.dlq;
 
-import dev.conveyor.adapters.kafka.dlq.ErrorType;
+import dev.conveyor.adapters.kafka.failure.ErrorType;
 
 import java.io.PrintWriter;
 import java.time.Clock;

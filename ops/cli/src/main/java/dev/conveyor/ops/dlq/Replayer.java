@@ -160,7 +160,7 @@ final class Replayer implements PartitionScan.Handler {
             return entry.problem() + " (nothing to replay)";
         }
         ParsedDeadLetter letter = entry.letter();
-        if (letter.errorType() == dev.conveyor.adapters.kafka.dlq.ErrorType.OUTPUT_REJECTED) {
+        if (letter.errorType() == dev.conveyor.adapters.kafka.failure.ErrorType.OUTPUT_REJECTED) {
             return "an output_rejected envelope holds the output the broker refused, not the input record: replaying "
                     + "it would publish that output to " + Text.oneLine(target, 120) + "; fix the output's topic and "
                     + "republish the input from its source";

@@ -1,6 +1,6 @@
 package dev.conveyor.ops.cluster;
 
-import dev.conveyor.adapters.kafka.config.ConfigReader;
+import dev.conveyor.config.ConfigReader;
 import dev.conveyor.adapters.kafka.config.KafkaConnectionConfig;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine.Command;

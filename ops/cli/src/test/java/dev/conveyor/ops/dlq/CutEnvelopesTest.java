@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.conveyor.adapters.kafka.dlq.DeadLetter;
 import dev.conveyor.adapters.kafka.dlq.DeadLetterEnvelope;
-import dev.conveyor.adapters.kafka.dlq.ErrorType;
+import dev.conveyor.adapters.kafka.failure.ErrorType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.conveyor.adapters.kafka.dlq.ErrorType;
+import dev.conveyor.adapters.kafka.failure.ErrorType;
 import dev.conveyor.localkafka.junit.TestKafka;
 import dev.conveyor.localkafka.junit.WithKafka;
 import dev.conveyor.ops.Cli;

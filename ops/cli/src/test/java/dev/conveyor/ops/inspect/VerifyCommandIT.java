@@ -5,7 +5,7 @@ import static dev.conveyor.ops.DeadLetterBuilder.deadLetter;
 import static dev.conveyor.ops.TextAssertions.assertContains;
 import static dev.conveyor.ops.TextAssertions.assertExit;
 
-import dev.conveyor.adapters.kafka.dlq.ErrorType;
+import dev.conveyor.adapters.kafka.failure.ErrorType;
 import dev.conveyor.localkafka.junit.TestKafka;
 import dev.conveyor.localkafka.junit.WithKafka;
 import dev.conveyor.ops.Cli;

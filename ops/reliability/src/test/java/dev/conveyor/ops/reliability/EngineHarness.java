@@ -1,7 +1,7 @@
 package dev.conveyor.ops.reliability;
 
 import dev.conveyor.adapters.kafka.codec.JsonCodec;
-import dev.conveyor.adapters.kafka.config.ConfigReader;
+import dev.conveyor.config.ConfigReader;
 import dev.conveyor.adapters.kafka.config.KafkaConnectionConfig;
 import dev.conveyor.adapters.kafka.consumer.ConsumerMetrics;
 import dev.conveyor.adapters.kafka.consumer.ConsumerSettings;

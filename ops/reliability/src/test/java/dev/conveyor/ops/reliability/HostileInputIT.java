@@ -3,7 +3,7 @@ package dev.conveyor.ops.reliability;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.conveyor.adapters.kafka.dlq.DeadLetterEnvelope;
-import dev.conveyor.adapters.kafka.dlq.ErrorType;
+import dev.conveyor.adapters.kafka.failure.ErrorType;
 import dev.conveyor.adapters.kafka.dlq.ParsedDeadLetter;
 import dev.conveyor.fixtures.Topics;
 import dev.conveyor.localkafka.junit.TestKafka;

@@ -1,7 +1,7 @@
 package dev.conveyor.ops.reliability;
 
 import dev.conveyor.adapters.kafka.dlq.DeadLetterEnvelope;
-import dev.conveyor.adapters.kafka.dlq.ErrorType;
+import dev.conveyor.adapters.kafka.failure.ErrorType;
 import dev.conveyor.adapters.kafka.dlq.ParsedDeadLetter;
 import dev.conveyor.localkafka.junit.TestKafka;
 import dev.conveyor.localkafka.junit.WithKafka;
@@ -22,9 +22,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-import static dev.conveyor.adapters.kafka.dlq.ErrorType.DESERIALIZATION;
-import static dev.conveyor.adapters.kafka.dlq.ErrorType.OVERSIZE;
-import static dev.conveyor.adapters.kafka.dlq.ErrorType.VALIDATION;
+import static dev.conveyor.adapters.kafka.failure.ErrorType.DESERIALIZATION;
+import static dev.conveyor.adapters.kafka.failure.ErrorType.OVERSIZE;
+import static dev.conveyor.adapters.kafka.failure.ErrorType.VALIDATION;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
