@@ -11,5 +11,6 @@ import java.util.List;
  */
 @FunctionalInterface
 public interface BatchHandler<T> {
+    /** Handles {@code batch}; returning normally makes every record of it done. */
     void handle(List<Received<T>> batch) throws Exception;
 }

@@ -26,7 +26,10 @@ public abstract class ClientOptions<B extends ClientOptions<B>> {
         return (B) this;
     }
 
-    /** Bootstrap servers, e.g. {@code broker1:9092,broker2:9092} [KAFKA_BOOTSTRAP_SERVERS, default {@code localhost:9092}]. */
+    /**
+     * Bootstrap servers, e.g. {@code broker1:9092,broker2:9092} [KAFKA_BOOTSTRAP_SERVERS, default {@code
+     * localhost:9092}].
+     */
     public B bootstrap(String servers) {
         options.put("bootstrap", "KAFKA_BOOTSTRAP_SERVERS", servers);
         return self();

@@ -8,5 +8,6 @@ package dev.conveyor.kafka;
  */
 @FunctionalInterface
 public interface ContextHandler<T> {
+    /** Handles {@code message}; {@code context} is valid during this call only. */
     void handle(T message, MessageContext context) throws Exception;
 }

@@ -47,7 +47,7 @@ public final class ConveyorConsumerBuilder<T> extends ClientOptions<ConveyorCons
         return this;
     }
 
-    /** The consumer group [KAFKA_GROUP_ID, default {@code conveyor}]; must not be blank. */
+    /** The consumer group [KAFKA_GROUP_ID; required]; must not be blank. */
     public ConveyorConsumerBuilder<T> group(String group) {
         options.put("group", "KAFKA_GROUP_ID", group);
         return this;
@@ -63,7 +63,7 @@ public final class ConveyorConsumerBuilder<T> extends ClientOptions<ConveyorCons
         return this;
     }
 
-    /** At-least-once (default) or exactly-once; see {@link Guarantee} [PROCESSING_GUARANTEE]. */
+    /** At-least-once or exactly-once; see {@link Guarantee} [PROCESSING_GUARANTEE, default AT_LEAST_ONCE]. */
     public ConveyorConsumerBuilder<T> guarantee(Guarantee guarantee) {
         options.put("guarantee", "PROCESSING_GUARANTEE",
                 guarantee == null ? null : guarantee.name().toLowerCase(Locale.ROOT));
@@ -186,7 +186,9 @@ public final class ConveyorConsumerBuilder<T> extends ClientOptions<ConveyorCons
         return this;
     }
 
-    /** How often finished offsets are committed [COMMIT_INTERVAL_MS, default 1 s (100 ms exactly-once), 10 ms–10 min]. */
+    /**
+     * How often finished offsets are committed [COMMIT_INTERVAL_MS, default 1 s (100 ms exactly-once), 10 ms–10 min].
+     */
     public ConveyorConsumerBuilder<T> commitInterval(Duration interval) {
         options.put("commitInterval", "COMMIT_INTERVAL_MS", interval);
         return this;
@@ -204,7 +206,10 @@ public final class ConveyorConsumerBuilder<T> extends ClientOptions<ConveyorCons
         return this;
     }
 
-    /** Where a group without committed offsets starts: earliest (default), latest or none [KAFKA_OFFSET_RESET]. */
+    /**
+     * Where a group without committed offsets starts: earliest, latest or none [KAFKA_OFFSET_RESET, default
+     * earliest].
+     */
     public ConveyorConsumerBuilder<T> offsetReset(String reset) {
         options.put("offsetReset", "KAFKA_OFFSET_RESET", reset);
         return this;
@@ -230,7 +235,10 @@ public final class ConveyorConsumerBuilder<T> extends ClientOptions<ConveyorCons
 
 
 
-    /** Names the consumer's threads, breaker and client ids (default {@code conveyor}). */
+    /**
+     * Names the consumer's threads and circuit breaker (default {@code conveyor}); Kafka client ids are
+     * {@code <group>-<index>}.
+     */
     public ConveyorConsumerBuilder<T> name(String name) {
         this.name = name;
         return this;

@@ -9,5 +9,6 @@ package dev.conveyor.kafka;
  */
 @FunctionalInterface
 public interface GiveUpHandler<T> {
+    /** Called with the message, its context and the last error, before the record goes to the dead-letter topic. */
     void gaveUp(T message, MessageContext context, Throwable error) throws Exception;
 }

@@ -17,5 +17,6 @@ package dev.conveyor.kafka;
  */
 @FunctionalInterface
 public interface Handler<T> {
+    /** Handles {@code message}; returning normally makes its record done. */
     void handle(T message) throws Exception;
 }

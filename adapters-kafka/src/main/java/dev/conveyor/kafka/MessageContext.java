@@ -66,7 +66,10 @@ public final class MessageContext {
                 key == null ? null : key.getBytes(StandardCharsets.UTF_8), value));
     }
 
-    /** Sends {@code message} as JSON (snake_case fields, like {@link Codec#json}); see {@link #send(String, String, byte[])}. */
+    /**
+     * Sends {@code message} as JSON (snake_case fields, like {@link Codec#json}); see {@link #send(String, String,
+     * byte[])}.
+     */
     public void send(String topic, String key, Record message) throws Exception {
         outputs.check(topic);
         send(topic, key, outputs.json(message));

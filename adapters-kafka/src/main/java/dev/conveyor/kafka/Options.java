@@ -39,7 +39,10 @@ final class Options {
         calls.put(variable, option + "(" + value + ")");
     }
 
-    /** The variable of a client property: {@code ("KAFKA_CONSUMER_", "fetch.min.bytes")} → KAFKA_CONSUMER_FETCH_MIN_BYTES. */
+    /**
+     * The variable of a client property: {@code ("KAFKA_CONSUMER_", "fetch.min.bytes")} →
+     * KAFKA_CONSUMER_FETCH_MIN_BYTES.
+     */
     static String clientVariable(String prefix, String property) {
         return prefix + (property == null ? "" : property.toUpperCase(java.util.Locale.ROOT).replace('.', '_')
                 .replace('-', '_'));

@@ -6,7 +6,10 @@ import dev.conveyor.adapters.kafka.consumer.MessageHandler;
 import java.util.List;
 import java.util.function.Predicate;
 
-/** A handler given to {@link ConveyorConsumerBuilder}, with its {@code cpuBound} test and give-up hook, for the engine. */
+/**
+ * A handler given to {@link ConveyorConsumerBuilder}, with its {@code cpuBound} test and give-up hook, for the
+ * engine.
+ */
 final class PublicHandler<T> implements MessageHandler<T> {
     private final MessageHandler<T> handler;
     private final MessageContext.Outputs outputs;
