@@ -4,6 +4,7 @@ import dev.conveyor.adapters.kafka.dlq.DeadLetterEnvelope;
 import dev.conveyor.adapters.kafka.failure.ErrorType;
 import dev.conveyor.adapters.kafka.dlq.ParsedDeadLetter;
 import dev.conveyor.domain.message.OrderMessage;
+import dev.conveyor.kafka.testing.ConsumerHarness;
 import dev.conveyor.localkafka.junit.TestKafka;
 import dev.conveyor.localkafka.junit.WithKafka;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -43,18 +44,18 @@ class ExactlyOnceIsolationIT {
     @Test
     void givenAKeylessRecordAmongAHundredKeyed_whenForwardedIntoACompactedTopic_thenOneDeadLetterAndAllCommitted(
             TestKafka kafka) throws Exception {
-        try (EngineHarness harness = new EngineHarness(kafka, "eos-keyless", 3)) {
+        try (ConsumerHarness harness = new ConsumerHarness(kafka, "eos-keyless", 3)) {
             String output = harness.topic + "-out";
             kafka.createTopic(output, 3, Map.of("cleanup.policy", "compact"));
             harness.sendOrders(50, 50);
-            harness.send(null, EngineHarness.order("nobody", "keyless"));
+            harness.send(null, ConsumerHarness.order("nobody", "keyless"));
             harness.sendOrders(50, 50);
             harness.flush();
             ConsumerRecord<byte[], byte[]> keyless = harness.readAll(harness.topic).stream()
                     .filter(r -> r.key() == null).findFirst().orElseThrow();
 
             long started = System.nanoTime();
-            harness.startExactlyOnce("eos-keyless", harness.settings(EXACTLY_ONCE), forward(output));
+            harness.start("eos-keyless", EXACTLY_ONCE, forward(output));
             awaitAllCommitted(harness);
             System.out.printf("keyless: 101 records forwarded and committed in %d ms%n",
                     Duration.ofNanos(System.nanoTime() - started).toMillis());
@@ -74,15 +75,15 @@ class ExactlyOnceIsolationIT {
     @Test
     void givenAnOutputAboveTheTopicsMaxMessageBytes_whenForwarded_thenItsRecordIsDeadLetteredAndTheRestCommitted(
             TestKafka kafka) throws Exception {
-        try (EngineHarness harness = new EngineHarness(kafka, "eos-oversize", 3)) {
+        try (ConsumerHarness harness = new ConsumerHarness(kafka, "eos-oversize", 3)) {
             String output = harness.topic + "-out";
             kafka.createTopic(output, 3, Map.of("max.message.bytes", "2048"));
             harness.sendOrders(20, 20);
-            harness.send("user-big", EngineHarness.order("user-big", "big"));
+            harness.send("user-big", ConsumerHarness.order("user-big", "big"));
             harness.sendOrders(20, 20);
             harness.flush();
 
-            harness.startExactlyOnce("eos-oversize", harness.settings(EXACTLY_ONCE), forward(output));
+            harness.start("eos-oversize", EXACTLY_ONCE, forward(output));
             awaitAllCommitted(harness);
 
             List<ConsumerRecord<byte[], byte[]>> outputs = harness.readAll(output);
@@ -97,7 +98,7 @@ class ExactlyOnceIsolationIT {
     }
 
     /** Waits until the group's committed offset of every partition is its end offset (every record committed). */
-    private static void awaitAllCommitted(EngineHarness harness) {
+    private static void awaitAllCommitted(ConsumerHarness harness) {
         Map<TopicPartition, Long> ends = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> record : harness.readAll(harness.topic)) {
             ends.merge(new TopicPartition(record.topic(), record.partition()), record.offset() + 1, Math::max);
@@ -106,7 +107,7 @@ class ExactlyOnceIsolationIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> harness.committed(group).equals(ends));
     }
 
-    private static ParsedDeadLetter onlyDeadLetter(EngineHarness harness) {
+    private static ParsedDeadLetter onlyDeadLetter(ConsumerHarness harness) {
         List<ParsedDeadLetter> letters = harness.readAll(harness.dlqTopic).stream()
                 .map(r -> DeadLetterEnvelope.parse(r.value())).toList();
         assertEquals(1, letters.size(), "dead letters: " + Arrays.toString(letters.stream()
