@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,11 +33,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ExactlyOnceIsolationIT {
     private static final Map<String, String> EXACTLY_ONCE = Map.of("PROCESSING_GUARANTEE", "exactly_once");
 
-    /** Forwards each order to {@code output} keyed like its input; the item "big" becomes a 5,000-byte value. */
+    /**
+     * Forwards each order to {@code output} keyed like its input; the item "big" becomes a 5,000-byte value of random
+     * bytes, so that it stays above 2,048 bytes after the producer's compression (lz4 by default).
+     */
     private static MessageHandler<OrderMessage> forward(String output) {
         return MessageHandler.single(in -> {
             String item = in.message().item();
-            byte[] value = item.equals("big") ? new byte[5_000] : item.getBytes(StandardCharsets.UTF_8);
+            byte[] value = item.equals("big") ? incompressible(5_000) : item.getBytes(StandardCharsets.UTF_8);
             in.outbox().send(new ProducerRecord<>(output, in.rawKey(), value));
         });
     }
@@ -95,6 +99,12 @@ class ExactlyOnceIsolationIT {
             assertEquals(5_000, letter.originalValue().length, "the refused output is in the envelope");
             assertTrue(letter.error().contains("RecordTooLargeException"), letter.error());
         }
+    }
+
+    private static byte[] incompressible(int size) {
+        byte[] bytes = new byte[size];
+        new Random(42).nextBytes(bytes);
+        return bytes;
     }
 
     /** Waits until the group's committed offset of every partition is its end offset (every record committed). */
