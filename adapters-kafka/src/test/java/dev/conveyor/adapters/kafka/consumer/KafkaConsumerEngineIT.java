@@ -32,7 +32,10 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The consumer engine on a real broker: key order, concurrency, retries, DLQ, breaker, poison, rebalance. */
+/**
+ * The consumer engine on a real broker, built by the public API as a library user builds it ({@link ConsumerHarness}):
+ * key order, concurrency, retries, DLQ, breaker, poison, rebalance.
+ */
 @WithKafka
 class KafkaConsumerEngineIT {
 
