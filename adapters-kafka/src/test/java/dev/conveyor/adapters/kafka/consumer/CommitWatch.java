@@ -1,5 +1,6 @@
 package dev.conveyor.adapters.kafka.consumer;
 
+import dev.conveyor.fixtures.Topics;
 import org.apache.kafka.common.TopicPartition;
 
 import java.util.List;
@@ -18,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class CommitWatch implements AutoCloseable {
     private static final int KEPT = 10;
 
-    private final EngineHarness harness;
+    private final Topics topics;
     private final String groupId;
     private final Map<TopicPartition, Set<Long>> processed;
     private final Set<String> violations = new CopyOnWriteArraySet<>();
@@ -27,8 +28,8 @@ final class CommitWatch implements AutoCloseable {
     private final Thread thread;
     private volatile boolean stopped;
 
-    private CommitWatch(EngineHarness harness, String groupId, Map<TopicPartition, Set<Long>> processed) {
-        this.harness = harness;
+    private CommitWatch(Topics topics, String groupId, Map<TopicPartition, Set<Long>> processed) {
+        this.topics = topics;
         this.groupId = groupId;
         this.processed = processed;
         this.thread = new Thread(this::sampleUntilClosed, "commit-watch");
@@ -36,8 +37,8 @@ final class CommitWatch implements AutoCloseable {
     }
 
     /** Starts sampling {@code groupId}; {@code processed} holds the offsets the handler finished, per partition. */
-    static CommitWatch start(EngineHarness harness, String groupId, Map<TopicPartition, Set<Long>> processed) {
-        CommitWatch watch = new CommitWatch(harness, groupId, processed);
+    static CommitWatch start(Topics topics, String groupId, Map<TopicPartition, Set<Long>> processed) {
+        CommitWatch watch = new CommitWatch(topics, groupId, processed);
         watch.thread.start();
         return watch;
     }
@@ -45,7 +46,7 @@ final class CommitWatch implements AutoCloseable {
     private void sampleUntilClosed() {
         while (!stopped) {
             try {
-                check(harness.committed(groupId));
+                check(topics.committed(groupId));
                 samples.incrementAndGet();
             } catch (RuntimeException brokerBusy) {
                 unreadable.incrementAndGet(); // e.g. the coordinator moving; the next sample reads again

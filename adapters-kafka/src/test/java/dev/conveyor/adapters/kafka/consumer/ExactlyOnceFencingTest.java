@@ -1,6 +1,10 @@
 package dev.conveyor.adapters.kafka.consumer;
 
+import dev.conveyor.adapters.kafka.codec.JsonCodec;
 import dev.conveyor.adapters.kafka.dlq.DeadLetterEnvelope;
+import dev.conveyor.domain.message.OrderMessage;
+import dev.conveyor.domain.validation.SchemaValidator;
+import dev.conveyor.fixtures.Orders;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
@@ -26,6 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * cannot commit anything any more, so it does not wait {@code SHUTDOWN_TIMEOUT_MS} for work still in flight.
  */
 class ExactlyOnceFencingTest {
+    private static final JsonCodec<OrderMessage> ORDERS = JsonCodec.forType(OrderMessage.class,
+            new SchemaValidator());
     private static final TopicPartition TP = new TopicPartition("requests", 0);
 
     private final ExecutorService workers = Executors.newCachedThreadPool();
@@ -51,7 +57,7 @@ class ExactlyOnceFencingTest {
             consumer.addRecord(record(0, "a"));
             consumer.addRecord(record(1, "b"));
         });
-        MessageHandler<dev.conveyor.domain.message.OrderMessage> handler = MessageHandler.single(in -> {
+        MessageHandler<OrderMessage> handler = MessageHandler.single(in -> {
             if (in.offset() == 1) {
                 producer.fenceProducer(); // another instance with our transactional id started
                 fenced.countDown();
@@ -60,7 +66,7 @@ class ExactlyOnceFencingTest {
             fenced.await(); // offset 0 is done only after the fencing: its commit is the one that fails
             in.outbox().send(new ProducerRecord<>("responses", in.rawKey(), new byte[1]));
         });
-        KafkaConsumerEngine engine = new KafkaConsumerEngine("fenced", consumer, settings, EngineHarness.ORDERS::decode,
+        KafkaConsumerEngine engine = new KafkaConsumerEngine("fenced", consumer, settings, ORDERS::decode,
                 handler, new Delivery.ExactlyOnce(producer,
                 letter -> DeadLetterEnvelope.toRecord(letter, "dlq", "g", 1 << 20, Clock.systemUTC()),
                 (letter, reason) -> DeadLetterEnvelope.metadataOnly(letter, "dlq", "g", 1 << 20, Clock.systemUTC(),
@@ -77,6 +83,6 @@ class ExactlyOnceFencingTest {
 
     private static ConsumerRecord<byte[], byte[]> record(long offset, String user) {
         return new ConsumerRecord<>(TP.topic(), TP.partition(), offset, user.getBytes(StandardCharsets.UTF_8),
-                EngineHarness.order(user, "item").getBytes(StandardCharsets.UTF_8));
+                Orders.json().user(user).item("item").bytes());
     }
 }

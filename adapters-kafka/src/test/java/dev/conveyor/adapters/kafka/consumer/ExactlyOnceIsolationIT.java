@@ -4,6 +4,7 @@ import dev.conveyor.adapters.kafka.dlq.DeadLetterEnvelope;
 import dev.conveyor.adapters.kafka.failure.ErrorType;
 import dev.conveyor.adapters.kafka.dlq.ParsedDeadLetter;
 import dev.conveyor.domain.message.OrderMessage;
+import dev.conveyor.kafka.testing.ConsumerHarness;
 import dev.conveyor.localkafka.junit.TestKafka;
 import dev.conveyor.localkafka.junit.WithKafka;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -17,6 +18,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,11 +33,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ExactlyOnceIsolationIT {
     private static final Map<String, String> EXACTLY_ONCE = Map.of("PROCESSING_GUARANTEE", "exactly_once");
 
-    /** Forwards each order to {@code output} keyed like its input; the item "big" becomes a 5,000-byte value. */
+    /**
+     * Forwards each order to {@code output} keyed like its input; the item "big" becomes a 5,000-byte value of random
+     * bytes, so that it stays above 2,048 bytes after the producer's compression (lz4 by default).
+     */
     private static MessageHandler<OrderMessage> forward(String output) {
         return MessageHandler.single(in -> {
             String item = in.message().item();
-            byte[] value = item.equals("big") ? new byte[5_000] : item.getBytes(StandardCharsets.UTF_8);
+            byte[] value = item.equals("big") ? incompressible(5_000) : item.getBytes(StandardCharsets.UTF_8);
             in.outbox().send(new ProducerRecord<>(output, in.rawKey(), value));
         });
     }
@@ -43,18 +48,18 @@ class ExactlyOnceIsolationIT {
     @Test
     void givenAKeylessRecordAmongAHundredKeyed_whenForwardedIntoACompactedTopic_thenOneDeadLetterAndAllCommitted(
             TestKafka kafka) throws Exception {
-        try (EngineHarness harness = new EngineHarness(kafka, "eos-keyless", 3)) {
+        try (ConsumerHarness harness = new ConsumerHarness(kafka, "eos-keyless", 3)) {
             String output = harness.topic + "-out";
             kafka.createTopic(output, 3, Map.of("cleanup.policy", "compact"));
             harness.sendOrders(50, 50);
-            harness.send(null, EngineHarness.order("nobody", "keyless"));
+            harness.send(null, ConsumerHarness.order("nobody", "keyless"));
             harness.sendOrders(50, 50);
             harness.flush();
             ConsumerRecord<byte[], byte[]> keyless = harness.readAll(harness.topic).stream()
                     .filter(r -> r.key() == null).findFirst().orElseThrow();
 
             long started = System.nanoTime();
-            harness.startExactlyOnce("eos-keyless", harness.settings(EXACTLY_ONCE), forward(output));
+            harness.start("eos-keyless", EXACTLY_ONCE, forward(output));
             awaitAllCommitted(harness);
             System.out.printf("keyless: 101 records forwarded and committed in %d ms%n",
                     Duration.ofNanos(System.nanoTime() - started).toMillis());
@@ -74,15 +79,15 @@ class ExactlyOnceIsolationIT {
     @Test
     void givenAnOutputAboveTheTopicsMaxMessageBytes_whenForwarded_thenItsRecordIsDeadLetteredAndTheRestCommitted(
             TestKafka kafka) throws Exception {
-        try (EngineHarness harness = new EngineHarness(kafka, "eos-oversize", 3)) {
+        try (ConsumerHarness harness = new ConsumerHarness(kafka, "eos-oversize", 3)) {
             String output = harness.topic + "-out";
             kafka.createTopic(output, 3, Map.of("max.message.bytes", "2048"));
             harness.sendOrders(20, 20);
-            harness.send("user-big", EngineHarness.order("user-big", "big"));
+            harness.send("user-big", ConsumerHarness.order("user-big", "big"));
             harness.sendOrders(20, 20);
             harness.flush();
 
-            harness.startExactlyOnce("eos-oversize", harness.settings(EXACTLY_ONCE), forward(output));
+            harness.start("eos-oversize", EXACTLY_ONCE, forward(output));
             awaitAllCommitted(harness);
 
             List<ConsumerRecord<byte[], byte[]>> outputs = harness.readAll(output);
@@ -96,8 +101,14 @@ class ExactlyOnceIsolationIT {
         }
     }
 
+    private static byte[] incompressible(int size) {
+        byte[] bytes = new byte[size];
+        new Random(42).nextBytes(bytes);
+        return bytes;
+    }
+
     /** Waits until the group's committed offset of every partition is its end offset (every record committed). */
-    private static void awaitAllCommitted(EngineHarness harness) {
+    private static void awaitAllCommitted(ConsumerHarness harness) {
         Map<TopicPartition, Long> ends = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> record : harness.readAll(harness.topic)) {
             ends.merge(new TopicPartition(record.topic(), record.partition()), record.offset() + 1, Math::max);
@@ -106,7 +117,7 @@ class ExactlyOnceIsolationIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> harness.committed(group).equals(ends));
     }
 
-    private static ParsedDeadLetter onlyDeadLetter(EngineHarness harness) {
+    private static ParsedDeadLetter onlyDeadLetter(ConsumerHarness harness) {
         List<ParsedDeadLetter> letters = harness.readAll(harness.dlqTopic).stream()
                 .map(r -> DeadLetterEnvelope.parse(r.value())).toList();
         assertEquals(1, letters.size(), "dead letters: " + Arrays.toString(letters.stream()

@@ -1,13 +1,14 @@
 package dev.conveyor.adapters.kafka.consumer;
 
 import dev.conveyor.domain.message.OrderMessage;
+import dev.conveyor.kafka.ConveyorConsumer;
+import dev.conveyor.kafka.testing.ConsumerHarness;
 import dev.conveyor.localkafka.KafkaTopics;
 import dev.conveyor.localkafka.LocalKafka;
 import dev.conveyor.localkafka.LocalKafkaConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -36,10 +37,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * records are written exactly once and committed. Its own broker: the shared one creates topics on demand.
  */
 class ExactlyOnceMissingTopicIT {
-    private static final Map<String, String> EXACTLY_ONCE = Map.of("PROCESSING_GUARANTEE", "exactly_once");
-    /** Short client timeouts so that the missing topic is noticed in seconds (defaults: 60 s and 120 s). */
-    private static final Map<String, Object> PRODUCER = Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, 2_000,
-            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 5_000);
+    /**
+     * Exactly-once, with short producer timeouts ({@code max.block.ms}, {@code request.timeout.ms},
+     * {@code delivery.timeout.ms}) so that the missing topic is noticed in seconds (defaults: 60 s and 120 s).
+     */
+    private static final Map<String, String> EXACTLY_ONCE = Map.of("PROCESSING_GUARANTEE", "exactly_once",
+            "KAFKA_PRODUCER_MAX_BLOCK_MS", "2000", "KAFKA_PRODUCER_REQUEST_TIMEOUT_MS", "2000",
+            "KAFKA_PRODUCER_DELIVERY_TIMEOUT_MS", "5000");
 
     @TempDir
     Path work;
@@ -53,7 +57,7 @@ class ExactlyOnceMissingTopicIT {
         String input = "eos-gone-" + UUID.randomUUID().toString().substring(0, 8);
         String kept = input + "-kept";
         String gone = input + "-gone";
-        try (broker; EngineHarness harness = new EngineHarness(bootstrap, input, 3)) {
+        try (broker; ConsumerHarness harness = new ConsumerHarness(bootstrap, input, 3)) {
             KafkaTopics.create(bootstrap, kept, 2, Map.of());
             KafkaTopics.create(bootstrap, gone, 1, Map.of());
             // Partition 0's outputs go to the topic that will be deleted, the other partitions' to one that stays.
@@ -61,8 +65,7 @@ class ExactlyOnceMissingTopicIT {
                     in.partition() == 0 ? gone : kept, in.rawKey(),
                     (in.partition() + "-" + in.offset()).getBytes(StandardCharsets.UTF_8))));
             harness.sendOrders(30, 30);
-            KafkaConsumerEngine engine = harness.startExactlyOnce("eos-gone", harness.settings(EXACTLY_ONCE),
-                    handler, PRODUCER);
+            ConveyorConsumer<OrderMessage> engine = harness.start("eos-gone", EXACTLY_ONCE, handler);
             String group = "group-" + input;
             Map<TopicPartition, Long> before = ends(harness);
             await().atMost(Duration.ofSeconds(60)).until(() -> harness.committed(group).equals(before));
@@ -110,7 +113,7 @@ class ExactlyOnceMissingTopicIT {
     }
 
     /** The end offset of every partition of the consumed topic that holds records. */
-    private static Map<TopicPartition, Long> ends(EngineHarness harness) {
+    private static Map<TopicPartition, Long> ends(ConsumerHarness harness) {
         Map<TopicPartition, Long> ends = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> record : harness.readAll(harness.topic)) {
             ends.merge(new TopicPartition(record.topic(), record.partition()), record.offset() + 1, Math::max);

@@ -5,6 +5,8 @@ import dev.conveyor.adapters.kafka.failure.ErrorType;
 import dev.conveyor.adapters.kafka.dlq.ParsedDeadLetter;
 import dev.conveyor.domain.message.OrderMessage;
 import dev.conveyor.domain.processing.RetriableProcessingException;
+import dev.conveyor.kafka.ConveyorConsumer;
+import dev.conveyor.kafka.testing.ConsumerHarness;
 import dev.conveyor.localkafka.junit.TestKafka;
 import dev.conveyor.localkafka.junit.WithKafka;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -30,18 +32,21 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The consumer engine on a real broker: key order, concurrency, retries, DLQ, breaker, poison, rebalance. */
+/**
+ * The consumer engine on a real broker, built by the public API as a library user builds it ({@link ConsumerHarness}):
+ * key order, concurrency, retries, DLQ, breaker, poison, rebalance.
+ */
 @WithKafka
 class KafkaConsumerEngineIT {
 
     @Test
     void givenTwentyThousandOrdersOf200Users_whenProcessedWithRandomLatency_thenEachUserIsInOffsetOrderAndNoneLost(
             TestKafka kafka) throws Exception {
-        try (EngineHarness h = new EngineHarness(kafka, "key-order", 3)) {
+        try (ConsumerHarness h = new ConsumerHarness(kafka, "key-order", 3)) {
             h.sendOrders(20_000, 200);
             Map<String, List<Long>> seen = new ConcurrentHashMap<>();
             Map<String, Integer> partitionOf = new ConcurrentHashMap<>();
-            h.start("c1", h.settings(Map.of("MAX_IN_FLIGHT", "64")), MessageHandler.single(in -> {
+            h.start("c1", Map.of("MAX_IN_FLIGHT", "64"), MessageHandler.single(in -> {
                 seen.computeIfAbsent(in.key(), k -> Collections.synchronizedList(new ArrayList<>())).add(in.offset());
                 partitionOf.put(in.key(), in.partition());
                 TimeUnit.MICROSECONDS.sleep(ThreadLocalRandom.current().nextInt(5_000));
@@ -67,14 +72,14 @@ class KafkaConsumerEngineIT {
     void givenOnePartitionAndTwoHundredKeys_whenHandlersBlock_thenMaxInFlightRecordsOfThePartitionRunAtOnceAndNoMore(
             TestKafka kafka) throws Exception {
         int maxInFlight = 20;
-        try (EngineHarness h = new EngineHarness(kafka, "concurrency", 1)) {
+        try (ConsumerHarness h = new ConsumerHarness(kafka, "concurrency", 1)) {
             h.sendOrders(200, 200);
             AtomicInteger running = new AtomicInteger();
             AtomicInteger peak = new AtomicInteger();
             AtomicInteger done = new AtomicInteger();
             CountDownLatch release = new CountDownLatch(1);
-            h.start("c", h.settings(Map.of("MAX_IN_FLIGHT", String.valueOf(maxInFlight),
-                    "WORKER_POOL", String.valueOf(2 * maxInFlight))), MessageHandler.single(in -> {
+            h.start("c", Map.of("MAX_IN_FLIGHT", String.valueOf(maxInFlight),
+                    "WORKER_POOL", String.valueOf(2 * maxInFlight)), MessageHandler.single(in -> {
                         peak.accumulateAndGet(running.incrementAndGet(), Math::max);
                         release.await(2, TimeUnit.MINUTES);
                         running.decrementAndGet();
@@ -94,12 +99,12 @@ class KafkaConsumerEngineIT {
     @Test
     void givenATransientAndAPermanentFailure_whenRetried_thenOneSucceedsOnAttempt2AndTheOtherIsDeadLetteredAfterMaxRetries(
             TestKafka kafka) throws Exception {
-        try (EngineHarness h = new EngineHarness(kafka, "retries", 2)) {
-            h.send("alice", EngineHarness.order("alice", "flaky"));
-            h.send("bob", EngineHarness.order("bob", "test-failure"));
+        try (ConsumerHarness h = new ConsumerHarness(kafka, "retries", 2)) {
+            h.send("alice", ConsumerHarness.order("alice", "flaky"));
+            h.send("bob", ConsumerHarness.order("bob", "test-failure"));
             h.sendOrders(20, 5);
             Map<String, List<Integer>> attempts = new ConcurrentHashMap<>();
-            h.start("c", h.settings(Map.of("RETRY_BACKOFF_MS", "50")), MessageHandler.single(in -> {
+            h.start("c", Map.of("RETRY_BACKOFF_MS", "50"), MessageHandler.single(in -> {
                 attempts.computeIfAbsent(in.message().item(), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
                         .add(in.attempt());
                 if (in.message().item().equals("test-failure") || (in.message().item().equals("flaky")
@@ -131,13 +136,13 @@ class KafkaConsumerEngineIT {
     @Test
     void givenAHandlerThatHangsForeverOnOneRecord_whenItsCallsTimeOut_thenItIsDeadLetteredAndEverythingIsCommitted(
             TestKafka kafka) throws Exception {
-        try (EngineHarness h = new EngineHarness(kafka, "hangs", 1)) {
+        try (ConsumerHarness h = new ConsumerHarness(kafka, "hangs", 1)) {
             CountDownLatch never = new CountDownLatch(1);
-            h.send("alice", EngineHarness.order("alice", "hang"));
+            h.send("alice", ConsumerHarness.order("alice", "hang"));
             h.sendOrders(50, 5);
             AtomicInteger hangs = new AtomicInteger();
-            KafkaConsumerEngine engine = h.start("c", h.settings(Map.of("HANDLER_TIMEOUT_MS", "500",
-                    "MAX_RETRIES", "1", "RETRY_BACKOFF_MS", "10")), MessageHandler.single(in -> {
+            ConveyorConsumer<OrderMessage> engine = h.start("c", Map.of("HANDLER_TIMEOUT_MS", "500",
+                    "MAX_RETRIES", "1", "RETRY_BACKOFF_MS", "10"), MessageHandler.single(in -> {
                         if (in.message().item().equals("hang")) {
                             hangs.incrementAndGet();
                             while (never.getCount() > 0) {
@@ -157,7 +162,7 @@ class KafkaConsumerEngineIT {
                 assertEquals(ErrorType.RETRIES_EXHAUSTED, letter.errorType());
                 assertEquals(HandlerTimeoutException.class.getName(), letter.errorClass());
                 assertEquals(0, engine.health().inFlight(), "the hung calls hold no slot");
-                assertEquals(2.0, h.registry.get("consumer.handler_timeouts").counter().count());
+                assertEquals(2.0, engine.meterRegistry().get("consumer.handler_timeouts").counter().count());
             } finally {
                 never.countDown();
             }
@@ -167,12 +172,12 @@ class KafkaConsumerEngineIT {
     @Test
     void givenADownstreamOutageOfTenSeconds_whenTheBreakerOpens_thenPartitionsPauseNothingIsDeadLetteredAndAllIsProcessed(
             TestKafka kafka) throws Exception {
-        try (EngineHarness h = new EngineHarness(kafka, "outage", 3)) {
+        try (ConsumerHarness h = new ConsumerHarness(kafka, "outage", 3)) {
             AtomicBoolean down = new AtomicBoolean(true);
             Set<Long> processed = ConcurrentHashMap.newKeySet();
             AtomicInteger calls = new AtomicInteger();
-            KafkaConsumerEngine engine = h.start("c", h.settings(Map.of("CIRCUIT_BREAKER_FAILURE_THRESHOLD", "5",
-                    "CIRCUIT_BREAKER_OPEN_MS", "2000", "RETRY_BACKOFF_MS", "200", "MAX_RETRIES", "3")),
+            ConveyorConsumer<OrderMessage> engine = h.start("c", Map.of("CIRCUIT_BREAKER_FAILURE_THRESHOLD", "5",
+                    "CIRCUIT_BREAKER_OPEN_MS", "2000", "RETRY_BACKOFF_MS", "200", "MAX_RETRIES", "3"),
                     MessageHandler.single(in -> {
                         calls.incrementAndGet();
                         if (down.get()) {
@@ -185,7 +190,7 @@ class KafkaConsumerEngineIT {
             long openedAt = System.nanoTime();
             boolean sawPaused = false;
             while (System.nanoTime() - openedAt < TimeUnit.SECONDS.toNanos(10)) {
-                sawPaused |= h.registry.get("consumer.paused_partitions").gauge().value() == 3;
+                sawPaused |= engine.meterRegistry().get("consumer.paused_partitions").gauge().value() == 3;
                 TimeUnit.MILLISECONDS.sleep(100);
             }
             assertTrue(sawPaused, "all 3 partitions paused while the breaker was open");
@@ -200,22 +205,22 @@ class KafkaConsumerEngineIT {
     @Test
     void givenAPoisonCorpus_whenConsumed_thenEachIsDeadLetteredWithItsTypeAndValidRecordsAroundThemAreProcessed(
             TestKafka kafka) throws Exception {
-        try (EngineHarness h = new EngineHarness(kafka, "poison", 1)) {
+        try (ConsumerHarness h = new ConsumerHarness(kafka, "poison", 1)) {
             kafka.createTopic(h.topic + "-big", 1, Map.of());
             Set<String> processed = ConcurrentHashMap.newKeySet();
-            KafkaConsumerEngine engine = h.start("c", h.settings(Map.of()), MessageHandler.single(in ->
+            ConveyorConsumer<OrderMessage> engine = h.start("c", Map.of(), MessageHandler.single(in ->
                     processed.add(in.message().item())));
-            h.send("u", EngineHarness.order("u", "before"));
+            h.send("u", ConsumerHarness.order("u", "before"));
             h.send("u", (byte[]) null);
             h.send("u", new byte[] {(byte) 0xC3, (byte) 0x28});
             h.send("u", "this is not json");
             h.send("u", "[1, 2, 3]");
-            h.send("u", EngineHarness.order("u", "x").replace("\"quantity\":1", "\"quantity\":\"many\""));
-            h.send("u", EngineHarness.order("u", "x").replace("\"quantity\":1", "\"quantity\":0"));
+            h.send("u", ConsumerHarness.order("u", "x").replace("\"quantity\":1", "\"quantity\":\"many\""));
+            h.send("u", ConsumerHarness.order("u", "x").replace("\"quantity\":1", "\"quantity\":0"));
             byte[] huge = new byte[10 * 1024 * 1024 + 1];
             java.util.Arrays.fill(huge, (byte) 'a');
             h.send("u", huge);
-            h.send("u", EngineHarness.order("u", "after"));
+            h.send("u", ConsumerHarness.order("u", "after"));
             h.flush();
             await().atMost(Duration.ofSeconds(60)).until(() -> processed.size() == 2
                     && h.readAll(h.dlqTopic).size() == 7);
@@ -244,7 +249,7 @@ class KafkaConsumerEngineIT {
     @Test
     void givenASecondConsumerThatJoinsAndLeaves_whenRebalancing_thenNothingIsLostAndNoCommitPassesAnUnfinishedRecord(
             TestKafka kafka) throws Exception {
-        try (EngineHarness h = new EngineHarness(kafka, "rebalance", 6)) {
+        try (ConsumerHarness h = new ConsumerHarness(kafka, "rebalance", 6)) {
             String group = "group-" + h.topic;
             Map<TopicPartition, Set<Long>> processed = new ConcurrentHashMap<>();
             // sendOrders names its records item-0, item-1, ...: these six belong to user-100 ... user-105.
@@ -261,9 +266,8 @@ class KafkaConsumerEngineIT {
                 TimeUnit.MILLISECONDS.sleep(ThreadLocalRandom.current().nextInt(3));
                 processed.computeIfAbsent(tp, k -> ConcurrentHashMap.newKeySet()).add(in.offset());
             });
-            ConsumerSettings settings = h.settings(Map.of("MAX_IN_FLIGHT", "32", "REBALANCE_DRAIN_TIMEOUT_MS",
-                    "1000"));
-            try (CommitWatch watch = CommitWatch.start(h, group, processed)) {
+            Map<String, String> settings = Map.of("MAX_IN_FLIGHT", "32", "REBALANCE_DRAIN_TIMEOUT_MS", "1000");
+            try (CommitWatch watch = CommitWatch.start(h.topics, group, processed)) {
                 h.start("first", settings, handler);
                 h.sendOrders(3_000, 300);
                 await().atMost(Duration.ofSeconds(30)).until(toHold::isEmpty);
@@ -271,7 +275,7 @@ class KafkaConsumerEngineIT {
                         || committedUpTo(h.committed(group), lowestHeld));
                 assertEquals(List.of(), watch.violations(), "commits while records were held back");
 
-                KafkaConsumerEngine second = h.start("second", settings, handler);
+                ConveyorConsumer<OrderMessage> second = h.start("second", settings, handler);
                 await().atMost(Duration.ofSeconds(30)).until(() -> !second.health().assignedPartitions().isEmpty());
                 h.sendOrders(3_000, 300);
                 second.close();

@@ -1,10 +1,11 @@
 package dev.conveyor.ops.reliability;
 
-import dev.conveyor.adapters.kafka.consumer.KafkaConsumerEngine;
 import dev.conveyor.adapters.kafka.consumer.MessageHandler;
 import dev.conveyor.domain.message.OrderMessage;
 import dev.conveyor.domain.processing.RetriableProcessingException;
 import dev.conveyor.fixtures.Topics;
+import dev.conveyor.kafka.ConveyorConsumer;
+import dev.conveyor.kafka.testing.ConsumerHarness;
 import dev.conveyor.localkafka.junit.TestKafka;
 import dev.conveyor.localkafka.junit.WithKafka;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -60,15 +61,15 @@ class DownstreamOutageIT {
             TestKafka kafka) throws Exception {
         long start = System.nanoTime();
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
-        try (EngineHarness h = new EngineHarness(kafka, "orders-outage", PARTITIONS)) {
+        try (ConsumerHarness h = new ConsumerHarness(kafka, "orders-outage", PARTITIONS)) {
             OrdersFlow flow = new OrdersFlow(kafka.bootstrapServers(), h.topic, h.topic + "-processed", h.dlqTopic,
                     "group-" + h.topic);
             kafka.createTopic(flow.processed(), 1, Map.of());
             AtomicBoolean down = new AtomicBoolean(true);
             AtomicInteger callsWhileDown = new AtomicInteger();
-            KafkaConsumerEngine engine = h.start("c", h.settings(Map.of("KAFKA_GROUP_ID", flow.group(),
+            ConveyorConsumer<OrderMessage> engine = h.start("c", Map.of("KAFKA_GROUP_ID", flow.group(),
                     "CIRCUIT_BREAKER_FAILURE_THRESHOLD", "5", "CIRCUIT_BREAKER_OPEN_MS", "5000",
-                    "RETRY_BACKOFF_MS", "200", "MAX_RETRIES", "3")),
+                    "RETRY_BACKOFF_MS", "200", "MAX_RETRIES", "3"),
                     MessageHandler.<OrderMessage>single(in -> {
                         if (down.get()) {
                             callsWhileDown.incrementAndGet();
@@ -82,8 +83,8 @@ class DownstreamOutageIT {
             AtomicInteger maxPaused = new AtomicInteger();
             Set<String> breakerStates = ConcurrentHashMap.newKeySet();
             sampler.scheduleAtFixedRate(() -> {
-                maxPaused.accumulateAndGet((int) h.registry.get("consumer.paused_partitions").gauge().value(),
-                        Math::max);
+                maxPaused.accumulateAndGet((int) engine.meterRegistry().get("consumer.paused_partitions").gauge()
+                        .value(), Math::max);
                 breakerStates.add(engine.health().circuitBreakerState());
             }, 0, 50, TimeUnit.MILLISECONDS);
 
@@ -112,7 +113,7 @@ class DownstreamOutageIT {
             Ledger ledger = new Ledger(flow);
             Ledger.summary("downstream-outage-30s", TOTAL, ledger.lost().size(), ledger.duplicates().size(), start,
                     "dlq=" + ledger.deadLettered.size() + " calls_while_down=" + calls + " breaker_opened="
-                            + (long) h.registry.get("consumer.circuit_breaker_open").counter().count()
+                            + (long) engine.meterRegistry().get("consumer.circuit_breaker_open").counter().count()
                             + " states_seen=" + String.join("/", new TreeSet<>(breakerStates))
                             + " outage_samples=" + samples.size() + " committed_during_outage="
                             + first.committedTotal() + "->" + last.committedTotal() + " output_during_outage="
@@ -120,7 +121,7 @@ class DownstreamOutageIT {
             assertEquals(PARTITIONS, maxPaused.get(), "the engine reports every partition paused");
             // Half-open lasts only as long as a failing probe (milliseconds): a 50 ms sampler rarely sees it.
             assertTrue(breakerStates.contains("open"), "states seen: " + breakerStates);
-            assertTrue(h.registry.get("consumer.circuit_breaker_open").counter().count() >= 1);
+            assertTrue(engine.meterRegistry().get("consumer.circuit_breaker_open").counter().count() >= 1);
             assertTrue(calls < TOTAL, "an open breaker stops the calls: " + calls);
 
             assertEquals(TOTAL, ledger.inputById.size());

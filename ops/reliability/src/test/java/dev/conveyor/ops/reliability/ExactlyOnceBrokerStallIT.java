@@ -1,14 +1,13 @@
 package dev.conveyor.ops.reliability;
 
-import dev.conveyor.adapters.kafka.consumer.KafkaConsumerEngine;
 import dev.conveyor.adapters.kafka.consumer.MessageHandler;
 import dev.conveyor.domain.message.OrderMessage;
-import dev.conveyor.fixtures.Orders;
+import dev.conveyor.kafka.ConveyorConsumer;
+import dev.conveyor.kafka.testing.ConsumerHarness;
 import dev.conveyor.localkafka.KafkaTopics;
 import dev.conveyor.localkafka.LocalKafka;
 import dev.conveyor.localkafka.LocalKafkaConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -45,8 +44,7 @@ class ExactlyOnceBrokerStallIT {
     private static final int PHASE = 200;
     /** Room for every blocked handler, so that the first answered orders always finish before the stall. */
     private static final Map<String, String> SETTINGS = Map.of("PROCESSING_GUARANTEE", "exactly_once",
-            "MAX_IN_FLIGHT", "500", "WORKER_POOL", "500");
-    private static final Map<String, Object> PRODUCER = Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, 2_000);
+            "MAX_IN_FLIGHT", "500", "WORKER_POOL", "500", "KAFKA_PRODUCER_MAX_BLOCK_MS", "2000");
 
     @TempDir
     Path work;
@@ -61,13 +59,13 @@ class ExactlyOnceBrokerStallIT {
         String bootstrap = broker.bootstrapServers();
         String input = "eos-stall-" + UUID.randomUUID().toString().substring(0, 8);
         String output = input + "-out";
-        try (EngineHarness harness = new EngineHarness(bootstrap, input, 3)) {
+        try (ConsumerHarness harness = new ConsumerHarness(bootstrap, input, 3)) {
             KafkaTopics.create(bootstrap, output, 3, Map.of());
             List<Map.Entry<String, String>> orders = new java.util.ArrayList<>();
             for (int i = 0; i < 3 * PHASE; i++) {
                 String user = "user-" + (i % 100);
-                orders.add(Map.entry(user, order(user, (i / PHASE == 1 ? "silent-" : i / PHASE == 2 ? "late-"
-                        : "item-") + i)));
+                orders.add(Map.entry(user, ConsumerHarness.order(user, (i / PHASE == 1 ? "silent-"
+                        : i / PHASE == 2 ? "late-" : "item-") + i)));
             }
             harness.topics.send(input, orders);
             CountDownLatch stalled = new CountDownLatch(1);
@@ -84,8 +82,7 @@ class ExactlyOnceBrokerStallIT {
                 in.outbox().send(new ProducerRecord<>(output, in.rawKey(),
                         (in.partition() + "-" + in.offset()).getBytes(StandardCharsets.UTF_8)));
             });
-            KafkaConsumerEngine engine = harness.startExactlyOnce("eos-stall", harness.settings(SETTINGS), handler,
-                    PRODUCER);
+            ConveyorConsumer<OrderMessage> engine = harness.start("eos-stall", SETTINGS, handler);
             String group = "group-" + input;
             await().atMost(Duration.ofSeconds(60)).until(() -> harness.topics.committedTotal(group) == PHASE);
 
@@ -120,9 +117,5 @@ class ExactlyOnceBrokerStallIT {
         } finally {
             broker.close();
         }
-    }
-
-    private static String order(String user, String item) {
-        return Orders.json().user(user).item(item).price("2.50").build();
     }
 }
