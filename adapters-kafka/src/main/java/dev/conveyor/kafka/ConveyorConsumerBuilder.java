@@ -39,8 +39,9 @@ public final class ConveyorConsumerBuilder<T> extends ClientOptions<ConveyorCons
      * legal Kafka topic name; the dead-letter topic defaults to the first one + {@code -dlq}.
      */
     public ConveyorConsumerBuilder<T> topics(String... topics) {
-        if (topics.length == 0) {
-            options.problem("topics(): at least one topic");
+        if (topics == null || topics.length == 0 || Arrays.asList(topics).contains(null)) {
+            options.problem("topics(" + (topics == null ? "null" : String.join(", ", Arrays.asList(topics)
+                    .stream().map(String::valueOf).toList())) + "): give at least one topic, and no null");
         } else {
             options.put("topics", "KAFKA_CONSUMER_TOPICS", String.join(",", topics));
         }
@@ -75,7 +76,11 @@ public final class ConveyorConsumerBuilder<T> extends ClientOptions<ConveyorCons
      * must be a legal topic name, and none may be a consumed topic or the dead-letter topic.
      */
     public ConveyorConsumerBuilder<T> outputs(String... topics) {
-        outputs.addAll(Arrays.asList(topics));
+        if (topics == null || Arrays.asList(topics).contains(null)) {
+            options.problem("outputs(...): no null topic");
+        } else {
+            outputs.addAll(Arrays.asList(topics));
+        }
         return this;
     }
 

@@ -46,6 +46,18 @@ class ConveyorBuildersTest {
     }
 
     @Test
+    void givenNullTopicsOrNullValues_whenBuilt_thenEachIsAProblemNotATopicCalledNull() {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> ConveyorConsumer.builder(Payment.class).topics("payments", null).group(null)
+                        .outputs((String) null).handlerTimeout(null).handler(payment -> { }).build());
+        assertTrue(e.problems().contains("topics(payments, null): give at least one topic, and no null"),
+                e.problems()::toString);
+        assertTrue(e.problems().contains("group(null): must not be null"), e.problems()::toString);
+        assertTrue(e.problems().contains("outputs(...): no null topic"), e.problems()::toString);
+        assertTrue(e.problems().contains("handlerTimeout(null): must not be null"), e.problems()::toString);
+    }
+
+    @Test
     void givenTwoHandlers_whenBuilt_thenRefused() {
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
                 () -> ConveyorConsumer.builder(Payment.class).topics("payments").group("g")
