@@ -21,8 +21,6 @@ import dev.conveyor.config.InvalidConfigurationException;
 import dev.conveyor.domain.port.out.PublishReceipt;
 import dev.conveyor.kafka.ConveyorProducer;
 import dev.conveyor.kafka.ConveyorProducerBuilder;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.TimeoutException;
 
@@ -57,10 +55,9 @@ final class ProducerRunner {
             throws InterruptedException {
         ClientOverrides.logAtStartup(config.producer().connection(),
                 Map.of("KAFKA_PRODUCER_", config.producer().overrides()));
-        MeterRegistry registry = new SimpleMeterRegistry();
         ConveyorProducer<T> conveyor;
         try {
-            conveyor = producer.topic(config.topic()).meterRegistry(registry).build();
+            conveyor = producer.topic(config.topic()).build(); // its meters: a registry of its own
         } catch (InvalidConfigurationException e) { // e.g. a --topic Kafka would refuse; the variables passed
             err.println(e.getMessage());
             return 2;
