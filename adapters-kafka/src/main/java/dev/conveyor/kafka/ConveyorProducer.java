@@ -82,6 +82,21 @@ public final class ConveyorProducer<T> implements AutoCloseable {
         return publisher.publish(message);
     }
 
+    /**
+     * Fetches the topic's metadata now, so that an unreachable cluster or a missing topic shows before the first
+     * publish (rather than as every publish failing after {@code delivery.timeout.ms}). Blocks at most
+     * {@code max.block.ms} [KAFKA_PRODUCER_MAX_BLOCK_MS, default 60 s]; the metadata is then cached for the publishes.
+     *
+     * @return the topic's partition count
+     * @throws org.apache.kafka.common.errors.TimeoutException (a {@code RetriableException}) no metadata within
+     *         {@code max.block.ms}: Kafka cannot be reached, or the topic does not exist and is not auto-created
+     * @throws org.apache.kafka.common.KafkaException the topic cannot be used, e.g. not authorized or an invalid
+     *         name; trying again does not help
+     */
+    public int checkTopic() {
+        return pool.producers().get(0).partitionsFor(topic).size();
+    }
+
     /** Sends what is buffered now and waits for it. */
     public void flush() {
         pool.flush();

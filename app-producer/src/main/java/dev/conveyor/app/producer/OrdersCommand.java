@@ -3,11 +3,14 @@ package dev.conveyor.app.producer;
 import java.time.Clock;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
-import dev.conveyor.adapters.kafka.codec.JsonCodec;
-import dev.conveyor.adapters.kafka.producer.KafkaJsonPublisher;
-import dev.conveyor.adapters.kafka.producer.KafkaOrderPublisher;
+import dev.conveyor.adapters.kafka.publish.KafkaOrderPublisher;
 import dev.conveyor.domain.message.OrderMessage;
+import dev.conveyor.domain.port.out.PublishReceipt;
+import dev.conveyor.kafka.ConveyorProducer;
+import dev.conveyor.kafka.ConveyorProducerBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -56,8 +59,12 @@ final class OrdersCommand extends PublishCommand<OrderMessage> {
     }
 
     @Override
-    ProducerRunner.PublisherFactory<OrderMessage> publisher(ProducerAppConfig config, JsonCodec<OrderMessage> codec) {
-        return (pool, scheduler, metrics) -> new KafkaOrderPublisher(new KafkaJsonPublisher<>(pool.producers(),
-                config.topic(), codec::encode, validator, OrderMessage::user, config.producer(), scheduler, metrics))::publish;
+    ConveyorProducerBuilder<OrderMessage> producer() {
+        return KafkaOrderPublisher.producer();
+    }
+
+    @Override
+    Function<OrderMessage, CompletionStage<PublishReceipt>> port(ConveyorProducer<OrderMessage> producer) {
+        return new KafkaOrderPublisher(producer::publish)::publish;
     }
 }

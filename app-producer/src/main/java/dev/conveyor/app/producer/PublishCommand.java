@@ -10,10 +10,15 @@ import java.time.Clock;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 import dev.conveyor.adapters.kafka.codec.JsonCodec;
 import dev.conveyor.config.InvalidConfigurationException;
+import dev.conveyor.domain.port.out.PublishReceipt;
 import dev.conveyor.domain.validation.SchemaValidator;
+import dev.conveyor.kafka.ConveyorProducer;
+import dev.conveyor.kafka.ConveyorProducerBuilder;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -58,7 +63,11 @@ abstract class PublishCommand<T extends Record> implements Callable<Integer> {
     /** Generated samples for {@code --count}. */
     abstract Iterator<Input<T>> samples(long howMany, Clock clock);
 
-    abstract ProducerRunner.PublisherFactory<T> publisher(ProducerAppConfig config, JsonCodec<T> codec);
+    /** The producer of this command's messages, keyed as its port says; the topic and options are added to it. */
+    abstract ConveyorProducerBuilder<T> producer();
+
+    /** How a message is published over the built producer: the domain's out-port for this message type. */
+    abstract Function<T, CompletionStage<PublishReceipt>> port(ConveyorProducer<T> producer);
 
     /** Checks the command's own options; throws {@link ParameterException} on bad usage. */
     void validateOptions() {
@@ -86,11 +95,11 @@ abstract class PublishCommand<T extends Record> implements Callable<Integer> {
         JsonCodec<T> codec = JsonCodec.forType(messageType(), validator);
         ProducerRunner runner = new ProducerRunner(config, System.out, System.err, System.console() != null);
         if (count != null) {
-            return runner.run(samples(count, Clock.systemUTC()), rate, publisher(config, codec));
+            return runner.run(samples(count, Clock.systemUTC()), rate, producer().environment(variables), this::port);
         }
         try (JsonLinesSource<T> lines = new JsonLinesSource<>(open(file), codec,
                 config.producer().maxMessageBytes())) {
-            return runner.run(lines, rate, publisher(config, codec));
+            return runner.run(lines, rate, producer().environment(variables), this::port);
         }
     }
 

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,7 +24,7 @@ import dev.conveyor.domain.port.out.PublishReceipt;
 final class PublishRun<T> {
     static final int MAX_OUTSTANDING = 10_000;
 
-    private final Function<T, CompletableFuture<PublishReceipt>> publish;
+    private final Function<T, ? extends CompletionStage<PublishReceipt>> publish;
     private final PrintStream err;
     private final Semaphore outstanding = new Semaphore(MAX_OUTSTANDING);
     private final AtomicLong read = new AtomicLong();
@@ -35,7 +36,7 @@ final class PublishRun<T> {
     private volatile boolean stopRequested;
     private volatile boolean forced;
 
-    PublishRun(Function<T, CompletableFuture<PublishReceipt>> publish, PrintStream err) {
+    PublishRun(Function<T, ? extends CompletionStage<PublishReceipt>> publish, PrintStream err) {
         this.publish = publish;
         this.err = err;
     }
@@ -100,7 +101,7 @@ final class PublishRun<T> {
 
     private void send(Input<T> input) {
         sent.incrementAndGet();
-        CompletableFuture<PublishReceipt> future;
+        CompletionStage<PublishReceipt> future;
         try {
             future = publish.apply(input.message());
         } catch (RuntimeException e) {

@@ -4,11 +4,14 @@ import java.time.Clock;
 import java.util.Iterator;
 import java.util.UUID;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
-import dev.conveyor.adapters.kafka.codec.JsonCodec;
-import dev.conveyor.adapters.kafka.producer.KafkaJsonPublisher;
-import dev.conveyor.adapters.kafka.producer.KafkaScenarioRequestPublisher;
+import dev.conveyor.adapters.kafka.publish.KafkaScenarioRequestPublisher;
 import dev.conveyor.domain.message.ScenarioRequest;
+import dev.conveyor.domain.port.out.PublishReceipt;
+import dev.conveyor.kafka.ConveyorProducer;
+import dev.conveyor.kafka.ConveyorProducerBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -54,10 +57,12 @@ final class ScenariosCommand extends PublishCommand<ScenarioRequest> {
     }
 
     @Override
-    ProducerRunner.PublisherFactory<ScenarioRequest> publisher(ProducerAppConfig config,
-                                                               JsonCodec<ScenarioRequest> codec) {
-        return (pool, scheduler, metrics) -> new KafkaScenarioRequestPublisher(new KafkaJsonPublisher<>(
-                pool.producers(), config.topic(), codec::encode, validator, ScenarioRequest::requestId, config.producer(),
-                scheduler, metrics), UUID::randomUUID)::publish;
+    ConveyorProducerBuilder<ScenarioRequest> producer() {
+        return KafkaScenarioRequestPublisher.producer();
+    }
+
+    @Override
+    Function<ScenarioRequest, CompletionStage<PublishReceipt>> port(ConveyorProducer<ScenarioRequest> producer) {
+        return new KafkaScenarioRequestPublisher(producer::publish, UUID::randomUUID)::publish;
     }
 }

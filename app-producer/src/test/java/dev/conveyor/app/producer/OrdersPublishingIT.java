@@ -1,7 +1,10 @@
 package dev.conveyor.app.producer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -59,6 +62,31 @@ class OrdersPublishingIT {
         assertEquals(publishedOrder(), storedOrder, "per user, the topic holds orders in the order published");
         System.out.printf("[conveyor] published %d orders for %d users to 6 partitions in %d ms%n", ORDERS, USERS,
                 (System.nanoTime() - started) / 1_000_000);
+    }
+
+    @Test
+    void givenEnableMetrics_whenARunEnds_thenTheSummaryLineIsFollowedByTheProducersMeters(TestKafka kafka)
+            throws Exception {
+        String topic = kafka.createTopic("metrics-orders", 2);
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream stdout = System.out;
+        int exit;
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            exit = Main.execute(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "ENABLE_METRICS", "true"),
+                    "orders", "--count", "20", "--topic", topic);
+        } finally {
+            System.setOut(stdout);
+        }
+
+        String out = captured.toString(StandardCharsets.UTF_8);
+        assertEquals(0, exit, out);
+        assertTrue(out.contains("Summary: topic=" + topic + " read=20 rejected=0 sent=20 acknowledged=20"), out);
+        assertTrue(out.indexOf("Metrics summary:") > out.indexOf("Summary: topic="), out);
+        assertTrue(out.lines().anyMatch(l -> l.trim().startsWith("producer.delivery_success") && l.endsWith(" 20")),
+                out);
+        assertTrue(out.lines().anyMatch(l -> l.trim().startsWith("producer.messages_sent") && l.endsWith(" 20")),
+                out);
     }
 
     /** The same seed regenerates the same orders in the same order. */

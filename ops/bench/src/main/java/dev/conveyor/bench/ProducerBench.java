@@ -1,31 +1,19 @@
 package dev.conveyor.bench;
 
-import dev.conveyor.adapters.kafka.codec.JsonCodec;
-import dev.conveyor.config.ConfigReader;
-import dev.conveyor.adapters.kafka.config.KafkaConnectionConfig;
-import dev.conveyor.adapters.kafka.producer.KafkaJsonPublisher;
-import dev.conveyor.adapters.kafka.producer.KafkaOrderPublisher;
-import dev.conveyor.adapters.kafka.producer.ProducerMetrics;
-import dev.conveyor.adapters.kafka.producer.ProducerPool;
-import dev.conveyor.adapters.kafka.producer.ProducerSettings;
 import dev.conveyor.domain.message.OrderMessage;
 import dev.conveyor.domain.message.Priority;
-import dev.conveyor.domain.validation.SchemaValidator;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.conveyor.kafka.Codec;
+import dev.conveyor.kafka.ConveyorProducer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.math.BigDecimal;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 
 import java.util.concurrent.atomic.AtomicLong;
@@ -56,13 +44,13 @@ final class ProducerBench implements Runnable {
     @Option(names = "--partitions", defaultValue = "6", description = "Partitions (default 6).")
     int partitions;
 
-    private final JsonCodec<OrderMessage> codec = JsonCodec.forType(OrderMessage.class, new SchemaValidator());
+    private final Codec<OrderMessage> codec = Codec.json(OrderMessage.class);
 
     @Override
     public void run() {
         options.checkRounds();
         KafkaTools tools = KafkaTools.locate();
-        int size = codec.encode(order(new SplittableRandom(1), 0)).length;
+        int size = size(order(new SplittableRandom(1), 0));
         try (BenchBroker broker = BenchBroker.open(options.bootstrap)) {
             // Every round's topics are created up front: an idempotent producer writing to a topic created a
             // moment ago can hit OutOfOrderSequenceException on the first batch of a partition and stall until
@@ -97,6 +85,14 @@ final class ProducerBench implements Runnable {
         }
     }
 
+    private int size(OrderMessage order) {
+        try {
+            return codec.encode(order).length;
+        } catch (Exception e) {
+            throw new BenchException("cannot encode a sample order: " + e);
+        }
+    }
+
     /** A valid order padded toward the record size: the longest user and item the schema allows. */
     private OrderMessage order(SplittableRandom random, long i) {
         String user = String.format("user-%03d-", i % USERS);
@@ -108,25 +104,21 @@ final class ProducerBench implements Runnable {
                 Priority.values()[random.nextInt(Priority.values().length)]);
     }
 
+    /**
+     * Conveyor's side as a library user writes it: a {@link ConveyorProducer} of orders keyed by user, every other
+     * setting at its default (as the producer binary with only KAFKA_BOOTSTRAP_SERVERS set).
+     */
     private double ours(BenchBroker broker, String topic) {
-        ConfigReader reader = new ConfigReader(Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrap()));
-        ProducerSettings settings = ProducerSettings.read(reader, KafkaConnectionConfig.read(reader));
-        reader.validate();
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-        ProducerPool pool = ProducerPool.create(settings, "bench-producer", 1, registry);
-        try {
-            KafkaOrderPublisher publisher = new KafkaOrderPublisher(new KafkaJsonPublisher<>(pool.producers(), topic,
-                    codec::encode, new SchemaValidator(), OrderMessage::user, settings, scheduler,
-                    new ProducerMetrics(registry, topic)));
-            pool.producers().get(0).partitionsFor(topic);
+        try (ConveyorProducer<OrderMessage> producer = ConveyorProducer.builder(OrderMessage.class)
+                .bootstrap(broker.bootstrap()).topic(topic).keyBy(OrderMessage::user).build()) {
+            producer.checkTopic(); // the metadata fetch is not part of the measured time
             Semaphore outstanding = new Semaphore(OUTSTANDING);
             AtomicLong failed = new AtomicLong();
             SplittableRandom random = new SplittableRandom(42);
             long start = System.nanoTime();
             for (long i = 0; i < records; i++) {
                 outstanding.acquire();
-                publisher.publish(order(random, i)).whenComplete((receipt, error) -> {
+                producer.publish(order(random, i)).whenComplete((receipt, error) -> {
                     if (error != null) {
                         failed.incrementAndGet();
                     }
@@ -142,9 +134,6 @@ final class ProducerBench implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BenchException("interrupted");
-        } finally {
-            pool.close(Duration.ofSeconds(10));
-            scheduler.shutdownNow();
         }
     }
 

@@ -6,6 +6,9 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine.ParentCommand;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleName;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noFields;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -50,6 +53,17 @@ class WholeCodebaseTest {
                 .should().callMethod(dev.conveyor.adapters.kafka.consumer.Inbound.class, "outbox")
                 .because("a flow publishes through PublishOrderResultPort, PublishScenarioResultPort or "
                         + "PublishForwardEventPort; the Kafka adapters in adapters.kafka.output use the outbox")
+                .check(MAIN);
+    }
+
+    @Test
+    void givenTheProducerBinary_thenItPublishesThroughThePublicConveyorProducerOnly() {
+        noClasses().that().resideInAPackage("dev.conveyor.app.producer..")
+                .should().dependOnClassesThat(resideInAPackage("dev.conveyor.adapters.kafka.producer..")
+                        .and(not(simpleName("ProducerSettings"))))
+                .because("the binary is a thin process around a ConveyorProducer built from its environment, like "
+                        + "the consumer binary around a ConveyorConsumer; pools, timers and metrics are the API's "
+                        + "(ProducerSettings only validates and reports the environment at startup)")
                 .check(MAIN);
     }
 

@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import dev.conveyor.adapters.kafka.codec.JsonCodec;
+import dev.conveyor.adapters.kafka.publish.KafkaScenarioRequestPublisher;
 import dev.conveyor.config.ConfigReader;
 import dev.conveyor.adapters.kafka.config.KafkaConnectionConfig;
 import dev.conveyor.domain.message.OrderMessage;
@@ -131,7 +132,7 @@ class KafkaJsonPublisherTest {
                 "Scenario-Execute", codec::encode, VALIDATOR, ScenarioRequest::requestId, settings(3, 1024), scheduler,
                 metrics);
         UUID id = UUID.fromString("00000000-0000-0000-0000-000000000042");
-        CompletableFuture<PublishReceipt> receipt = new KafkaScenarioRequestPublisher(publisher, () -> id)
+        CompletableFuture<PublishReceipt> receipt = new KafkaScenarioRequestPublisher(publisher::publish, () -> id)
                 .publish(new ScenarioRequest("echo", Map.of(), 1L, null));
         producer.completeNext();
 
