@@ -31,10 +31,8 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Conveyor's consumer for a team's own messages: key-ordered concurrent handling, retries with backoff, a circuit
@@ -96,7 +94,7 @@ public final class ConveyorConsumer<T> implements AutoCloseable {
         this.workers = Workers.forIo(settings.workerPool(), name + "-worker");
         this.ownsCpu = plan.cpuPool() == null;
         this.cpu = ownsCpu ? Workers.forCpu(name + "-cpu") : plan.cpuPool();
-        this.timer = Executors.newSingleThreadScheduledExecutor(daemon(name + "-timer"));
+        this.timer = Executors.newSingleThreadScheduledExecutor(Workers.daemon(name + "-timer"));
         try {
             this.pool = ProducerPool.create(plan.producer(), settings.groupId() + "-out", plan.producers(), registry);
             this.dlq = new KafkaDeadLetterPublisher(pool.producers().get(0), settings.dlqTopic(), settings.groupId(),
@@ -200,15 +198,13 @@ public final class ConveyorConsumer<T> implements AutoCloseable {
             releaseAll(); // nothing polled: the engines never took their clients over
             return true;
         }
-        boolean clean = true;
+        boolean clean;
         try {
             requestStop();
-            long deadline = System.nanoTime() + drain.plusSeconds(10).toNanos();
-            for (KafkaConsumerEngine engine : engines) {
-                if (!engine.awaitStopped(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
-                    engine.forceStop();
-                    clean &= engine.awaitStopped(Duration.ofSeconds(10));
-                }
+            clean = awaitStopped(drain.plusSeconds(10));
+            if (!clean) {
+                forceStop();
+                clean = awaitStopped(Duration.ofSeconds(10));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -272,14 +268,5 @@ public final class ConveyorConsumer<T> implements AutoCloseable {
     private void bind(KafkaClientMetrics binder) {
         binder.bindTo(registry);
         binders.add(binder);
-    }
-
-    private static ThreadFactory daemon(String name) {
-        AtomicInteger count = new AtomicInteger();
-        return task -> {
-            Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

@@ -1,5 +1,6 @@
 package dev.conveyor.kafka;
 
+import dev.conveyor.adapters.kafka.consumer.Workers;
 import dev.conveyor.adapters.kafka.producer.KafkaJsonPublisher;
 import dev.conveyor.adapters.kafka.producer.ProducerMetrics;
 import dev.conveyor.adapters.kafka.producer.ProducerPool;
@@ -32,7 +33,6 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 public final class ConveyorProducer<T> implements AutoCloseable {
     private final String topic;
-    private final ProducerSettings settings;
     private final MeterRegistry registry;
     private final ProducerMetrics metrics;
     private final ScheduledExecutorService timer;
@@ -51,14 +51,10 @@ public final class ConveyorProducer<T> implements AutoCloseable {
 
     ConveyorProducer(ConveyorProducerBuilder.Plan<T> plan) {
         this.topic = plan.topic();
-        this.settings = plan.settings();
+        ProducerSettings settings = plan.settings();
         this.registry = plan.registry() == null ? new SimpleMeterRegistry() : plan.registry();
         this.metrics = new ProducerMetrics(registry, topic);
-        this.timer = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "conveyor-producer-timer");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(Workers.daemon("conveyor-producer-timer"));
         this.pool = ProducerPool.create(settings, "conveyor-producer-" + topic, plan.producers(), registry);
         Codec<T> codec = plan.codec();
         this.publisher = new KafkaJsonPublisher<>(pool.producers(), topic, message -> {

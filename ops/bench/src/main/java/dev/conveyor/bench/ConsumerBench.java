@@ -59,7 +59,7 @@ final class ConsumerBench implements Runnable {
             }
             BenchTable table = BenchTable.comparison("bench consumer: " + records + " records of " + recordSize
                     + " B, " + partitions + " partitions (goal: ours/theirs >= 0.90)", "records/s", ours, theirs);
-            table.note("ours: KafkaConsumerEngine, no-op handler, key order, at-least-once commits, MAX_IN_FLIGHT "
+            table.note("ours: ConveyorConsumer (public API), no-op handler, key order, at-least-once commits, MAX_IN_FLIGHT "
                     + "256, fresh group; theirs: ConsumerPerformance nMsg.sec, fresh group, same fetch sizes");
             table.note("ours runs in this (warm) JVM next to the in-process broker; theirs in a new JVM per round");
             options.print(table, broker, tools.clientVersion(), System.out);

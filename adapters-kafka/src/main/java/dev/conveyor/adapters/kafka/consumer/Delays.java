@@ -13,11 +13,7 @@ public interface Delays {
 
     /** One daemon timer thread; the tasks it runs must be short (they only requeue work). */
     static Delays timerThread(String name) {
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, name);
-            thread.setDaemon(true);
-            return thread;
-        });
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Workers.daemon(name));
         return (delay, task) -> timer.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 }

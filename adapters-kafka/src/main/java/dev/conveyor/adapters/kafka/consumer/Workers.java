@@ -61,7 +61,8 @@ public final class Workers {
         }
     }
 
-    static ThreadFactory daemon(String name) {
+    /** Daemon threads called {@code <name>-1}, {@code <name>-2}, ... (timers and helpers that never keep the JVM up). */
+    public static ThreadFactory daemon(String name) {
         AtomicInteger count = new AtomicInteger();
         return r -> {
             Thread thread = new Thread(r, name + "-" + count.incrementAndGet());
