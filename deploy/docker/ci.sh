@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The Docker path, run as a user would, for CI (.ci/run calls it after the Maven builds, which left the jars in
 # */target):
-#   1. a Docker engine: the one that answers, else (root + apt-get) Debian's docker.io, docker-compose and
-#      debootstrap are installed and dockerd is started by hand, and stopped again at the end;
+#   1. a Docker engine: the one that answers, else (root + apt-get) Debian's docker.io and debootstrap are installed
+#      and dockerd is started by hand, and stopped again at the end; docker-compose (or the `docker compose` plugin;
+#      Debian's docker-compose is installed when neither is there);
 #   2. the images: deploy/docker/local-images.sh (pulls, or builds local stand-ins where no registry answers);
 #   3. the compose stack: `docker-compose up -d --build`, then from the host: all six topics exist, the producer's
 #      2,000 orders are each processed or dead-lettered (`conveyor-ops verify` on localhost:29092), the scenario
@@ -11,18 +12,19 @@
 #      comes out of orders-dlq (kafka-console-consumer.sh, print.headers=true) with its dlq.* headers; and
 #      `docker-compose down -v` removes it all;
 #   4. the Testcontainers broker mode: the broker-fixture ITs and one consumer IT with CONVEYOR_TEST_BROKER=testcontainers.
-# Where no engine can be had (no root or no apt-get), it prints one line saying so and exits 0.
+# Where no engine can be had (none answers, and no root or no apt-get), it prints one line saying so and exits 0.
 # Exit 0 when every check passed, 1 otherwise. Timings are printed as "docker-ci: <step> <seconds> s".
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
 
 project=conveyor-ci
-compose=(docker-compose -p "$project" -f "$root/docker-compose.yaml")
+compose=()
 ops_jar="$root/ops/cli/target/conveyor-ops.jar"
 started_dockerd=""
 work=$(mktemp -d)
 status=0
+started_at=$(date +%s.%N)
 
 say() { echo "docker-ci: $*"; }
 problem() { echo "docker-ci FAILED: $*" >&2; status=1; }
@@ -54,28 +56,35 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# --- 1. An engine ------------------------------------------------------------------------------------------------
+# --- 1. An engine and a compose command ----------------------------------------------------------------------------
 engine_answers() { docker info >/dev/null 2>&1; }
+can_install() { [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; }
 
-if ! { command -v docker >/dev/null && engine_answers; }; then
-  if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
-    say "skipped: no Docker engine answers and none can be installed here (needs root and apt-get)"
-    exit 0
-  fi
-fi
 t=$(now)
 missing=()
-command -v dockerd >/dev/null || missing+=(docker.io)
-command -v docker-compose >/dev/null || missing+=(docker-compose)
-command -v debootstrap >/dev/null || missing+=(debootstrap)
+if ! { command -v docker >/dev/null && engine_answers; }; then
+  command -v dockerd >/dev/null || missing+=(docker.io)
+  # Building the stand-in images needs debootstrap; where the engine answers already, local-images.sh says so
+  # itself if it is needed and missing.
+  command -v debootstrap >/dev/null || missing+=(debootstrap)
+fi
+if command -v docker-compose >/dev/null; then
+  compose_cmd=(docker-compose)
+elif docker compose version >/dev/null 2>&1; then
+  compose_cmd=(docker compose)
+else
+  missing+=(docker-compose)
+  compose_cmd=(docker-compose)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
-  [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null || {
-    say "skipped: ${missing[*]} missing and cannot be installed here (needs root and apt-get)"; exit 0; }
+  can_install || { say "skipped: no Docker engine or compose here, and ${missing[*]} cannot be installed (needs root and apt-get)"; exit 0; }
   say "installing ${missing[*]} (Debian packages)"
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } \
     >"$work/apt.log" 2>&1 || { tail -n 20 "$work/apt.log" >&2; say "skipped: installing ${missing[*]} failed"; exit 0; }
 fi
+compose=("${compose_cmd[@]}" -p "$project" -f "$root/docker-compose.yaml")
 if ! engine_answers; then
+  [ "$(id -u)" -eq 0 ] || { say "skipped: no Docker engine answers, and starting dockerd needs root"; exit 0; }
   mkdir -p "$root/target"
   nohup dockerd >"$root/target/dockerd.log" 2>&1 &
   started_dockerd=$!
@@ -219,4 +228,5 @@ else
   problem "the ITs failed with CONVEYOR_TEST_BROKER=testcontainers"
 fi
 
+say "$([ "$status" -eq 0 ] && echo passed || echo FAILED) in $(since "$started_at") s (all of the Docker step)"
 exit "$status"

@@ -9,6 +9,7 @@ import dev.conveyor.fixtures.Topics;
 import dev.conveyor.localkafka.junit.TestKafka;
 import dev.conveyor.localkafka.junit.WithKafka;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +32,11 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code CONVEYOR_FLOW=scenarios} as its own process on the real broker. */
+/**
+ * {@code CONVEYOR_FLOW=scenarios} as its own process on the real broker. Slow (over a minute of load): it runs in
+ * the {@code slow-its} profile, not in the plain {@code ./mvnw verify}.
+ */
+@Tag("slow")
 @WithKafka
 class ScenariosJarIT {
     private static final ObjectMapper JSON = new ObjectMapper();
