@@ -61,8 +61,14 @@ final class OrderSamples implements Iterator<Input<OrderMessage>> {
         BigDecimal price = BigDecimal.valueOf(5 + item * 17L + random.nextInt(100), 0)
                 .add(BigDecimal.valueOf(random.nextInt(100), 2)).setScale(2, RoundingMode.UNNECESSARY);
         return new OrderMessage(new UUID(random.nextLong(), random.nextLong()),
-                String.format("user-%04d", 1 + random.nextInt(users)), ITEMS.get(item), 1 + random.nextInt(5),
+                userName(1 + random.nextInt(users)), ITEMS.get(item), 1 + random.nextInt(5),
                 price, clock.instant(), PRIORITIES.get(random.nextInt(PRIORITIES.size())));
+    }
+
+    /** {@code user-0001} … as {@code String.format("user-%04d", n)} gives it, without a Formatter per order. */
+    static String userName(int n) {
+        String digits = Integer.toString(n);
+        return digits.length() >= 4 ? "user-" + digits : "user-" + "0000".substring(digits.length()) + digits;
     }
 
     private OrderMessage breakOneRule(OrderMessage o) {

@@ -1,6 +1,5 @@
 package dev.conveyor.bench;
 
-import dev.conveyor.adapters.kafka.consumer.MessageHandler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -8,21 +7,23 @@ import picocli.CommandLine.Option;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@code bench consumer}: records/s reading a preloaded topic, Conveyor's engine (no-op handler, key order,
- * at-least-once commits) against {@code kafka-consumer-perf-test}; each round a fresh group for both, who goes
- * first alternates. Both figures include joining the group (theirs: {@code nMsg.sec}).
+ * {@code bench consumer}: records/s reading a preloaded topic, each side a whole fresh process on the same broker:
+ * {@code kafka-consumer-perf-test} and Conveyor's engine ({@link ConsumerEngineRun}: ConveyorConsumer, no-op
+ * handler, key order, at-least-once commits), both {@code -Xmx512m} (the perf tool script's heap), fresh groups each
+ * round, the order rotated. Measured alike ({@link MeasuredProcess}): wall time from start to exit (JVM start and
+ * group join included), CPU seconds, peak RSS; the result is the median of the per-round ratios.
  */
 @Command(name = "consumer", mixinStandardHelpOptions = true,
-        description = "Consumer engine vs kafka-consumer-perf-test on one preloaded topic. Goal: ours >= 0.9x theirs.")
+        description = "Consumer engine vs kafka-consumer-perf-test on one preloaded topic, each a fresh process. "
+                + "Goal: ours >= 0.95x theirs.")
 final class ConsumerBench implements Runnable {
     /** Both consumers fetch alike: ours sets these (ConsumerSettings), theirs gets them passed. */
     private static final int FETCH_PARTITION_BYTES = 11 * 1024 * 1024;
     private static final int KEYS = 10_000;
+    private static final String HEAP = "-Xmx512m";
+    private static final List<String> SIDES = List.of("kafka-consumer-perf-test", "ConveyorConsumer (no-op)");
 
     @Mixin
     BenchOptions options;
@@ -43,55 +44,61 @@ final class ConsumerBench implements Runnable {
         try (BenchBroker broker = BenchBroker.open(options.bootstrap)) {
             String topic = broker.freshTopic("bench-consumer", partitions);
             Preload.fill(broker.bootstrap(), topic, records, recordSize, KEYS);
-            List<Double> ours = new ArrayList<>();
-            List<Double> theirs = new ArrayList<>();
+            ProcessComparison comparison = new ProcessComparison(SIDES, records);
+            List<Double> perfToolOwnRates = new ArrayList<>();
             for (int round = 1; round <= options.rounds; round++) {
-                boolean oursFirst = round % 2 == 0;
-                if (oursFirst) {
-                    ours.add(ours(broker.bootstrap(), topic, round));
+                MeasuredProcess.Result[] results = new MeasuredProcess.Result[SIDES.size()];
+                for (int side : ProcessComparison.rotation(round, SIDES.size())) {
+                    results[side] = side == 0 ? theirs(tools, broker.bootstrap(), topic, round)
+                            : ours(broker.bootstrap(), topic, round);
+                    BenchOptions.progress(String.format("round %d: %s %.2f s, %s records/s, CPU %.2f s, peak RSS "
+                            + "%.0f MiB", round, SIDES.get(side), results[side].wallSeconds(),
+                            BenchTable.number(comparison.rate(results[side])), results[side].cpuSeconds(),
+                            results[side].peakRssMib()));
                 }
-                theirs.add(theirs(tools, broker.bootstrap(), topic, round));
-                if (!oursFirst) {
-                    ours.add(ours(broker.bootstrap(), topic, round));
-                }
-                BenchOptions.progress("round " + round + ": ours " + BenchTable.number(ours.get(round - 1))
-                        + " records/s, theirs " + BenchTable.number(theirs.get(round - 1)) + " records/s");
+                perfToolOwnRates.add(KafkaTools.parseConsumer(results[0].output()).recordsPerSec());
+                comparison.add(List.of(results));
             }
-            BenchTable table = BenchTable.comparison("bench consumer: " + records + " records of " + recordSize
-                    + " B, " + partitions + " partitions (goal: ours/theirs >= 0.90)", "records/s", ours, theirs);
-            table.note("ours: ConveyorConsumer (public API), no-op handler, key order, at-least-once commits, MAX_IN_FLIGHT "
-                    + "256, fresh group; theirs: ConsumerPerformance nMsg.sec, fresh group, same fetch sizes");
-            table.note("ours runs in this (warm) JVM next to the in-process broker; theirs in a new JVM per round");
+            BenchTable table = comparison.table("bench consumer: " + records + " records of " + recordSize + " B, "
+                    + partitions + " partitions, fresh processes, " + HEAP + " each (goal: ours/theirs >= 0.95)");
+            table.note("ours: ConveyorConsumer (public API), no-op handler, key order, at-least-once commits, "
+                    + "MAX_IN_FLIGHT 256, closes cleanly; theirs: ConsumerPerformance, same fetch sizes; both "
+                    + "read_committed, a fresh group each");
+            table.note("kafka-consumer-perf-test's own nMsg.sec (after its JVM start, per round): "
+                    + perfToolOwnRates.stream().map(BenchTable::number).toList());
             options.print(table, broker, tools.clientVersion(), System.out);
         }
     }
 
-    private double ours(String bootstrap, String topic, int round) {
-        AtomicLong handled = new AtomicLong();
-        CountDownLatch done = new CountDownLatch(1);
-        MessageHandler<byte[]> handler = batch -> {
-            if (handled.addAndGet(batch.size()) >= records) {
-                done.countDown();
-            }
-        };
-        long start = System.nanoTime();
-        try (BenchEngine engine = BenchEngine.start(bootstrap, topic, "bench-ours-" + round, Map.of(), handler)) {
-            if (!done.await(10, TimeUnit.MINUTES)) {
-                throw new BenchException("our engine handled only " + handled.get() + " of " + records
-                        + " records in 10 minutes");
-            }
-            return records / ((System.nanoTime() - start) / 1e9);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BenchException("interrupted");
+    private MeasuredProcess.Result ours(String bootstrap, String topic, int round) {
+        List<String> command = new ArrayList<>(List.of(KafkaTools.javaBinary(), HEAP));
+        command.addAll(KafkaTools.quietJdkFlags());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "consumer-engine-run", "--bootstrap", bootstrap, "--topic", topic, "--group", "bench-ours-" + round
+                        + "-" + ProcessHandle.current().pid(), "--records", String.valueOf(records)));
+        MeasuredProcess.Result result = MeasuredProcess.run(command, Map.of());
+        if (result.exit() != 0 || !result.output().contains("handled ")) {
+            throw new BenchException("our engine's run exited with " + result.exit() + ":\n" + result.output());
         }
+        return result;
     }
 
-    private double theirs(KafkaTools tools, String bootstrap, String topic, int round) {
-        return tools.consumerPerformance(List.of("--bootstrap-server", bootstrap, "--topic", topic,
-                "--num-records", String.valueOf(records), "--group", "bench-theirs-" + round,
-                "--fetch-size", String.valueOf(FETCH_PARTITION_BYTES), "--timeout", "60000",
-                "--command-property", "isolation.level=read_committed",
-                "--command-property", "max.poll.records=500")).recordsPerSec();
+    private MeasuredProcess.Result theirs(KafkaTools tools, String bootstrap, String topic, int round) {
+        MeasuredProcess.Result result = MeasuredProcess.run(tools.command("org.apache.kafka.tools.ConsumerPerformance",
+                HEAP, List.of("--bootstrap-server", bootstrap, "--topic", topic,
+                        "--num-records", String.valueOf(records), "--group", "bench-theirs-" + round + "-"
+                                + ProcessHandle.current().pid(),
+                        "--fetch-size", String.valueOf(FETCH_PARTITION_BYTES), "--timeout", "60000",
+                        "--command-property", "isolation.level=read_committed",
+                        "--command-property", "max.poll.records=500")), Map.of());
+        if (result.exit() != 0) {
+            throw new BenchException("kafka-consumer-perf-test exited with " + result.exit() + ":\n"
+                    + result.output());
+        }
+        long consumed = KafkaTools.parseConsumer(result.output()).records();
+        if (consumed < records) {
+            throw new BenchException("kafka-consumer-perf-test read " + consumed + " of " + records + " records");
+        }
+        return result;
     }
 }

@@ -120,11 +120,17 @@ final class KafkaTools {
         throw new BenchException("no result line in ConsumerPerformance's output:\n" + tail(output));
     }
 
-    private String run(String mainClass, List<String> args) {
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m"));
+    /** The command line that runs one of Kafka's tools in a JVM of its own, with this heap setting. */
+    List<String> command(String mainClass, String heap, List<String> args) {
+        List<String> command = new ArrayList<>(List.of(javaBinary(), heap));
         command.addAll(quietJdkFlags());
         command.addAll(List.of("-cp", lib.toAbsolutePath() + "/*", mainClass));
         command.addAll(args);
+        return command;
+    }
+
+    private String run(String mainClass, List<String> args) {
+        List<String> command = command(mainClass, "-Xmx512m", args);
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

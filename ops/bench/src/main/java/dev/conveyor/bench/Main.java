@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks of Conveyor against Kafka's own perf tools, on an in-process broker or --bootstrap.",
         subcommands = {ConsumerBench.class, ConcurrencyBench.class, ProducerBench.class, ScenariosBench.class,
-                GuaranteeBench.class, MemoryBench.class})
+                GuaranteeBench.class, MemoryBench.class, ProducerLibraryRun.class,
+                ConsumerEngineRun.class})
 public final class Main {
     public static void main(String[] args) {
         System.exit(execute(args));

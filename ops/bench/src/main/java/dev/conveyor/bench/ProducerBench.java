@@ -1,35 +1,59 @@
 package dev.conveyor.bench;
 
 import dev.conveyor.domain.message.OrderMessage;
-import dev.conveyor.domain.message.Priority;
 import dev.conveyor.kafka.Codec;
-import dev.conveyor.kafka.ConveyorProducer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.math.BigDecimal;
-import java.time.Instant;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
-import java.util.SplittableRandom;
-import java.util.UUID;
-import java.util.concurrent.Semaphore;
-
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Map;
 
 /**
- * {@code bench producer}: records/s of generated, valid orders through Conveyor's whole producer path (validation,
- * JSON, user-key partitioner, idempotent, acks=all, lz4, linger 5 ms, 64 KiB batches) against
- * {@code kafka-producer-perf-test} with the same producer settings and the same record size, each round on fresh
- * topics, who goes first alternating.
+ * {@code bench producer}: each side as a whole fresh process on the same broker, timed as a user runs it:
+ * {@code kafka-producer-perf-test}, the producer binary ({@code conveyor-producer.jar orders --count N} and
+ * {@code orders --file} of N JSON lines) and the library ({@link ProducerLibraryRun}, a ConveyorProducer in a JVM of
+ * its own). Every side: same JVM flags ({@code -Xmx512m}, the perf tool script's heap), same producer settings, same
+ * record size (the mean of the binary's own sample orders, measured on a calibration topic), fresh topics, the order
+ * of the sides rotated each round. Reported per process: wall time from start to exit (JVM start included),
+ * records/s over that time, CPU seconds and peak RSS; the ratio of each round is taken against the perf tool in the
+ * same round, and the median of those paired ratios is the result. Each side's topic must hold exactly N records
+ * afterwards (idempotent producers), or the run fails.
  */
 @Command(name = "producer", mixinStandardHelpOptions = true,
-        description = "Producer path vs kafka-producer-perf-test. Goal: ours >= 0.95x theirs.")
+        description = {"Producer binary, --file input and library vs kafka-producer-perf-test, each a fresh "
+                + "process. Goals: binary >= 0.9x, --file >= 0.8x the perf tool's records/s; peak RSS <= 1.2x."})
 final class ProducerBench implements Runnable {
-    private static final int USERS = 100;
-    /** Sends awaiting acknowledgement; bounds memory like a real feed would. */
-    private static final int OUTSTANDING = 20_000;
+    /** The JVM heap of every side: kafka-producer-perf-test.sh's own setting. */
+    static final String HEAP = "-Xmx512m";
+    private static final int CALIBRATION_RECORDS = 2_000;
+
+    /** The sides, in the order of round 1. */
+    enum Side {
+        PERF_TEST("kafka-producer-perf-test"),
+        BINARY("conveyor-producer.jar orders --count"),
+        FILE("conveyor-producer.jar orders --file"),
+        LIBRARY("ConveyorProducer (library)");
+
+        final String label;
+
+        Side(String label) {
+            this.label = label;
+        }
+    }
 
     @Mixin
     BenchOptions options;
@@ -37,111 +61,226 @@ final class ProducerBench implements Runnable {
     @Option(names = "--records", defaultValue = "500000", description = "Records per run (default 500000).")
     int records;
 
-    @Option(names = "--record-size", defaultValue = "1024", description = "Target bytes per record (default 1024); "
-            + "a valid order is at most ~400 B, both sides then send our actual size.")
-    int recordSize;
-
     @Option(names = "--partitions", defaultValue = "6", description = "Partitions (default 6).")
     int partitions;
 
-    private final Codec<OrderMessage> codec = Codec.json(OrderMessage.class);
+    @Option(names = "--users", defaultValue = "100", description = "Distinct users, the key (default 100).")
+    int users;
 
     @Override
     public void run() {
         options.checkRounds();
+        if (records < 1 || partitions < 1 || users < 1) {
+            throw new BenchException("--records, --partitions and --users must be at least 1");
+        }
         KafkaTools tools = KafkaTools.locate();
-        int size = size(order(new SplittableRandom(1), 0));
+        Path producerJar = producerJar();
+        Path work = tempDirectory();
         try (BenchBroker broker = BenchBroker.open(options.bootstrap)) {
-            // Every round's topics are created up front: an idempotent producer writing to a topic created a
-            // moment ago can hit OutOfOrderSequenceException on the first batch of a partition and stall until
-            // delivery.timeout.ms (seen with kafka-clients 4.4.0 on the in-process broker; see the report).
-            List<String> ourTopics = new ArrayList<>();
-            List<String> theirTopics = new ArrayList<>();
+            String calibration = broker.freshTopic("bench-producer-calibration", partitions);
+            check(Side.BINARY, binary(producerJar, broker, List.of("--count", String.valueOf(CALIBRATION_RECORDS),
+                    "--users", String.valueOf(users), "--topic", calibration)), broker, calibration,
+                    CALIBRATION_RECORDS);
+            int size = meanValueSize(broker.bootstrap(), calibration);
+            Path file = writeOrders(work.resolve("orders.jsonl"), size);
+            BenchOptions.progress("record size " + size + " B (the binary's sample orders); " + records
+                    + " lines of " + size + " B in " + file);
+
+            // Topics up front: an idempotent producer on a topic created a moment ago can stall on its first batch.
+            List<Map<Side, String>> topics = new ArrayList<>();
             for (int round = 1; round <= options.rounds; round++) {
-                ourTopics.add(broker.freshTopic("bench-producer-ours", partitions));
-                theirTopics.add(broker.freshTopic("bench-producer-theirs", partitions));
+                Map<Side, String> roundTopics = new EnumMap<>(Side.class);
+                for (Side side : Side.values()) {
+                    roundTopics.put(side, broker.freshTopic("bench-producer-" + side.name().toLowerCase(), partitions));
+                }
+                topics.add(roundTopics);
             }
-            List<Double> ours = new ArrayList<>();
-            List<Double> theirs = new ArrayList<>();
+            ProcessComparison comparison = new ProcessComparison(
+                    java.util.Arrays.stream(Side.values()).map(side -> side.label).toList(), records);
+            List<Double> perfToolOwnRates = new ArrayList<>();
             for (int round = 1; round <= options.rounds; round++) {
-                boolean oursFirst = round % 2 == 0;
-                if (oursFirst) {
-                    ours.add(ours(broker, ourTopics.get(round - 1)));
-                }
-                theirs.add(theirs(tools, broker, theirTopics.get(round - 1), size));
-                if (!oursFirst) {
-                    ours.add(ours(broker, ourTopics.get(round - 1)));
-                }
-                BenchOptions.progress("round " + round + ": ours " + BenchTable.number(ours.get(round - 1))
-                        + " records/s, theirs " + BenchTable.number(theirs.get(round - 1)) + " records/s");
-            }
-            BenchTable table = BenchTable.comparison("bench producer: " + records + " records of " + size + " B, "
-                    + partitions + " partitions (goal: ours/theirs >= 0.95)", "records/s", ours, theirs);
-            table.note("asked for " + recordSize + " B; a valid order is at most ~" + size + " B (item <= 200, "
-                    + "user <= 64 chars), so both sides sent " + size + " B records");
-            table.note("both: acks=all, idempotent, linger.ms=5, batch.size=65536, lz4, max.request.size 10 MiB; "
-                    + "ours keyed by " + USERS + " users (UserKeyPartitioner), theirs unkeyed (sticky partitioner)");
-            options.print(table, broker, tools.clientVersion(), System.out);
-        }
-    }
-
-    private int size(OrderMessage order) {
-        try {
-            return codec.encode(order).length;
-        } catch (Exception e) {
-            throw new BenchException("cannot encode a sample order: " + e);
-        }
-    }
-
-    /** A valid order padded toward the record size: the longest user and item the schema allows. */
-    private OrderMessage order(SplittableRandom random, long i) {
-        String user = String.format("user-%03d-", i % USERS);
-        String item = "item-" + i + "-";
-        return new OrderMessage(new UUID(random.nextLong(), random.nextLong()),
-                user + "u".repeat(OrderMessage.MAX_USER_LENGTH - user.length()),
-                item + "i".repeat(Math.max(0, Math.min(OrderMessage.MAX_ITEM_LENGTH, recordSize) - item.length())),
-                1 + random.nextInt(100), BigDecimal.valueOf(random.nextInt(100_000), 2), Instant.now(),
-                Priority.values()[random.nextInt(Priority.values().length)]);
-    }
-
-    /**
-     * Conveyor's side as a library user writes it: a {@link ConveyorProducer} of orders keyed by user, every other
-     * setting at its default (as the producer binary with only KAFKA_BOOTSTRAP_SERVERS set).
-     */
-    private double ours(BenchBroker broker, String topic) {
-        try (ConveyorProducer<OrderMessage> producer = ConveyorProducer.builder(OrderMessage.class)
-                .bootstrap(broker.bootstrap()).topic(topic).keyBy(OrderMessage::user).build()) {
-            producer.checkTopic(); // the metadata fetch is not part of the measured time
-            Semaphore outstanding = new Semaphore(OUTSTANDING);
-            AtomicLong failed = new AtomicLong();
-            SplittableRandom random = new SplittableRandom(42);
-            long start = System.nanoTime();
-            for (long i = 0; i < records; i++) {
-                outstanding.acquire();
-                producer.publish(order(random, i)).whenComplete((receipt, error) -> {
-                    if (error != null) {
-                        failed.incrementAndGet();
+                Map<Side, MeasuredProcess.Result> roundResults = new EnumMap<>(Side.class);
+                for (int index : ProcessComparison.rotation(round, Side.values().length)) {
+                    Side side = Side.values()[index];
+                    String topic = topics.get(round - 1).get(side);
+                    MeasuredProcess.Result result = switch (side) {
+                        case PERF_TEST -> perfTest(tools, broker, topic, size);
+                        case BINARY -> binary(producerJar, broker, List.of("--count", String.valueOf(records),
+                                "--users", String.valueOf(users), "--topic", topic));
+                        case FILE -> binary(producerJar, broker, List.of("--file", file.toString(), "--topic", topic));
+                        case LIBRARY -> library(broker, topic, size);
+                    };
+                    check(side, result, broker, topic, records);
+                    if (side == Side.PERF_TEST) {
+                        perfToolOwnRates.add(KafkaTools.parseProducer(result.output()).recordsPerSec());
                     }
-                    outstanding.release();
-                });
+                    roundResults.put(side, result);
+                    BenchOptions.progress(String.format("round %d: %s %.2f s, %s records/s, CPU %.2f s, peak RSS "
+                            + "%.0f MiB", round, side.label, result.wallSeconds(),
+                            BenchTable.number(comparison.rate(result)), result.cpuSeconds(), result.peakRssMib()));
+                }
+                comparison.add(java.util.Arrays.stream(Side.values()).map(roundResults::get).toList());
             }
-            outstanding.acquire(OUTSTANDING);
-            double rate = records / ((System.nanoTime() - start) / 1e9);
-            if (failed.get() > 0) {
-                throw new BenchException(failed.get() + " of our sends failed");
-            }
-            return rate;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BenchException("interrupted");
+            BenchTable table = comparison.table("bench producer: " + records + " records of " + size + " B, "
+                    + partitions + " partitions, fresh processes, " + HEAP + " each (goals: binary >= 0.9x and "
+                    + "--file >= 0.8x the perf tool's records/s, peak RSS <= 1.2x)");
+            table.note("kafka-producer-perf-test's own figure (after its JVM start, per round): "
+                    + perfToolOwnRates.stream().map(BenchTable::number).toList() + " records/s");
+            table.note("all: acks=all, idempotent, linger.ms=5, batch.size=65536, lz4, max.request.size 10 MiB; "
+                    + "ours keyed by " + users + " users (UserKeyPartitioner) and validated, theirs unkeyed random "
+                    + "bytes (sticky partitioner); " + size + " B per record on every side");
+            options.print(table, broker, tools.clientVersion(), System.out);
+        } finally {
+            deleteQuietly(work);
         }
     }
 
-    private double theirs(KafkaTools tools, BenchBroker broker, String topic, int size) {
-        return tools.producerPerformance(List.of("--topic", topic, "--num-records", String.valueOf(records),
-                "--record-size", String.valueOf(size), "--throughput", "-1", "--bootstrap-server", broker.bootstrap(),
-                "--command-property", "acks=all", "enable.idempotence=true", "linger.ms=5",
-                "batch.size=65536", "compression.type=lz4", "max.request.size=" + (10 * 1024 * 1024)))
-                .recordsPerSec();
+    private MeasuredProcess.Result perfTest(KafkaTools tools, BenchBroker broker, String topic, int size) {
+        return MeasuredProcess.run(tools.command("org.apache.kafka.tools.ProducerPerformance", HEAP, List.of(
+                "--topic", topic, "--num-records", String.valueOf(records), "--record-size", String.valueOf(size),
+                "--throughput", "-1", "--bootstrap-server", broker.bootstrap(),
+                "--command-property", "acks=all", "enable.idempotence=true", "linger.ms=5", "batch.size=65536",
+                "compression.type=lz4", "max.request.size=" + (10 * 1024 * 1024))), Map.of());
+    }
+
+    private static MeasuredProcess.Result binary(Path jar, BenchBroker broker, List<String> arguments) {
+        List<String> command = new ArrayList<>(List.of(KafkaTools.javaBinary(), HEAP,
+                "-XX:+ExitOnOutOfMemoryError"));
+        command.addAll(KafkaTools.quietJdkFlags());
+        command.addAll(List.of("-jar", jar.toString(), "orders"));
+        command.addAll(arguments);
+        return MeasuredProcess.run(command, Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrap()));
+    }
+
+    private MeasuredProcess.Result library(BenchBroker broker, String topic, int size) {
+        List<String> command = new ArrayList<>(List.of(KafkaTools.javaBinary(), HEAP,
+                "-XX:+ExitOnOutOfMemoryError"));
+        command.addAll(KafkaTools.quietJdkFlags());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "producer-library-run", "--bootstrap", broker.bootstrap(), "--topic", topic,
+                "--records", String.valueOf(records), "--record-size", String.valueOf(size),
+                "--users", String.valueOf(users)));
+        return MeasuredProcess.run(command, Map.of());
+    }
+
+    /** Exit 0 and exactly {@code expected} records in the topic, else the run fails with the process's output. */
+    private static void check(Side side, MeasuredProcess.Result result, BenchBroker broker, String topic,
+                              long expected) {
+        if (result.exit() != 0) {
+            throw new BenchException(side.label + " exited with " + result.exit() + ":\n" + tail(result.output()));
+        }
+        long written = recordsIn(broker.bootstrap(), topic);
+        if (written != expected) {
+            throw new BenchException(side.label + " left " + written + " records in " + topic + ", not " + expected
+                    + ":\n" + tail(result.output()));
+        }
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
+        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()));
+    }
+
+    static long recordsIn(String bootstrap, String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions, Duration.ofSeconds(30));
+            return consumer.endOffsets(partitions, Duration.ofSeconds(30)).entrySet().stream()
+                    .mapToLong(e -> e.getValue() - begin.get(e.getKey())).sum();
+        }
+    }
+
+    /** The mean value size of a topic's records (all of them; used on the small calibration topic). */
+    static int meanValueSize(String bootstrap, String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            long total = end.values().stream().mapToLong(Long::longValue).sum();
+            long seen = 0;
+            long bytes = 0;
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (seen < total && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    seen++;
+                    bytes += record.value().length;
+                }
+            }
+            if (seen == 0) {
+                throw new BenchException("the calibration topic " + topic + " is empty");
+            }
+            return (int) Math.round((double) bytes / seen);
+        }
+    }
+
+    /** {@code records} valid orders of {@code size} bytes, one JSON object per line, for the {@code --file} side. */
+    private Path writeOrders(Path file, int size) {
+        ProducerLibraryRun.Orders orders = new ProducerLibraryRun.Orders(users, size);
+        Codec<OrderMessage> codec = Codec.json(OrderMessage.class);
+        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            for (long i = 0; i < records; i++) {
+                out.write(new String(codec.encode(orders.next(i)), StandardCharsets.UTF_8));
+                out.newLine();
+            }
+            return file;
+        } catch (Exception e) {
+            throw new BenchException("cannot write " + file + ": " + e);
+        }
+    }
+
+    /** conveyor-producer.jar: {@code CONVEYOR_PRODUCER_JAR}, else app-producer/target beside this build. */
+    static Path producerJar() {
+        String configured = System.getenv("CONVEYOR_PRODUCER_JAR");
+        if (configured != null && !configured.isBlank()) {
+            return existing(Path.of(configured));
+        }
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path jar = dir.resolve("app-producer/target/conveyor-producer.jar");
+            if (Files.isRegularFile(jar)) {
+                return jar;
+            }
+        }
+        try {
+            Path code = Path.of(ProducerBench.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            // ops/bench/target/conveyor-bench.jar → app-producer/target/conveyor-producer.jar
+            return existing(code.getParent().getParent().getParent().getParent()
+                    .resolve("app-producer/target/conveyor-producer.jar"));
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            throw new BenchException("cannot find conveyor-producer.jar; set CONVEYOR_PRODUCER_JAR");
+        }
+    }
+
+    private static Path existing(Path jar) {
+        if (!Files.isRegularFile(jar)) {
+            throw new BenchException(jar + " does not exist (build with ./mvnw -B package -DskipTests, or set "
+                    + "CONVEYOR_PRODUCER_JAR)");
+        }
+        return jar;
+    }
+
+    private static Path tempDirectory() {
+        try {
+            return Files.createTempDirectory("conveyor-bench-producer");
+        } catch (IOException e) {
+            throw new BenchException("cannot create a temporary directory: " + e.getMessage());
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // Left in the temporary directory.
+        }
+    }
+
+    private static String tail(String output) {
+        String[] lines = output.split("\\R");
+        return String.join("\n", java.util.Arrays.copyOfRange(lines, Math.max(0, lines.length - 15), lines.length));
     }
 }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The parsers read what kafka-tools 4.3.1 really prints (lines captured from a run against the local broker). */
+/** The parsers read what kafka-tools really prints (lines captured from 4.3.1; 4.4.0 prints the same). */
 class KafkaToolsTest {
     private static final String PRODUCER_OUTPUT = """
             SLF4J: Failed to load class "org.slf4j.impl.StaticLoggerBinder".

@@ -1,0 +1,105 @@
+package dev.conveyor.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The table of a benchmark whose sides ran as whole fresh processes ({@link MeasuredProcess}): per round and side the
+ * wall time, records/s over it (JVM start included), CPU seconds and peak RSS, each against the first side (the
+ * reference: Kafka's tool) in the same round; then per side the medians and the medians of the per-round ratios.
+ */
+final class ProcessComparison {
+    private final List<String> sides;
+    private final long records;
+    private final List<List<MeasuredProcess.Result>> rounds = new ArrayList<>();
+
+    /** {@code sides.get(0)} is the reference the others are compared with. */
+    ProcessComparison(List<String> sides, long records) {
+        if (sides.size() < 2) {
+            throw new IllegalArgumentException("need a reference and at least one other side: " + sides);
+        }
+        this.sides = List.copyOf(sides);
+        this.records = records;
+    }
+
+    /** One round's results, in the order of the sides given to the constructor. */
+    void add(List<MeasuredProcess.Result> round) {
+        if (round.size() != sides.size()) {
+            throw new IllegalArgumentException("a round needs " + sides.size() + " results, got " + round.size());
+        }
+        rounds.add(List.copyOf(round));
+    }
+
+    /** Records per second of a whole process: the records it handled over its wall time, JVM start included. */
+    double rate(MeasuredProcess.Result result) {
+        return result.wallSeconds() > 0 ? records / result.wallSeconds() : Double.NaN;
+    }
+
+    /** The median over the rounds of side {@code side}'s records/s divided by the reference's in the same round. */
+    double medianRateRatio(int side) {
+        return BenchTable.median(rounds.stream().map(r -> rate(r.get(side)) / rate(r.get(0))).toList());
+    }
+
+    BenchTable table(String title) {
+        if (rounds.isEmpty()) {
+            throw new IllegalStateException("no round was run");
+        }
+        String reference = sides.get(0);
+        BenchTable table = new BenchTable(title, List.of("round", "side", "wall s", "records/s", "CPU s",
+                "peak RSS MiB", "records/s ratio", "CPU ratio", "RSS ratio"));
+        for (int round = 0; round < rounds.size(); round++) {
+            List<MeasuredProcess.Result> r = rounds.get(round);
+            for (int side = 0; side < sides.size(); side++) {
+                MeasuredProcess.Result result = r.get(side);
+                boolean ref = side == 0;
+                table.row(String.valueOf(round + 1), sides.get(side), fixed(result.wallSeconds()),
+                        BenchTable.number(rate(result)), fixed(result.cpuSeconds()), fixed(result.peakRssMib()),
+                        ref ? "" : BenchTable.ratio(rate(result), rate(r.get(0))),
+                        ref ? "" : BenchTable.ratio(result.cpuSeconds(), r.get(0).cpuSeconds()),
+                        ref ? "" : BenchTable.ratio(result.peakRssMib(), r.get(0).peakRssMib()));
+            }
+        }
+        for (int side = 0; side < sides.size(); side++) {
+            int s = side;
+            boolean ref = side == 0;
+            table.row("median", sides.get(side), fixed(median(s, MeasuredProcess.Result::wallSeconds)),
+                    BenchTable.number(median(s, this::rate)), fixed(median(s, MeasuredProcess.Result::cpuSeconds)),
+                    fixed(median(s, MeasuredProcess.Result::peakRssMib)),
+                    ref ? "" : times(medianRateRatio(s)),
+                    ref ? "" : times(medianRatio(s, MeasuredProcess.Result::cpuSeconds)),
+                    ref ? "" : times(medianRatio(s, MeasuredProcess.Result::peakRssMib)));
+        }
+        table.note("every side a fresh process, one at a time, the order rotated each round; records/s = records / "
+                + "wall time from start to exit; CPU = user+system seconds of the process; peak RSS = VmHWM sampled "
+                + "every 20 ms; ratios are side / " + reference + " in the same round, median rows give the median "
+                + "of those per-round ratios (records/s above 1 = faster; CPU and RSS above 1 = more)");
+        return table;
+    }
+
+    private double median(int side, ToDoubleFunction<MeasuredProcess.Result> figure) {
+        return BenchTable.median(rounds.stream().map(r -> figure.applyAsDouble(r.get(side))).toList());
+    }
+
+    private double medianRatio(int side, ToDoubleFunction<MeasuredProcess.Result> figure) {
+        return BenchTable.median(rounds.stream()
+                .map(r -> figure.applyAsDouble(r.get(side)) / figure.applyAsDouble(r.get(0))).toList());
+    }
+
+    /** Round r (from 1) runs the sides starting with index r-1, wrapping around. */
+    static List<Integer> rotation(int round, int sides) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < sides; i++) {
+            order.add((round - 1 + i) % sides);
+        }
+        return order;
+    }
+
+    static String fixed(double value) {
+        return Double.isNaN(value) ? "n/a" : String.format("%.2f", value);
+    }
+
+    private static String times(double ratio) {
+        return Double.isNaN(ratio) ? "n/a" : String.format("%.2fx", ratio);
+    }
+}
