@@ -15,9 +15,11 @@
 #
 #   deploy/docker/local-images.sh            ensure the images (idempotent; seconds when they exist)
 #   deploy/docker/local-images.sh --rebuild  build the stand-ins again even if the tags exist
+# Exit 0 when every image is there, 3 when a stand-in is needed but cannot be built here (no root, no debootstrap,
+# no Temurin 25 JDK), 1 on any other failure.
 # Environment: CONVEYOR_IMAGE_JDK   the Temurin 25 JDK to copy (default: /usr/lib/jvm/temurin-25-jdk*, then JAVA_HOME)
 #              DEBIAN_MIRROR        for debootstrap (default: the host's first apt source, else deb.debian.org)
-#              PULL_TIMEOUT         seconds for the registry probe (default 30)
+#              PULL_TIMEOUT         seconds a pull may take (default 900; without a registry it fails at once)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -32,6 +34,8 @@ rebuild=false
 
 say() { echo "local-images: $*"; }
 fail() { echo "local-images: $*" >&2; exit 1; }
+# Exit 3: the stand-ins cannot be built on this machine at all (a prerequisite is missing), as opposed to failing.
+cannot() { echo "local-images: cannot build the stand-ins here: $*" >&2; exit 3; }
 
 for arg in "$@"; do
   case "$arg" in
@@ -41,7 +45,7 @@ for arg in "$@"; do
   esac
 done
 
-docker info >/dev/null 2>&1 || fail "no Docker engine answers (docker info failed)"
+timeout 30 docker info >/dev/null 2>&1 || fail "no Docker engine answers (docker info failed)"
 
 has_image() { docker image inspect "$1" >/dev/null 2>&1; }
 
@@ -58,7 +62,7 @@ registry=unknown
 try_pull() {
   local image=$1
   [ "$registry" = unreachable ] && return 1
-  if timeout "${PULL_TIMEOUT:-30}" docker pull -q "$image" >"$work/pull.log" 2>&1; then
+  if timeout "${PULL_TIMEOUT:-900}" docker pull -q "$image" >"$work/pull.log" 2>&1; then
     registry=reachable
     say "pulled $image"
     return 0
@@ -82,9 +86,13 @@ fi
 
 # --- The Debian base ------------------------------------------------------------------------------------------
 if [ "$rebuild" = true ] || ! has_image "$base_image"; then
-  [ "$(id -u)" -eq 0 ] || fail "building $base_image needs root (debootstrap)"
-  command -v debootstrap >/dev/null || fail "building $base_image needs debootstrap (apt-get install debootstrap)"
-  mirror=${DEBIAN_MIRROR:-$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/*.sources 2>/dev/null || true)}
+  [ "$(id -u)" -eq 0 ] || cannot "building $base_image needs root (debootstrap)"
+  command -v debootstrap >/dev/null || cannot "building $base_image needs debootstrap (apt-get install debootstrap)"
+  # The Debian mirror the host uses: the first deb822 stanza with plain bookworm among its Suites (not -security)
+  # and a .../debian URI (not a third party's repository); else deb.debian.org.
+  mirror=${DEBIAN_MIRROR:-$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk -v RS= '
+    /(^|\n)Suites:([^\n]* )?bookworm( [^\n]*)?(\n|$)/ && match($0, /(^|\n)URIs: *[^ \n]*\/debian\/?( |\n|$)/) {
+      uri = substr($0, RSTART, RLENGTH); sub(/^\n?URIs: */, "", uri); sub(/[ \n]+$/, "", uri); print uri; exit }')}
   mirror=${mirror:-http://deb.debian.org/debian}
   say "debootstrap bookworm from $mirror → $base_image"
   debootstrap --variant=minbase bookworm "$work/rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 \
@@ -125,7 +133,7 @@ build_java_image() {
 }
 
 if needs "$jdk_image" || needs "$jre_image" || needs "$kafka_image"; then
-  jdk=$(find_jdk) || fail "no Temurin ${java_major} JDK found (set CONVEYOR_IMAGE_JDK to one)"
+  jdk=$(find_jdk) || cannot "no Temurin ${java_major} JDK to build the stand-ins from (set CONVEYOR_IMAGE_JDK to one)"
   say "Java for the images: $("$jdk/bin/java" -version 2>&1 | sed -n 2p) from $jdk"
   if needs "$jdk_image"; then
     build_java_image "$jdk_image" "$jdk"

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = "Benchmarks of Conveyor against Kafka's own perf tools, on an in-process broker or --bootstrap.",
         subcommands = {ConsumerBench.class, ConcurrencyBench.class, ProducerBench.class, ScenariosBench.class,
                 GuaranteeBench.class, MemoryBench.class, ProducerLibraryRun.class,
-                ConsumerEngineRun.class})
+                ConsumerEngineRun.class, FlowBench.class, PlainLoopRun.class})
 public final class Main {
     public static void main(String[] args) {
         System.exit(execute(args));

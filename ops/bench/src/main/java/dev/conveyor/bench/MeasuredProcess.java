@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.function.BooleanSupplier;
 
 /**
  * Runs one side of a benchmark as a whole process and measures it the same way for every side: wall time from
@@ -20,6 +21,7 @@ import java.util.concurrent.ExecutionException;
  */
 final class MeasuredProcess {
     private static final int SAMPLE_MS = 20;
+    private static final int STOP_CHECK_MS = 100;
     /** USER_HZ: the unit of /proc's CPU times; 100 on every Linux architecture Java runs on. */
     private static final double TICKS_PER_SECOND = 100.0;
     private static final Path SELF_STAT = Path.of("/proc/self/stat");
@@ -35,6 +37,15 @@ final class MeasuredProcess {
     }
 
     static Result run(List<String> command, Map<String, String> environment) {
+        return run(command, environment, () -> false);
+    }
+
+    /**
+     * The same, for a process that runs until told to stop: once {@code stopWhen} says so (asked every
+     * {@value #STOP_CHECK_MS} ms) it gets SIGTERM, and the wall time runs on to its exit (a clean shutdown is part of
+     * what is measured).
+     */
+    static Result run(List<String> command, Map<String, String> environment, BooleanSupplier stopWhen) {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(environment);
         double childCpuBefore = reapedChildrenCpuSeconds();
@@ -48,9 +59,19 @@ final class MeasuredProcess {
         CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
         Path status = Path.of("/proc", Long.toString(process.pid()), "status");
         long peak = -1;
+        long nextStopCheck = System.nanoTime();
+        boolean stopSent = false;
         try {
             while (process.isAlive()) {
                 peak = Math.max(peak, highWaterMark(status));
+                if (!stopSent && System.nanoTime() >= nextStopCheck) {
+                    nextStopCheck = System.nanoTime() + STOP_CHECK_MS * 1_000_000L;
+                    if (stopWhen.getAsBoolean()) {
+                        // SIGTERM through the handle: Process.destroy() would also close the pipe being read.
+                        process.toHandle().destroy();
+                        stopSent = true;
+                    }
+                }
                 if (process.waitFor(SAMPLE_MS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
                     break;
                 }

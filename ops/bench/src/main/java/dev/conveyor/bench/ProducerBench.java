@@ -2,11 +2,9 @@ package dev.conveyor.bench;
 
 import dev.conveyor.domain.message.OrderMessage;
 import dev.conveyor.kafka.Codec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -176,28 +174,15 @@ final class ProducerBench implements Runnable {
         }
     }
 
-    private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
-        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()));
-    }
-
     static long recordsIn(String bootstrap, String topic) {
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions, Duration.ofSeconds(30));
-            return consumer.endOffsets(partitions, Duration.ofSeconds(30)).entrySet().stream()
-                    .mapToLong(e -> e.getValue() - begin.get(e.getKey())).sum();
-        }
+        return TopicCounts.recordsIn(bootstrap, topic);
     }
 
     /** The mean value size of a topic's records (all of them; used on the small calibration topic). */
     static int meanValueSize(String bootstrap, String topic) {
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+        try (TopicCounts counts = new TopicCounts(bootstrap)) {
+            KafkaConsumer<byte[], byte[]> consumer = counts.consumer();
+            List<TopicPartition> partitions = counts.partitions(topic);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
@@ -236,22 +221,25 @@ final class ProducerBench implements Runnable {
     /** conveyor-producer.jar: {@code CONVEYOR_PRODUCER_JAR}, else app-producer/target beside this build. */
     static Path producerJar() {
         String configured = System.getenv("CONVEYOR_PRODUCER_JAR");
-        if (configured != null && !configured.isBlank()) {
-            return existing(Path.of(configured));
-        }
+        return existing(configured != null && !configured.isBlank() ? Path.of(configured)
+                : besideBuild("app-producer/target/conveyor-producer.jar"));
+    }
+
+    /**
+     * A file of this build: looked for above the working directory, then relative to this jar
+     * (ops/bench/target/conveyor-bench.jar is three levels below the repository).
+     */
+    static Path besideBuild(String relative) {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path jar = dir.resolve("app-producer/target/conveyor-producer.jar");
-            if (Files.isRegularFile(jar)) {
-                return jar;
+            if (Files.isRegularFile(dir.resolve(relative))) {
+                return dir.resolve(relative);
             }
         }
         try {
             Path code = Path.of(ProducerBench.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            // ops/bench/target/conveyor-bench.jar → app-producer/target/conveyor-producer.jar
-            return existing(code.getParent().getParent().getParent().getParent()
-                    .resolve("app-producer/target/conveyor-producer.jar"));
+            return code.getParent().getParent().getParent().getParent().resolve(relative);
         } catch (java.net.URISyntaxException | RuntimeException e) {
-            throw new BenchException("cannot find conveyor-producer.jar; set CONVEYOR_PRODUCER_JAR");
+            throw new BenchException("cannot find " + relative + " of this build");
         }
     }
 

@@ -36,6 +36,19 @@ class MeasuredProcessTest {
     }
 
     @Test
+    void givenAChildThatRunsUntilStopped_whenItsStopConditionHolds_thenItGetsSigtermAndTheWallTimeRunsToItsExit() {
+        long started = System.nanoTime();
+        // The child traps SIGTERM, takes 0.3 s to shut down, then exits 0: that shutdown is part of the wall time.
+        MeasuredProcess.Result result = MeasuredProcess.run(List.of("sh", "-c",
+                "trap 'sleep 0.3; echo stopped; exit 0' TERM; echo started; while true; do sleep 0.05; done"),
+                Map.of(), () -> System.nanoTime() - started > 500_000_000L);
+
+        assertEquals(0, result.exit());
+        assertEquals("started\nstopped", result.output().trim());
+        assertTrue(result.wallSeconds() >= 0.75 && result.wallSeconds() < 10, "wall " + result.wallSeconds());
+    }
+
+    @Test
     void givenAChildThatFails_whenRun_thenItsExitCodeAndOutputComeBack() {
         MeasuredProcess.Result result = MeasuredProcess.run(List.of("sh", "-c", "echo \"$GREETING\"; exit 3"),
                 Map.of("GREETING", "bad input"));

@@ -1,0 +1,156 @@
+package dev.conveyor.bench;
+
+import dev.conveyor.domain.message.OrderMessage;
+import dev.conveyor.kafka.Codec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+
+/**
+ * {@code bench flow}: Conveyor's orders flow as the consumer binary runs it ({@code conveyor-consumer.jar},
+ * {@code CONVEYOR_FLOW=orders}: consume, decode, validate, process, produce {@code OrderProcessed}, commit,
+ * at-least-once) against the loop a team writes with kafka-clients alone ({@link PlainLoopRun}: consume, produce the
+ * record as it is, flush, commit), both with Conveyor's producer settings, on one preloaded topic of valid orders.
+ * Each side is a fresh process measured alike ({@link MeasuredProcess}); it is stopped with SIGTERM once its output
+ * topic holds every record, and its wall time runs to its exit. Each output must then hold exactly the input's
+ * records, with no dead letter.
+ */
+@Command(name = "flow", mixinStandardHelpOptions = true,
+        description = "Orders flow (consumer binary) vs a plain kafka-clients consume->produce loop, each a fresh "
+                + "process. Goal: ours >= 0.8x.")
+final class FlowBench implements Runnable {
+    private static final String HEAP = "-Xmx512m";
+    private static final List<String> SIDES = List.of("plain consume→produce loop", "conveyor-consumer.jar orders");
+
+    @Mixin
+    BenchOptions options;
+
+    @Option(names = "--records", defaultValue = "200000", description = "Orders in the input (default 200000).")
+    int records;
+
+    @Option(names = "--partitions", defaultValue = "6", description = "Partitions (default 6).")
+    int partitions;
+
+    @Override
+    public void run() {
+        options.checkRounds();
+        if (records < 1 || partitions < 1) {
+            throw new BenchException("--records and --partitions must be at least 1");
+        }
+        Path consumerJar = consumerJar();
+        try (BenchBroker broker = BenchBroker.open(options.bootstrap)) {
+            String input = broker.freshTopic("bench-flow-input", partitions);
+            int size = preload(broker.bootstrap(), input);
+            ProcessComparison comparison = new ProcessComparison(SIDES, records);
+            for (int round = 1; round <= options.rounds; round++) {
+                MeasuredProcess.Result[] results = new MeasuredProcess.Result[SIDES.size()];
+                for (int side : ProcessComparison.rotation(round, SIDES.size())) {
+                    String output = broker.freshTopic("bench-flow-output", partitions);
+                    String dlq = broker.freshTopic("bench-flow-dlq", 1);
+                    String group = "bench-flow-" + side + "-" + round + "-" + ProcessHandle.current().pid();
+                    List<String> command = new ArrayList<>(List.of(KafkaTools.javaBinary(), HEAP,
+                            "-XX:+ExitOnOutOfMemoryError"));
+                    command.addAll(KafkaTools.quietJdkFlags());
+                    Map<String, String> environment = Map.of();
+                    if (side == 0) {
+                        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                                "plain-loop-run", "--bootstrap", broker.bootstrap(), "--input", input,
+                                "--output", output, "--group", group));
+                    } else {
+                        command.addAll(List.of("-jar", consumerJar.toString()));
+                        environment = Map.of("CONVEYOR_FLOW", "orders", "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrap(),
+                                "KAFKA_TOPIC", input, "KAFKA_GROUP_ID", group, "KAFKA_RESPONSE_TOPIC", output,
+                                "KAFKA_DLQ_TOPIC", dlq, "HEALTH_PORT", "0");
+                    }
+                    MeasuredProcess.Result result;
+                    try (TopicCounts counts = new TopicCounts(broker.bootstrap())) {
+                        result = MeasuredProcess.run(command, environment, () -> counts.count(output) >= records);
+                    }
+                    check(SIDES.get(side), result, broker.bootstrap(), output, dlq);
+                    results[side] = result;
+                    BenchOptions.progress(String.format("round %d: %s %.2f s, %s records/s, CPU %.2f s, peak RSS "
+                            + "%.0f MiB", round, SIDES.get(side), result.wallSeconds(),
+                            BenchTable.number(comparison.rate(result)), result.cpuSeconds(), result.peakRssMib()));
+                }
+                comparison.add(List.of(results));
+            }
+            BenchTable table = comparison.table("bench flow: " + records + " orders of " + size + " B, " + partitions
+                    + " partitions, fresh processes, " + HEAP + " each (goal: ours/plain >= 0.8)");
+            table.note("ours: CONVEYOR_FLOW=orders, ORDER_PROCESSING_MS=0, at-least-once, every other setting at its "
+                    + "default; plain: poll, send each record as it is, flush, commitSync; both idempotent acks=all, "
+                    + "linger.ms=5, batch.size=65536, lz4; each stopped by SIGTERM once its output held every record");
+            options.print(table, broker, null, System.out);
+        }
+    }
+
+    /** Exit 0 or 143 (SIGTERM), exactly {@code records} outputs, no dead letter. */
+    private void check(String side, MeasuredProcess.Result result, String bootstrap, String output, String dlq) {
+        if (result.exit() != 0 && result.exit() != 143) {
+            throw new BenchException(side + " exited with " + result.exit() + ":\n" + result.output());
+        }
+        long written = ProducerBench.recordsIn(bootstrap, output);
+        long deadLetters = ProducerBench.recordsIn(bootstrap, dlq);
+        if (written != records || deadLetters != 0) {
+            throw new BenchException(side + " wrote " + written + " outputs and " + deadLetters + " dead letters for "
+                    + records + " valid orders");
+        }
+    }
+
+    /** Fills the input with valid orders keyed by user; returns their size in bytes. */
+    private int preload(String bootstrap, String topic) {
+        ProducerLibraryRun.Orders orders = new ProducerLibraryRun.Orders(100, 180);
+        Codec<OrderMessage> codec = Codec.json(OrderMessage.class);
+        BenchOptions.progress("preloading " + records + " orders into " + topic);
+        Semaphore outstanding = new Semaphore(10_000);
+        int size = 0;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 20,
+                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+            for (long i = 0; i < records; i++) {
+                OrderMessage order = orders.next(i);
+                byte[] value = codec.encode(order);
+                size = value.length;
+                outstanding.acquire();
+                producer.send(new ProducerRecord<>(topic, order.user().getBytes(StandardCharsets.UTF_8), value),
+                        (metadata, error) -> outstanding.release());
+            }
+            producer.flush();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BenchException("interrupted while preloading");
+        } catch (Exception e) {
+            throw new BenchException("cannot preload " + topic + ": " + e);
+        }
+        long loaded = ProducerBench.recordsIn(bootstrap, topic);
+        if (loaded != records) {
+            throw new BenchException("preloaded " + loaded + " of " + records + " orders");
+        }
+        return size;
+    }
+
+    /** conveyor-consumer.jar: {@code CONVEYOR_CONSUMER_JAR}, else app-consumer/target beside this build. */
+    static Path consumerJar() {
+        String configured = System.getenv("CONVEYOR_CONSUMER_JAR");
+        Path jar = configured != null && !configured.isBlank() ? Path.of(configured)
+                : ProducerBench.besideBuild("app-consumer/target/conveyor-consumer.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new BenchException(jar + " does not exist (build with ./mvnw -B package -DskipTests, or set "
+                    + "CONVEYOR_CONSUMER_JAR)");
+        }
+        return jar;
+    }
+}
