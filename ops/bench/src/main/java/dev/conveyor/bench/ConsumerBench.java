@@ -22,7 +22,6 @@ final class ConsumerBench implements Runnable {
     /** Both consumers fetch alike: ours sets these (ConsumerSettings), theirs gets them passed. */
     private static final int FETCH_PARTITION_BYTES = 11 * 1024 * 1024;
     private static final int KEYS = 10_000;
-    private static final String HEAP = "-Xmx512m";
     private static final List<String> SIDES = List.of("kafka-consumer-perf-test", "ConveyorConsumer (no-op)");
 
     @Mixin
@@ -51,16 +50,14 @@ final class ConsumerBench implements Runnable {
                 for (int side : ProcessComparison.rotation(round, SIDES.size())) {
                     results[side] = side == 0 ? theirs(tools, broker.bootstrap(), topic, round)
                             : ours(broker.bootstrap(), topic, round);
-                    BenchOptions.progress(String.format("round %d: %s %.2f s, %s records/s, CPU %.2f s, peak RSS "
-                            + "%.0f MiB", round, SIDES.get(side), results[side].wallSeconds(),
-                            BenchTable.number(comparison.rate(results[side])), results[side].cpuSeconds(),
-                            results[side].peakRssMib()));
+                    comparison.progress(round, SIDES.get(side), results[side]);
                 }
                 perfToolOwnRates.add(KafkaTools.parseConsumer(results[0].output()).recordsPerSec());
                 comparison.add(List.of(results));
             }
             BenchTable table = comparison.table("bench consumer: " + records + " records of " + recordSize + " B, "
-                    + partitions + " partitions, fresh processes, " + HEAP + " each (goal: ours/theirs >= 0.95)");
+                    + partitions + " partitions, fresh processes, " + ProcessComparison.HEAP
+                    + " each (goal: ours/theirs >= 0.95)");
             table.note("ours: ConveyorConsumer (public API), no-op handler, key order, at-least-once commits, "
                     + "MAX_IN_FLIGHT 256, closes cleanly; theirs: ConsumerPerformance, same fetch sizes; both "
                     + "read_committed, a fresh group each");
@@ -71,8 +68,7 @@ final class ConsumerBench implements Runnable {
     }
 
     private MeasuredProcess.Result ours(String bootstrap, String topic, int round) {
-        List<String> command = new ArrayList<>(List.of(KafkaTools.javaBinary(), HEAP));
-        command.addAll(KafkaTools.quietJdkFlags());
+        List<String> command = ProcessComparison.java();
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "consumer-engine-run", "--bootstrap", bootstrap, "--topic", topic, "--group", "bench-ours-" + round
                         + "-" + ProcessHandle.current().pid(), "--records", String.valueOf(records)));
@@ -85,7 +81,7 @@ final class ConsumerBench implements Runnable {
 
     private MeasuredProcess.Result theirs(KafkaTools tools, String bootstrap, String topic, int round) {
         MeasuredProcess.Result result = MeasuredProcess.run(tools.command("org.apache.kafka.tools.ConsumerPerformance",
-                HEAP, List.of("--bootstrap-server", bootstrap, "--topic", topic,
+                ProcessComparison.HEAP, List.of("--bootstrap-server", bootstrap, "--topic", topic,
                         "--num-records", String.valueOf(records), "--group", "bench-theirs-" + round + "-"
                                 + ProcessHandle.current().pid(),
                         "--fetch-size", String.valueOf(FETCH_PARTITION_BYTES), "--timeout", "60000",

@@ -31,7 +31,6 @@ import java.util.concurrent.Semaphore;
         description = "Orders flow (consumer binary) vs a plain kafka-clients consume->produce loop, each a fresh "
                 + "process. Goal: ours >= 0.8x.")
 final class FlowBench implements Runnable {
-    private static final String HEAP = "-Xmx512m";
     private static final List<String> SIDES = List.of("plain consume→produce loop", "conveyor-consumer.jar orders");
 
     @Mixin
@@ -60,9 +59,7 @@ final class FlowBench implements Runnable {
                     String output = broker.freshTopic("bench-flow-output", partitions);
                     String dlq = broker.freshTopic("bench-flow-dlq", 1);
                     String group = "bench-flow-" + side + "-" + round + "-" + ProcessHandle.current().pid();
-                    List<String> command = new ArrayList<>(List.of(KafkaTools.javaBinary(), HEAP,
-                            "-XX:+ExitOnOutOfMemoryError"));
-                    command.addAll(KafkaTools.quietJdkFlags());
+                    List<String> command = ProcessComparison.java();
                     Map<String, String> environment = Map.of();
                     if (side == 0) {
                         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
@@ -80,14 +77,12 @@ final class FlowBench implements Runnable {
                     }
                     check(SIDES.get(side), result, broker.bootstrap(), output, dlq);
                     results[side] = result;
-                    BenchOptions.progress(String.format("round %d: %s %.2f s, %s records/s, CPU %.2f s, peak RSS "
-                            + "%.0f MiB", round, SIDES.get(side), result.wallSeconds(),
-                            BenchTable.number(comparison.rate(result)), result.cpuSeconds(), result.peakRssMib()));
+                    comparison.progress(round, SIDES.get(side), result);
                 }
                 comparison.add(List.of(results));
             }
             BenchTable table = comparison.table("bench flow: " + records + " orders of " + size + " B, " + partitions
-                    + " partitions, fresh processes, " + HEAP + " each (goal: ours/plain >= 0.8)");
+                    + " partitions, fresh processes, " + ProcessComparison.HEAP + " each (goal: ours/plain >= 0.8)");
             table.note("ours: CONVEYOR_FLOW=orders, ORDER_PROCESSING_MS=0, at-least-once, every other setting at its "
                     + "default; plain: poll, send each record as it is, flush, commitSync; both idempotent acks=all, "
                     + "linger.ms=5, batch.size=65536, lz4; each stopped by SIGTERM once its output held every record");
@@ -100,8 +95,8 @@ final class FlowBench implements Runnable {
         if (result.exit() != 0 && result.exit() != 143) {
             throw new BenchException(side + " exited with " + result.exit() + ":\n" + result.output());
         }
-        long written = ProducerBench.recordsIn(bootstrap, output);
-        long deadLetters = ProducerBench.recordsIn(bootstrap, dlq);
+        long written = TopicCounts.recordsIn(bootstrap, output);
+        long deadLetters = TopicCounts.recordsIn(bootstrap, dlq);
         if (written != records || deadLetters != 0) {
             throw new BenchException(side + " wrote " + written + " outputs and " + deadLetters + " dead letters for "
                     + records + " valid orders");
@@ -135,7 +130,7 @@ final class FlowBench implements Runnable {
         } catch (Exception e) {
             throw new BenchException("cannot preload " + topic + ": " + e);
         }
-        long loaded = ProducerBench.recordsIn(bootstrap, topic);
+        long loaded = TopicCounts.recordsIn(bootstrap, topic);
         if (loaded != records) {
             throw new BenchException("preloaded " + loaded + " of " + records + " orders");
         }

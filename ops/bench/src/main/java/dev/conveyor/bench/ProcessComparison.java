@@ -10,6 +10,9 @@ import java.util.function.ToDoubleFunction;
  * reference: Kafka's tool) in the same round; then per side the medians and the medians of the per-round ratios.
  */
 final class ProcessComparison {
+    /** The JVM heap of every side: the one Kafka's perf tool scripts give their tools. */
+    static final String HEAP = "-Xmx512m";
+
     private final List<String> sides;
     private final long records;
     private final List<List<MeasuredProcess.Result>> rounds = new ArrayList<>();
@@ -84,6 +87,20 @@ final class ProcessComparison {
     private double medianRatio(int side, ToDoubleFunction<MeasuredProcess.Result> figure) {
         return BenchTable.median(rounds.stream()
                 .map(r -> figure.applyAsDouble(r.get(side)) / figure.applyAsDouble(r.get(0))).toList());
+    }
+
+    /** The start of every side's command line: the same java as this JVM, {@link #HEAP}, the quiet JDK flags. */
+    static List<String> java() {
+        List<String> command = new ArrayList<>(List.of(KafkaTools.javaBinary(), HEAP, "-XX:+ExitOnOutOfMemoryError"));
+        command.addAll(KafkaTools.quietJdkFlags());
+        return command;
+    }
+
+    /** The progress line of one side's run, on stderr. */
+    void progress(int round, String side, MeasuredProcess.Result result) {
+        BenchOptions.progress(String.format("round %d: %s %.2f s, %s records/s, CPU %.2f s, peak RSS %.0f MiB",
+                round, side, result.wallSeconds(), BenchTable.number(rate(result)), result.cpuSeconds(),
+                result.peakRssMib()));
     }
 
     /** Round r (from 1) runs the sides starting with index r-1, wrapping around. */

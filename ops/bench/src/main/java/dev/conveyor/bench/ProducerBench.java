@@ -36,7 +36,6 @@ import java.util.Map;
                 + "process. Goals: binary >= 0.9x, --file >= 0.8x the perf tool's records/s; peak RSS <= 1.2x."})
 final class ProducerBench implements Runnable {
     /** The JVM heap of every side: kafka-producer-perf-test.sh's own setting. */
-    static final String HEAP = "-Xmx512m";
     private static final int CALIBRATION_RECORDS = 2_000;
 
     /** The sides, in the order of round 1. */
@@ -113,15 +112,13 @@ final class ProducerBench implements Runnable {
                         perfToolOwnRates.add(KafkaTools.parseProducer(result.output()).recordsPerSec());
                     }
                     roundResults.put(side, result);
-                    BenchOptions.progress(String.format("round %d: %s %.2f s, %s records/s, CPU %.2f s, peak RSS "
-                            + "%.0f MiB", round, side.label, result.wallSeconds(),
-                            BenchTable.number(comparison.rate(result)), result.cpuSeconds(), result.peakRssMib()));
+                    comparison.progress(round, side.label, result);
                 }
                 comparison.add(java.util.Arrays.stream(Side.values()).map(roundResults::get).toList());
             }
             BenchTable table = comparison.table("bench producer: " + records + " records of " + size + " B, "
-                    + partitions + " partitions, fresh processes, " + HEAP + " each (goals: binary >= 0.9x and "
-                    + "--file >= 0.8x the perf tool's records/s, peak RSS <= 1.2x)");
+                    + partitions + " partitions, fresh processes, " + ProcessComparison.HEAP
+                    + " each (goals: binary >= 0.9x and --file >= 0.8x the perf tool's records/s, peak RSS <= 1.2x)");
             table.note("kafka-producer-perf-test's own figure (after its JVM start, per round): "
                     + perfToolOwnRates.stream().map(BenchTable::number).toList() + " records/s");
             table.note("all: acks=all, idempotent, linger.ms=5, batch.size=65536, lz4, max.request.size 10 MiB; "
@@ -134,7 +131,8 @@ final class ProducerBench implements Runnable {
     }
 
     private MeasuredProcess.Result perfTest(KafkaTools tools, BenchBroker broker, String topic, int size) {
-        return MeasuredProcess.run(tools.command("org.apache.kafka.tools.ProducerPerformance", HEAP, List.of(
+        return MeasuredProcess.run(tools.command("org.apache.kafka.tools.ProducerPerformance",
+                ProcessComparison.HEAP, List.of(
                 "--topic", topic, "--num-records", String.valueOf(records), "--record-size", String.valueOf(size),
                 "--throughput", "-1", "--bootstrap-server", broker.bootstrap(),
                 "--command-property", "acks=all", "enable.idempotence=true", "linger.ms=5", "batch.size=65536",
@@ -142,18 +140,14 @@ final class ProducerBench implements Runnable {
     }
 
     private static MeasuredProcess.Result binary(Path jar, BenchBroker broker, List<String> arguments) {
-        List<String> command = new ArrayList<>(List.of(KafkaTools.javaBinary(), HEAP,
-                "-XX:+ExitOnOutOfMemoryError"));
-        command.addAll(KafkaTools.quietJdkFlags());
+        List<String> command = ProcessComparison.java();
         command.addAll(List.of("-jar", jar.toString(), "orders"));
         command.addAll(arguments);
         return MeasuredProcess.run(command, Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrap()));
     }
 
     private MeasuredProcess.Result library(BenchBroker broker, String topic, int size) {
-        List<String> command = new ArrayList<>(List.of(KafkaTools.javaBinary(), HEAP,
-                "-XX:+ExitOnOutOfMemoryError"));
-        command.addAll(KafkaTools.quietJdkFlags());
+        List<String> command = ProcessComparison.java();
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "producer-library-run", "--bootstrap", broker.bootstrap(), "--topic", topic,
                 "--records", String.valueOf(records), "--record-size", String.valueOf(size),
@@ -167,15 +161,11 @@ final class ProducerBench implements Runnable {
         if (result.exit() != 0) {
             throw new BenchException(side.label + " exited with " + result.exit() + ":\n" + tail(result.output()));
         }
-        long written = recordsIn(broker.bootstrap(), topic);
+        long written = TopicCounts.recordsIn(broker.bootstrap(), topic);
         if (written != expected) {
             throw new BenchException(side.label + " left " + written + " records in " + topic + ", not " + expected
                     + ":\n" + tail(result.output()));
         }
-    }
-
-    static long recordsIn(String bootstrap, String topic) {
-        return TopicCounts.recordsIn(bootstrap, topic);
     }
 
     /** The mean value size of a topic's records (all of them; used on the small calibration topic). */
