@@ -1,9 +1,9 @@
 package dev.conveyor.app.producer;
 
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 
@@ -11,19 +11,29 @@ import dev.conveyor.adapters.kafka.codec.DecodeResult;
 import dev.conveyor.adapters.kafka.codec.JsonCodec;
 
 /**
- * One JSON object per line, from a file or stdin, decoded and validated line by line (read lazily, so stdin can be
- * endless). Blank lines are skipped; every other line becomes an {@link Input} named {@code line N}. A line longer
- * than the message limit is rejected without parsing.
+ * One JSON object per line, from a file or stdin, read as bytes and decoded line by line (lazily, so stdin can be
+ * endless); the publisher validates each message before sending it and reports a violation as this line's
+ * rejection. Lines end with {@code \n} or {@code \r\n}; blank lines are skipped; every other line becomes an
+ * {@link Input} named {@code line N}. A line longer than the message limit is rejected without parsing and without
+ * being held in memory (only its length is counted), and bytes that are not UTF-8 reject their line, not the run.
  */
 final class JsonLinesSource<T extends Record> implements Iterator<Input<T>>, AutoCloseable {
-    private final BufferedReader reader;
+    private static final int CHUNK = 64 * 1024;
+
+    private final InputStream in;
     private final JsonCodec<T> codec;
     private final int maxMessageBytes;
+    private final byte[] chunk = new byte[CHUNK];
+    private int position;
+    private int limit;
+    private byte[] line = new byte[1024];
+    private int lineLength;
+    private long fullLength;
     private long lineNumber;
-    private String nextLine;
+    private boolean hasLine;
 
-    JsonLinesSource(BufferedReader reader, JsonCodec<T> codec, int maxMessageBytes) {
-        this.reader = reader;
+    JsonLinesSource(InputStream in, JsonCodec<T> codec, int maxMessageBytes) {
+        this.in = in;
         this.codec = codec;
         this.maxMessageBytes = maxMessageBytes;
         advance();
@@ -31,42 +41,100 @@ final class JsonLinesSource<T extends Record> implements Iterator<Input<T>>, Aut
 
     @Override
     public boolean hasNext() {
-        return nextLine != null;
+        return hasLine;
     }
 
     @Override
     public Input<T> next() {
-        if (nextLine == null) {
+        if (!hasLine) {
             throw new NoSuchElementException();
         }
-        String line = nextLine;
-        String origin = "line " + lineNumber;
+        long number = lineNumber;
+        long length = fullLength;
+        byte[] bytes = length > maxMessageBytes ? null : Arrays.copyOf(line, lineLength);
         advance();
-        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length > maxMessageBytes) {
-            return Input.rejected(origin, "size " + bytes.length + " bytes exceeds MAX_MESSAGE_BYTES="
+        if (bytes == null) {
+            return Input.rejected("line", number, "size " + length + " bytes exceeds MAX_MESSAGE_BYTES="
                     + maxMessageBytes);
         }
-        DecodeResult<T> result = codec.decode(bytes);
+        DecodeResult<T> result = codec.decodeUnchecked(bytes); // the publisher validates it
         if (result instanceof DecodeResult.Decoded<T> decoded) {
-            return Input.of(origin, decoded.message());
+            return Input.of("line", number, decoded.message());
         }
-        return Input.rejected(origin, ((DecodeResult.Rejected<T>) result).failure().message());
+        return Input.rejected("line", number, ((DecodeResult.Rejected<T>) result).failure().message());
     }
 
+    /** Moves to the next line that is not blank, or to the end. */
     private void advance() {
         try {
             do {
-                nextLine = reader.readLine();
+                hasLine = readLine();
                 lineNumber++;
-            } while (nextLine != null && nextLine.isBlank());
+            } while (hasLine && blank());
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read input after line " + (lineNumber - 1), e);
         }
     }
 
+    /** Reads up to the next {@code \n} (dropped, with a {@code \r} before it); false at the end of the input. */
+    private boolean readLine() throws IOException {
+        lineLength = 0;
+        fullLength = 0;
+        boolean any = false;
+        while (true) {
+            if (position == limit) {
+                limit = Math.max(0, in.read(chunk, 0, CHUNK));
+                position = 0;
+                if (limit == 0) {
+                    return any;
+                }
+            }
+            any = true;
+            int start = position;
+            while (position < limit && chunk[position] != '\n') {
+                position++;
+            }
+            keep(start, position - start);
+            if (position < limit) {
+                position++;
+                if (lineLength > 0 && line[lineLength - 1] == '\r' && fullLength <= maxMessageBytes + 1L) {
+                    lineLength--;
+                    fullLength--;
+                }
+                return true;
+            }
+        }
+    }
+
+    /** Keeps the bytes while the line fits the limit (plus a {@code \r}); past it, only counts them. */
+    private void keep(int start, int count) {
+        fullLength += count;
+        if (fullLength > maxMessageBytes + 1L) {
+            return;
+        }
+        if (lineLength + count > line.length) {
+            line = Arrays.copyOf(line, (int) Math.min(maxMessageBytes + 1L, Math.max(2L * line.length,
+                    lineLength + count)));
+        }
+        System.arraycopy(chunk, start, line, lineLength, count);
+        lineLength += count;
+    }
+
+    private boolean blank() {
+        if (fullLength > maxMessageBytes) {
+            return false;
+        }
+        for (int i = 0; i < lineLength; i++) {
+            byte b = line[i];
+            if (b != ' ' && b != '\t' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public void close() throws IOException {
-        reader.close();
+        in.close();
     }
 }

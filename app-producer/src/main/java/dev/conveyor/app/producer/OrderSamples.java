@@ -53,7 +53,7 @@ final class OrderSamples implements Iterator<Input<OrderMessage>> {
         if (random.nextDouble() < invalidRatio) {
             order = breakOneRule(order);
         }
-        return Input.of("sample " + produced, order);
+        return Input.of("sample", produced, order);
     }
 
     private OrderMessage validOrder() {

@@ -1,9 +1,7 @@
 package dev.conveyor.app.producer;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -103,14 +101,14 @@ abstract class PublishCommand<T extends Record> implements Callable<Integer> {
         }
     }
 
-    private BufferedReader open(String name) throws IOException {
+    private InputStream open(String name) throws IOException {
         if ("-".equals(name)) {
-            return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            return System.in;
         }
         Path path = Path.of(name);
         if (!Files.isReadable(path)) {
             throw new ParameterException(spec.commandLine(), "--file " + name + ": no such readable file");
         }
-        return Files.newBufferedReader(path, StandardCharsets.UTF_8);
+        return Files.newInputStream(path);
     }
 }

@@ -42,7 +42,7 @@ final class ScenarioSamples implements Iterator<Input<ScenarioRequest>> {
         parameters.put("durationMs", taskMs);
         parameters.put("analysisType", produced % 2 == 0 ? "full" : "quick");
         parameters.put("threshold", 10);
-        return Input.of("sample " + produced,
+        return Input.of("sample", produced,
                 new ScenarioRequest(scenario, parameters, clock.instant().getEpochSecond(), null));
     }
 }

@@ -24,7 +24,7 @@ class PublishRunTest {
             throws Exception {
         PublishRun<String> run = new PublishRun<>(message -> new CompletableFuture<PublishReceipt>(),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        run.feed(List.of(Input.of("line 1", "order")).iterator(), 0);
+        run.feed(List.of(Input.of("line", 1, "order")).iterator(), 0);
         run.requestStop();
         AtomicReference<Boolean> settled = new AtomicReference<>();
         Thread waiting = new Thread(() -> {

@@ -18,6 +18,11 @@ final class BenchOptions {
     @Option(names = "--rounds", defaultValue = "3", description = "Rounds, alternating who goes first (default 3).")
     int rounds;
 
+    @Option(names = "--cds", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Class archives (AppCDS) for every side of the fresh-process benches, written in an untimed "
+                    + "round 0 (default); --no-cds: none on any side.")
+    boolean cds;
+
     @Option(names = "--json", description = "Print the result as one JSON object.")
     boolean json;
 

@@ -43,17 +43,20 @@ final class ConsumerBench implements Runnable {
         try (BenchBroker broker = BenchBroker.open(options.bootstrap)) {
             String topic = broker.freshTopic("bench-consumer", partitions);
             Preload.fill(broker.bootstrap(), topic, records, recordSize, KEYS);
-            ProcessComparison comparison = new ProcessComparison(SIDES, records);
+            ProcessComparison comparison = new ProcessComparison(SIDES, records, options.cds);
             List<Double> perfToolOwnRates = new ArrayList<>();
-            for (int round = 1; round <= options.rounds; round++) {
+            for (int round = comparison.firstRound(); round <= options.rounds; round++) {
                 MeasuredProcess.Result[] results = new MeasuredProcess.Result[SIDES.size()];
                 for (int side : ProcessComparison.rotation(round, SIDES.size())) {
-                    results[side] = side == 0 ? theirs(tools, broker.bootstrap(), topic, round)
-                            : ours(broker.bootstrap(), topic, round);
+                    results[side] = side == 0
+                            ? theirs(tools, comparison.archiveFlags(0), broker.bootstrap(), topic, round)
+                            : ours(comparison.java(1), broker.bootstrap(), topic, round);
                     comparison.progress(round, SIDES.get(side), results[side]);
                 }
-                perfToolOwnRates.add(KafkaTools.parseConsumer(results[0].output()).recordsPerSec());
-                comparison.add(List.of(results));
+                if (round >= 1) {
+                    perfToolOwnRates.add(KafkaTools.parseConsumer(results[0].output()).recordsPerSec());
+                    comparison.add(List.of(results));
+                }
             }
             BenchTable table = comparison.table("bench consumer: " + records + " records of " + recordSize + " B, "
                     + partitions + " partitions, fresh processes, " + ProcessComparison.HEAP
@@ -64,11 +67,11 @@ final class ConsumerBench implements Runnable {
             table.note("kafka-consumer-perf-test's own nMsg.sec (after its JVM start, per round): "
                     + perfToolOwnRates.stream().map(BenchTable::number).toList());
             options.print(table, broker, tools.clientVersion(), System.out);
+            comparison.close();
         }
     }
 
-    private MeasuredProcess.Result ours(String bootstrap, String topic, int round) {
-        List<String> command = ProcessComparison.java();
+    private MeasuredProcess.Result ours(List<String> command, String bootstrap, String topic, int round) {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "consumer-engine-run", "--bootstrap", bootstrap, "--topic", topic, "--group", "bench-ours-" + round
                         + "-" + ProcessHandle.current().pid(), "--records", String.valueOf(records)));
@@ -79,9 +82,10 @@ final class ConsumerBench implements Runnable {
         return result;
     }
 
-    private MeasuredProcess.Result theirs(KafkaTools tools, String bootstrap, String topic, int round) {
+    private MeasuredProcess.Result theirs(KafkaTools tools, List<String> flags, String bootstrap, String topic,
+                                          int round) {
         MeasuredProcess.Result result = MeasuredProcess.run(tools.command("org.apache.kafka.tools.ConsumerPerformance",
-                ProcessComparison.HEAP, List.of("--bootstrap-server", bootstrap, "--topic", topic,
+                ProcessComparison.HEAP, flags, List.of("--bootstrap-server", bootstrap, "--topic", topic,
                         "--num-records", String.valueOf(records), "--group", "bench-theirs-" + round + "-"
                                 + ProcessHandle.current().pid(),
                         "--fetch-size", String.valueOf(FETCH_PARTITION_BYTES), "--timeout", "60000",

@@ -1,5 +1,6 @@
 package dev.conveyor.bench;
 
+import dev.conveyor.domain.message.ForwardEvent;
 import dev.conveyor.domain.message.OrderMessage;
 import dev.conveyor.kafka.Codec;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -21,17 +22,19 @@ import java.util.concurrent.Semaphore;
 /**
  * {@code bench flow}: Conveyor's orders flow as the consumer binary runs it ({@code conveyor-consumer.jar},
  * {@code CONVEYOR_FLOW=orders}: consume, decode, validate, process, produce {@code OrderProcessed}, commit,
- * at-least-once) against the loop a team writes with kafka-clients alone ({@link PlainLoopRun}: consume, produce the
- * record as it is, flush, commit), both with Conveyor's producer settings, on one preloaded topic of valid orders.
+ * at-least-once) and its validate-and-forward flow ({@code CONVEYOR_FLOW=forward}, on as many events of the same
+ * size) against the loop a team writes with kafka-clients alone ({@link PlainLoopRun}: consume, produce the record as
+ * it is, flush, commit), all with Conveyor's producer settings, on preloaded topics of valid input.
  * Each side is a fresh process measured alike ({@link MeasuredProcess}); it is stopped with SIGTERM once its output
  * topic holds every record, and its wall time runs to its exit. Each output must then hold exactly the input's
  * records, with no dead letter.
  */
 @Command(name = "flow", mixinStandardHelpOptions = true,
-        description = "Orders flow (consumer binary) vs a plain kafka-clients consume->produce loop, each a fresh "
+        description = "Orders and forward flows (consumer binary) vs a plain kafka-clients consume->produce loop, each a fresh "
                 + "process. Goal: ours >= 0.8x.")
 final class FlowBench implements Runnable {
-    private static final List<String> SIDES = List.of("plain consume→produce loop", "conveyor-consumer.jar orders");
+    private static final List<String> SIDES = List.of("plain consume→produce loop", "conveyor-consumer.jar orders",
+            "conveyor-consumer.jar forward");
 
     @Mixin
     BenchOptions options;
@@ -51,15 +54,17 @@ final class FlowBench implements Runnable {
         Path consumerJar = consumerJar();
         try (BenchBroker broker = BenchBroker.open(options.bootstrap)) {
             String input = broker.freshTopic("bench-flow-input", partitions);
-            int size = preload(broker.bootstrap(), input);
-            ProcessComparison comparison = new ProcessComparison(SIDES, records);
-            for (int round = 1; round <= options.rounds; round++) {
+            int size = preload(broker.bootstrap(), input, orders());
+            String forwardInput = broker.freshTopic("bench-flow-forward-input", partitions);
+            preload(broker.bootstrap(), forwardInput, forwardEvents(size));
+            ProcessComparison comparison = new ProcessComparison(SIDES, records, options.cds);
+            for (int round = comparison.firstRound(); round <= options.rounds; round++) {
                 MeasuredProcess.Result[] results = new MeasuredProcess.Result[SIDES.size()];
                 for (int side : ProcessComparison.rotation(round, SIDES.size())) {
                     String output = broker.freshTopic("bench-flow-output", partitions);
                     String dlq = broker.freshTopic("bench-flow-dlq", 1);
                     String group = "bench-flow-" + side + "-" + round + "-" + ProcessHandle.current().pid();
-                    List<String> command = ProcessComparison.java();
+                    List<String> command = comparison.java(side);
                     Map<String, String> environment = Map.of();
                     if (side == 0) {
                         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
@@ -67,8 +72,11 @@ final class FlowBench implements Runnable {
                                 "--output", output, "--group", group));
                     } else {
                         command.addAll(List.of("-jar", consumerJar.toString()));
-                        environment = Map.of("CONVEYOR_FLOW", "orders", "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrap(),
-                                "KAFKA_TOPIC", input, "KAFKA_GROUP_ID", group, "KAFKA_RESPONSE_TOPIC", output,
+                        boolean forward = side == 2;
+                        environment = Map.of("CONVEYOR_FLOW", forward ? "forward" : "orders",
+                                "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrap(),
+                                "KAFKA_TOPIC", forward ? forwardInput : input, "KAFKA_GROUP_ID", group,
+                                forward ? "KAFKA_OUTPUT_TOPIC" : "KAFKA_RESPONSE_TOPIC", output,
                                 "KAFKA_DLQ_TOPIC", dlq, "HEALTH_PORT", "0");
                     }
                     MeasuredProcess.Result result;
@@ -79,14 +87,19 @@ final class FlowBench implements Runnable {
                     results[side] = result;
                     comparison.progress(round, SIDES.get(side), result);
                 }
-                comparison.add(List.of(results));
+                if (round >= 1) {
+                    comparison.add(List.of(results));
+                }
             }
             BenchTable table = comparison.table("bench flow: " + records + " orders of " + size + " B, " + partitions
                     + " partitions, fresh processes, " + ProcessComparison.HEAP + " each (goal: ours/plain >= 0.8)");
-            table.note("ours: CONVEYOR_FLOW=orders, ORDER_PROCESSING_MS=0, at-least-once, every other setting at its "
-                    + "default; plain: poll, send each record as it is, flush, commitSync; both idempotent acks=all, "
-                    + "linger.ms=5, batch.size=65536, lz4; each stopped by SIGTERM once its output held every record");
+            table.note("ours: CONVEYOR_FLOW=orders (ORDER_PROCESSING_MS=0) on the orders and CONVEYOR_FLOW=forward on "
+                    + "as many validate-and-forward events of the same size, at-least-once, every other setting at "
+                    + "its default; plain (on the orders): poll, send each record as it is, flush, commitSync; all "
+                    + "idempotent acks=all, linger.ms=5, batch.size=65536, lz4; each stopped by SIGTERM once its "
+                    + "output held every record");
             options.print(table, broker, null, System.out);
+            comparison.close();
         }
     }
 
@@ -103,10 +116,43 @@ final class FlowBench implements Runnable {
         }
     }
 
-    /** Fills the input with valid orders keyed by user; returns their size in bytes. */
-    private int preload(String bootstrap, String topic) {
+    /** Valid orders keyed by user, about 180 B of JSON each. */
+    private static java.util.function.LongFunction<ProducerRecord<byte[], byte[]>> orders() {
         ProducerLibraryRun.Orders orders = new ProducerLibraryRun.Orders(100, 180);
         Codec<OrderMessage> codec = Codec.json(OrderMessage.class);
+        return i -> {
+            OrderMessage order = orders.next(i);
+            return new ProducerRecord<>("", order.user().getBytes(StandardCharsets.UTF_8), encode(codec, order));
+        };
+    }
+
+    /**
+     * Valid validate-and-forward events (an RFC 3339 timestamp of now, data padded so that each is {@code size}
+     * bytes like the orders), keyed by one of 100 users.
+     */
+    private static java.util.function.LongFunction<ProducerRecord<byte[], byte[]>> forwardEvents(int size) {
+        Codec<ForwardEvent> codec = Codec.json(ForwardEvent.class);
+        String timestamp = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).toString();
+        int padding = Math.max(11, size - encode(codec, new ForwardEvent("event-0000000", timestamp, "", null)).length);
+        return i -> {
+            String id = String.format("event-%07d", i % 10_000_000);
+            byte[] value = encode(codec, new ForwardEvent(id, timestamp, "x".repeat(padding), null));
+            return new ProducerRecord<>("", ("user-" + (1 + i % 100))
+                    .getBytes(StandardCharsets.UTF_8), value);
+        };
+    }
+
+    private static <T> byte[] encode(Codec<T> codec, T message) {
+        try {
+            return codec.encode(message);
+        } catch (Exception e) {
+            throw new BenchException("cannot encode " + message + ": " + e);
+        }
+    }
+
+    /** Fills {@code topic} with {@code records} records made by {@code make}; returns the size of the last value. */
+    private int preload(String bootstrap, String topic,
+                        java.util.function.LongFunction<ProducerRecord<byte[], byte[]>> make) {
         BenchOptions.progress("preloading " + records + " orders into " + topic);
         Semaphore outstanding = new Semaphore(10_000);
         int size = 0;
@@ -116,11 +162,10 @@ final class FlowBench implements Runnable {
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
             for (long i = 0; i < records; i++) {
-                OrderMessage order = orders.next(i);
-                byte[] value = codec.encode(order);
-                size = value.length;
+                ProducerRecord<byte[], byte[]> made = make.apply(i);
+                size = made.value().length;
                 outstanding.acquire();
-                producer.send(new ProducerRecord<>(topic, order.user().getBytes(StandardCharsets.UTF_8), value),
+                producer.send(new ProducerRecord<>(topic, made.key(), made.value()),
                         (metadata, error) -> outstanding.release());
             }
             producer.flush();
@@ -132,7 +177,7 @@ final class FlowBench implements Runnable {
         }
         long loaded = TopicCounts.recordsIn(bootstrap, topic);
         if (loaded != records) {
-            throw new BenchException("preloaded " + loaded + " of " + records + " orders");
+            throw new BenchException("preloaded " + loaded + " of " + records + " records into " + topic);
         }
         return size;
     }

@@ -122,8 +122,14 @@ final class KafkaTools {
 
     /** The command line that runs one of Kafka's tools in a JVM of its own, with this heap setting. */
     List<String> command(String mainClass, String heap, List<String> args) {
+        return command(mainClass, heap, List.of(), args);
+    }
+
+    /** The same with more JVM flags (e.g. a class archive's). */
+    List<String> command(String mainClass, String heap, List<String> jvmFlags, List<String> args) {
         List<String> command = new ArrayList<>(List.of(javaBinary(), heap));
         command.addAll(quietJdkFlags());
+        command.addAll(jvmFlags);
         command.addAll(List.of("-cp", lib.toAbsolutePath() + "/*", mainClass));
         command.addAll(args);
         return command;

@@ -1,5 +1,8 @@
 package dev.conveyor.bench;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
@@ -9,21 +12,77 @@ import java.util.function.ToDoubleFunction;
  * wall time, records/s over it (JVM start included), CPU seconds and peak RSS, each against the first side (the
  * reference: Kafka's tool) in the same round; then per side the medians and the medians of the per-round ratios.
  */
-final class ProcessComparison {
+final class ProcessComparison implements AutoCloseable {
     /** The JVM heap of every side: the one Kafka's perf tool scripts give their tools. */
     static final String HEAP = "-Xmx512m";
 
     private final List<String> sides;
     private final long records;
+    private final Path archives;
     private final List<List<MeasuredProcess.Result>> rounds = new ArrayList<>();
 
-    /** {@code sides.get(0)} is the reference the others are compared with. */
+    /** {@code sides.get(0)} is the reference the others are compared with; no class archives. */
     ProcessComparison(List<String> sides, long records) {
+        this(sides, records, false);
+    }
+
+    /**
+     * With {@code classArchives}, every side gets an AppCDS archive of its own, written by its run in an untimed
+     * round 0 ({@link #firstRound}) and mapped in every timed round: the same JVM feature on every side, as
+     * {@code ./conveyor} gives it to our binaries.
+     */
+    ProcessComparison(List<String> sides, long records, boolean classArchives) {
         if (sides.size() < 2) {
             throw new IllegalArgumentException("need a reference and at least one other side: " + sides);
         }
         this.sides = List.copyOf(sides);
         this.records = records;
+        try {
+            this.archives = classArchives ? Files.createTempDirectory("conveyor-bench-cds") : null;
+        } catch (IOException e) {
+            throw new BenchException("cannot create a directory for the class archives: " + e.getMessage());
+        }
+        if (archives != null) { // also when the bench fails half-way
+            Runtime.getRuntime().addShutdownHook(new Thread(this::close, "bench-cds-cleanup"));
+        }
+    }
+
+    /** 0 when round 0 writes the class archives (its results are only printed), else 1. */
+    int firstRound() {
+        return archives == null ? 1 : 0;
+    }
+
+    /** {@link #java()} with side {@code side}'s class-archive flags. */
+    List<String> java(int side) {
+        List<String> command = java();
+        command.addAll(archiveFlags(side));
+        return command;
+    }
+
+    /**
+     * The class-archive flags of side {@code side}: write the archive at exit while it does not exist (round 0),
+     * map it afterwards; none without class archives. A side whose archive was not written runs without one.
+     */
+    List<String> archiveFlags(int side) {
+        if (archives == null) {
+            return List.of();
+        }
+        Path archive = archives.resolve("side-" + side + ".jsa");
+        String flag = Files.isRegularFile(archive) ? "-XX:SharedArchiveFile=" : "-XX:ArchiveClassesAtExit=";
+        return List.of(flag + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+    }
+
+    @Override
+    public void close() {
+        if (archives == null || !Files.isDirectory(archives)) {
+            return;
+        }
+        try (var files = Files.list(archives)) {
+            files.forEach(file -> file.toFile().delete());
+        } catch (IOException e) {
+            // Left in the temporary directory.
+        }
+        archives.toFile().delete();
     }
 
     /** One round's results, in the order of the sides given to the constructor. */
@@ -77,6 +136,10 @@ final class ProcessComparison {
                 + "wall time from start to exit; CPU = user+system seconds of the process; peak RSS = VmHWM sampled "
                 + "every 20 ms; ratios are side / " + reference + " in the same round, median rows give the median "
                 + "of those per-round ratios (records/s above 1 = faster; CPU and RSS above 1 = more)");
+        table.note(archives != null ? "class archives: every side maps an AppCDS archive it wrote in an untimed round "
+                + "0 (-XX:ArchiveClassesAtExit, then -XX:SharedArchiveFile), as ./conveyor does for our binaries; "
+                + "--no-cds runs every side without one"
+                : "class archives: none on any side (--no-cds); ./conveyor gives our binaries one");
         return table;
     }
 
@@ -98,16 +161,16 @@ final class ProcessComparison {
 
     /** The progress line of one side's run, on stderr. */
     void progress(int round, String side, MeasuredProcess.Result result) {
-        BenchOptions.progress(String.format("round %d: %s %.2f s, %s records/s, CPU %.2f s, peak RSS %.0f MiB",
-                round, side, result.wallSeconds(), BenchTable.number(rate(result)), result.cpuSeconds(),
+        BenchOptions.progress(String.format("round %d%s: %s %.2f s, %s records/s, CPU %.2f s, peak RSS %.0f MiB",
+                round, round == 0 ? " (untimed: writes the class archive)" : "", side, result.wallSeconds(), BenchTable.number(rate(result)), result.cpuSeconds(),
                 result.peakRssMib()));
     }
 
-    /** Round r (from 1) runs the sides starting with index r-1, wrapping around. */
+    /** Round r (from 1) runs the sides starting with index r-1, wrapping around; round 0 like round 1. */
     static List<Integer> rotation(int round, int sides) {
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < sides; i++) {
-            order.add((round - 1 + i) % sides);
+            order.add((Math.max(round, 1) - 1 + i) % sides);
         }
         return order;
     }

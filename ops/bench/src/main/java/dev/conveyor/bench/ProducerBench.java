@@ -75,7 +75,7 @@ final class ProducerBench implements Runnable {
         Path work = tempDirectory();
         try (BenchBroker broker = BenchBroker.open(options.bootstrap)) {
             String calibration = broker.freshTopic("bench-producer-calibration", partitions);
-            check(Side.BINARY, binary(producerJar, broker, List.of("--count", String.valueOf(CALIBRATION_RECORDS),
+            check(Side.BINARY, binary(producerJar, List.of(), broker, List.of("--count", String.valueOf(CALIBRATION_RECORDS),
                     "--users", String.valueOf(users), "--topic", calibration)), broker, calibration,
                     CALIBRATION_RECORDS);
             int size = meanValueSize(broker.bootstrap(), calibration);
@@ -84,37 +84,40 @@ final class ProducerBench implements Runnable {
                     + " lines of " + size + " B in " + file);
 
             // Topics up front: an idempotent producer on a topic created a moment ago can stall on its first batch.
+            ProcessComparison comparison = new ProcessComparison(
+                    java.util.Arrays.stream(Side.values()).map(side -> side.label).toList(), records, options.cds);
             List<Map<Side, String>> topics = new ArrayList<>();
-            for (int round = 1; round <= options.rounds; round++) {
+            for (int round = comparison.firstRound(); round <= options.rounds; round++) {
                 Map<Side, String> roundTopics = new EnumMap<>(Side.class);
                 for (Side side : Side.values()) {
                     roundTopics.put(side, broker.freshTopic("bench-producer-" + side.name().toLowerCase(), partitions));
                 }
                 topics.add(roundTopics);
             }
-            ProcessComparison comparison = new ProcessComparison(
-                    java.util.Arrays.stream(Side.values()).map(side -> side.label).toList(), records);
             List<Double> perfToolOwnRates = new ArrayList<>();
-            for (int round = 1; round <= options.rounds; round++) {
+            for (int round = comparison.firstRound(); round <= options.rounds; round++) {
                 Map<Side, MeasuredProcess.Result> roundResults = new EnumMap<>(Side.class);
                 for (int index : ProcessComparison.rotation(round, Side.values().length)) {
                     Side side = Side.values()[index];
-                    String topic = topics.get(round - 1).get(side);
+                    String topic = topics.get(round - comparison.firstRound()).get(side);
+                    List<String> flags = comparison.archiveFlags(side.ordinal());
                     MeasuredProcess.Result result = switch (side) {
-                        case PERF_TEST -> perfTest(tools, broker, topic, size);
-                        case BINARY -> binary(producerJar, broker, List.of("--count", String.valueOf(records),
+                        case PERF_TEST -> perfTest(tools, flags, broker, topic, size);
+                        case BINARY -> binary(producerJar, flags, broker, List.of("--count", String.valueOf(records),
                                 "--users", String.valueOf(users), "--topic", topic));
-                        case FILE -> binary(producerJar, broker, List.of("--file", file.toString(), "--topic", topic));
-                        case LIBRARY -> library(broker, topic, size);
+                        case FILE -> binary(producerJar, flags, broker, List.of("--file", file.toString(), "--topic",
+                                topic));
+                        case LIBRARY -> library(flags, broker, topic, size);
                     };
                     check(side, result, broker, topic, records);
-                    if (side == Side.PERF_TEST) {
-                        perfToolOwnRates.add(KafkaTools.parseProducer(result.output()).recordsPerSec());
-                    }
                     roundResults.put(side, result);
                     comparison.progress(round, side.label, result);
                 }
-                comparison.add(java.util.Arrays.stream(Side.values()).map(roundResults::get).toList());
+                if (round >= 1) {
+                    perfToolOwnRates.add(KafkaTools.parseProducer(roundResults.get(Side.PERF_TEST).output())
+                            .recordsPerSec());
+                    comparison.add(java.util.Arrays.stream(Side.values()).map(roundResults::get).toList());
+                }
             }
             BenchTable table = comparison.table("bench producer: " + records + " records of " + size + " B, "
                     + partitions + " partitions, fresh processes, " + ProcessComparison.HEAP
@@ -125,29 +128,34 @@ final class ProducerBench implements Runnable {
                     + "ours keyed by " + users + " users (UserKeyPartitioner) and validated, theirs unkeyed random "
                     + "bytes (sticky partitioner); " + size + " B per record on every side");
             options.print(table, broker, tools.clientVersion(), System.out);
+            comparison.close();
         } finally {
             deleteQuietly(work);
         }
     }
 
-    private MeasuredProcess.Result perfTest(KafkaTools tools, BenchBroker broker, String topic, int size) {
+    private MeasuredProcess.Result perfTest(KafkaTools tools, List<String> flags, BenchBroker broker, String topic,
+                                            int size) {
         return MeasuredProcess.run(tools.command("org.apache.kafka.tools.ProducerPerformance",
-                ProcessComparison.HEAP, List.of(
+                ProcessComparison.HEAP, flags, List.of(
                 "--topic", topic, "--num-records", String.valueOf(records), "--record-size", String.valueOf(size),
                 "--throughput", "-1", "--bootstrap-server", broker.bootstrap(),
                 "--command-property", "acks=all", "enable.idempotence=true", "linger.ms=5", "batch.size=65536",
                 "compression.type=lz4", "max.request.size=" + (10 * 1024 * 1024))), Map.of());
     }
 
-    private static MeasuredProcess.Result binary(Path jar, BenchBroker broker, List<String> arguments) {
+    private static MeasuredProcess.Result binary(Path jar, List<String> flags, BenchBroker broker,
+                                                 List<String> arguments) {
         List<String> command = ProcessComparison.java();
+        command.addAll(flags);
         command.addAll(List.of("-jar", jar.toString(), "orders"));
         command.addAll(arguments);
         return MeasuredProcess.run(command, Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrap()));
     }
 
-    private MeasuredProcess.Result library(BenchBroker broker, String topic, int size) {
+    private MeasuredProcess.Result library(List<String> flags, BenchBroker broker, String topic, int size) {
         List<String> command = ProcessComparison.java();
+        command.addAll(flags);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "producer-library-run", "--bootstrap", broker.bootstrap(), "--topic", topic,
                 "--records", String.valueOf(records), "--record-size", String.valueOf(size),

@@ -74,6 +74,7 @@ public final class JsonMappers {
                 .build();
         JsonMapper mapper = JsonMapper.builder(factory)
                 .addModule(new JavaTimeModule())
+                .addModule(IsoInstants.module())
                 .addModule(NumberLimits.module())
                 .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)

@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -15,6 +15,7 @@ import dev.conveyor.domain.port.out.PublishReceipt;
 import dev.conveyor.domain.validation.SchemaValidator;
 import dev.conveyor.domain.validation.Violation;
 import io.github.resilience4j.retry.Retry;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -41,6 +42,8 @@ public final class KafkaJsonPublisher<T> {
     private final SchemaValidator validator;
     private final Function<T, String> keyOf;
     private final int maxMessageBytes;
+    private final int maxRetries;
+    private final Duration initialBackoff;
     private final Retry retry;
     private final ScheduledExecutorService scheduler;
     private final ProducerMetrics metrics;
@@ -61,8 +64,10 @@ public final class KafkaJsonPublisher<T> {
         this.validator = validator;
         this.keyOf = keyOf;
         this.maxMessageBytes = settings.maxMessageBytes();
-        this.retry = RetryPolicies.producerRetry("publish-" + topic, settings.maxRetries(),
-                settings.initialBackoff());
+        this.maxRetries = settings.maxRetries();
+        this.initialBackoff = settings.initialBackoff();
+        this.retry = maxRetries == 0 ? null : RetryPolicies.producerRetry("publish-" + topic, maxRetries - 1,
+                initialBackoff.multipliedBy(2));
         this.scheduler = scheduler;
         this.metrics = metrics;
     }
@@ -105,12 +110,43 @@ public final class KafkaJsonPublisher<T> {
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, keyBytes, value);
         metrics.sent();
         long started = System.nanoTime();
-        AtomicInteger attempts = new AtomicInteger();
-        CompletionStage<RecordMetadata> delivered = Retry.decorateCompletionStage(retry, scheduler,
-                () -> sendOnce(producer, record, attempts)).get();
-        return delivered.handle((metadata, error) -> complete(key, metadata, error, attempts.get(),
-                Duration.ofNanos(System.nanoTime() - started))).thenCompose(Function.identity())
-                .toCompletableFuture();
+        CompletableFuture<PublishReceipt> result = new CompletableFuture<>();
+        // The first attempt goes straight to Kafka: one future and one callback per message, no retry machinery.
+        sendOnce(producer, record, (metadata, error) -> {
+            if (error == null) {
+                acknowledged(result, key, metadata, 1, started);
+            } else if (maxRetries > 0 && RetryPolicies.isRetriable(error)) {
+                scheduler.schedule(() -> retry(producer, record, key, started, result),
+                        initialBackoff.toNanos(), TimeUnit.NANOSECONDS);
+            } else {
+                failed(result, key, error, 1, started);
+            }
+        });
+        return result;
+    }
+
+    /** Attempts 2 … maxRetries + 1, by resilience4j with exponential backoff, after a retriable first failure. */
+    private void retry(Producer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record, String key,
+                       long started, CompletableFuture<PublishReceipt> result) {
+        AtomicInteger attempts = new AtomicInteger(1);
+        Retry.decorateCompletionStage(retry, scheduler, () -> {
+            attempts.incrementAndGet();
+            CompletableFuture<RecordMetadata> attempt = new CompletableFuture<>();
+            sendOnce(producer, record, (metadata, error) -> {
+                if (error == null) {
+                    attempt.complete(metadata);
+                } else {
+                    attempt.completeExceptionally(error);
+                }
+            });
+            return attempt;
+        }).get().whenComplete((metadata, error) -> {
+            if (error == null) {
+                acknowledged(result, key, metadata, attempts.get(), started);
+            } else {
+                failed(result, key, error, attempts.get(), started);
+            }
+        });
     }
 
     public String topic() {
@@ -122,41 +158,37 @@ public final class KafkaJsonPublisher<T> {
         return CompletableFuture.failedFuture(new MessageRejectedException(List.of(problem)));
     }
 
-    private CompletionStage<RecordMetadata> sendOnce(Producer<byte[], byte[]> producer,
-                                                     ProducerRecord<byte[], byte[]> record, AtomicInteger attempts) {
-        attempts.incrementAndGet();
-        CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
+    private void sendOnce(Producer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record,
+                          Callback done) {
         try {
             producer.send(record, (metadata, error) -> {
-                if (error == null) {
-                    result.complete(metadata);
-                } else {
+                if (error != null) {
                     metrics.sendError();
-                    result.completeExceptionally(error);
                 }
+                done.onCompletion(metadata, error);
             });
         } catch (RuntimeException e) { // e.g. serialization, or a producer already closed
             metrics.sendError();
-            result.completeExceptionally(e);
+            done.onCompletion(null, e);
         }
-        return result;
     }
 
-    private CompletableFuture<PublishReceipt> complete(String key, RecordMetadata metadata, Throwable error,
-                                                       int attempts, Duration elapsed) {
-        if (error == null) {
-            metrics.acknowledged(elapsed);
-            return CompletableFuture.completedFuture(
-                    new PublishReceipt(metadata.topic(), key, metadata.partition(), metadata.offset(), attempts));
-        }
-        metrics.failed(elapsed);
+    private void acknowledged(CompletableFuture<PublishReceipt> result, String key, RecordMetadata metadata,
+                              int attempts, long started) {
+        metrics.acknowledged(System.nanoTime() - started);
+        result.complete(new PublishReceipt(metadata.topic(), key, metadata.partition(), metadata.offset(), attempts));
+    }
+
+    private void failed(CompletableFuture<PublishReceipt> result, String key, Throwable error, int attempts,
+                        long started) {
+        metrics.failed(System.nanoTime() - started);
         Throwable cause = RetryPolicies.unwrap(error);
         boolean retriable = RetryPolicies.isRetriable(cause);
         String reason = cause.getClass().getSimpleName() + ": " + cause.getMessage();
         // The key is message content (for orders, the user name): DEBUG only.
         log.error("Delivery failed: topic={} attempts={} error={}", topic, attempts, reason);
         log.debug("Delivery failed for key {}", key);
-        return CompletableFuture.failedFuture(new DeliveryFailedException("not acknowledged after " + attempts
+        result.completeExceptionally(new DeliveryFailedException("not acknowledged after " + attempts
                 + " attempt(s): " + reason, retriable, attempts, cause));
     }
 }

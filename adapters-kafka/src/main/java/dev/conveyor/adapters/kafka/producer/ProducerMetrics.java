@@ -1,6 +1,6 @@
 package dev.conveyor.adapters.kafka.producer;
 
-import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -53,14 +53,14 @@ public final class ProducerMetrics {
         sent.increment();
     }
 
-    void acknowledged(Duration elapsed) {
+    void acknowledged(long elapsedNanos) {
         success.increment();
-        latency.record(elapsed);
+        latency.record(elapsedNanos, TimeUnit.NANOSECONDS);
     }
 
-    void failed(Duration elapsed) {
+    void failed(long elapsedNanos) {
         failed.increment();
-        latency.record(elapsed);
+        latency.record(elapsedNanos, TimeUnit.NANOSECONDS);
     }
 
     void sendError() {

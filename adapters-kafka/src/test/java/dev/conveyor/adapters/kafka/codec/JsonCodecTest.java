@@ -68,6 +68,24 @@ class JsonCodecTest {
     }
 
     @Test
+    void givenAConstraintViolation_whenDecodedUnchecked_thenBoundAndLeftToThePublisherButMalformedStillRejected() {
+        byte[] zero = VALID.replace("\"quantity\":2", "\"quantity\":0").getBytes(StandardCharsets.UTF_8);
+        assertTrue(VALID.contains("\"quantity\":2"), VALID);
+        assertInstanceOf(DecodeResult.Rejected.class, ORDERS.decode(zero));
+        DecodeResult<OrderMessage> bound = ORDERS.decodeUnchecked(zero);
+        assertInstanceOf(DecodeResult.Decoded.class, bound);
+        OrderMessage unchecked = ((DecodeResult.Decoded<OrderMessage>) bound).message();
+        assertEquals(0, unchecked.quantity());
+        assertEquals(1, VALIDATOR.validate(unchecked).size());
+
+        DecodeResult<OrderMessage> wrongType = ORDERS.decodeUnchecked(VALID.replace("\"quantity\":2",
+                "\"quantity\":\"two\"").getBytes(StandardCharsets.UTF_8));
+        assertTrue(((DecodeResult.Rejected<OrderMessage>) wrongType).failure().message().contains("quantity"));
+        assertInstanceOf(DecodeResult.Rejected.class, ORDERS.decodeUnchecked("not json".getBytes(
+                StandardCharsets.UTF_8)));
+    }
+
+    @Test
     void givenAnUpperCasePriority_whenDecoded_thenAccepted() {
         assertEquals(Priority.URGENT, decoded(VALID.replace("\"high\"", "\"URGENT\"")).priority());
     }

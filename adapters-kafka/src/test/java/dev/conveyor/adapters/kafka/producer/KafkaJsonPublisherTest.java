@@ -112,6 +112,35 @@ class KafkaJsonPublisherTest {
     }
 
     @Test
+    void givenRetriableFailures_whenResent_thenTheWaitsGrowFromTheInitialBackoffTimesTwo() {
+        KafkaJsonPublisher<OrderMessage> publisher = publisher(List.of(producer), settings(2, 1024, 150));
+        CompletableFuture<PublishReceipt> receipt = publisher.publish(order("gina", 1));
+        long[] sentAt = new long[3];
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            int sends = attempt;
+            Awaitility.await().pollInterval(java.time.Duration.ofMillis(5))
+                    .until(() -> producer.history().size() == sends);
+            sentAt[attempt - 1] = System.nanoTime();
+            producer.errorNext(new NotEnoughReplicasException("isr shrank"));
+        }
+        assertEquals(3, assertInstanceOf(DeliveryFailedException.class, cause(receipt)).attempts());
+        long firstWait = TimeUnit.NANOSECONDS.toMillis(sentAt[1] - sentAt[0]);
+        long secondWait = TimeUnit.NANOSECONDS.toMillis(sentAt[2] - sentAt[1]);
+        assertTrue(firstWait >= 150, "first resend after the initial backoff, was " + firstWait + " ms");
+        assertTrue(secondWait >= 300, "second resend after twice the initial backoff, was " + secondWait + " ms");
+    }
+
+    @Test
+    void givenNoRetries_whenARetriableFailure_thenFailsAfterOneAttempt() {
+        CompletableFuture<PublishReceipt> receipt = orders(0, 1024).publish(order("hank", 1));
+        producer.errorNext(new NotEnoughReplicasException("isr shrank"));
+        DeliveryFailedException e = assertInstanceOf(DeliveryFailedException.class, cause(receipt));
+        assertEquals(1, e.attempts());
+        assertTrue(e.retriable());
+        assertEquals(1, producer.history().size());
+    }
+
+    @Test
     void givenANonRetriableFailure_whenSent_thenFailsAtOnceWithoutResend() {
         for (RuntimeException error : List.of(new RecordTooLargeException("too big"),
                 new AuthorizationException("denied"))) {
@@ -165,8 +194,12 @@ class KafkaJsonPublisherTest {
     }
 
     private static ProducerSettings settings(int maxRetries, int maxBytes) {
+        return settings(maxRetries, maxBytes, 1);
+    }
+
+    private static ProducerSettings settings(int maxRetries, int maxBytes, int backoffMs) {
         ConfigReader reader = new ConfigReader(Map.of("PRODUCER_MAX_RETRIES", Integer.toString(maxRetries),
-                "PRODUCER_RETRY_BACKOFF_MS", "1", "MAX_MESSAGE_BYTES",
+                "PRODUCER_RETRY_BACKOFF_MS", Integer.toString(backoffMs), "MAX_MESSAGE_BYTES",
                 Integer.toString(Math.max(maxBytes, dev.conveyor.adapters.kafka.config.MessageSizes.MIN_MAX_MESSAGE_BYTES))));
         ProducerSettings read = ProducerSettings.read(reader, KafkaConnectionConfig.read(reader));
         reader.validate();
