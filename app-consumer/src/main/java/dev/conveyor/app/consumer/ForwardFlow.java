@@ -2,6 +2,7 @@ package dev.conveyor.app.consumer;
 
 import dev.conveyor.adapters.kafka.codec.DecodeFailure;
 import dev.conveyor.adapters.kafka.codec.DecodeResult;
+import dev.conveyor.adapters.kafka.codec.IsoInstants;
 import dev.conveyor.adapters.kafka.codec.JsonCodec;
 import dev.conveyor.adapters.kafka.codec.MessageDecoder;
 import dev.conveyor.adapters.kafka.consumer.Inbound;
@@ -15,6 +16,7 @@ import dev.conveyor.domain.validation.Violation;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -57,8 +59,11 @@ final class ForwardFlow {
                 String timestamp = decoded.message().timestamp();
                 String problem;
                 try {
-                    OffsetDateTime at = OffsetDateTime.parse(timestamp);
-                    problem = at.toInstant().isBefore(clock.instant().minus(maxAge))
+                    Instant at = IsoInstants.parseUtc(timestamp); // the common UTC form, fast; else in full
+                    if (at == null) {
+                        at = OffsetDateTime.parse(timestamp).toInstant();
+                    }
+                    problem = at.isBefore(clock.instant().minus(maxAge))
                             ? "older than MAX_MESSAGE_AGE=" + maxAge : null;
                 } catch (DateTimeParseException e) {
                     problem = "must be an RFC 3339 date-time (e.g. 2026-11-23T10:15:30Z)";

@@ -89,7 +89,12 @@ final class ConcurrencyBench implements Runnable {
             } else {
                 List<Run> runs = new ArrayList<>();
                 List<Run> baselines = new ArrayList<>();
+                List<Double> ceilings = new ArrayList<>();
                 for (int round = 1; round <= options.rounds; round++) {
+                    ceilings.add(ThreadCeiling.wakeUpsPerSecond(Math.min(maxInFlight, 10_000), latencyMs, 3_000));
+                    BenchOptions.progress("ceiling: " + Math.min(maxInFlight, 10_000) + " bare workers sleeping "
+                            + latencyMs + " ms: " + BenchTable.number(ceilings.get(ceilings.size() - 1))
+                            + " wake-ups/s");
                     boolean baselineFirst = round % 2 == 1;
                     if (baseline != null && baselineFirst) {
                         baselines.add(once(broker, baseline, defaultCount(baseline, 5)));
@@ -100,6 +105,13 @@ final class ConcurrencyBench implements Runnable {
                     }
                 }
                 table = roundsTable(title, latencyMs, runs, baselines);
+                double ceiling = BenchTable.median(ceilings);
+                double ideal = maxInFlight * 1000.0 / latencyMs;
+                table.note("machine ceiling (same JVM, each round before the run): " + Math.min(maxInFlight, 10_000)
+                        + " bare workers of the engine's kind sleeping " + latencyMs + " ms with no other work reach "
+                        + BenchTable.number(ceiling) + " wake-ups/s median = " + BenchTable.ratio(ceiling, ideal)
+                        + " of ideal; the engine's median is " + BenchTable.ratio(median(runs).rate(), ceiling)
+                        + " of that ceiling");
             }
             table.note("workers: " + (Workers.virtualThreadsAvailable() ? "virtual threads"
                     : "platform pool, WORKER_POOL = max-in-flight") + "; msgs/s from the first to the last handled "

@@ -82,6 +82,7 @@ class IsoInstantsTest {
             if (IsoInstants.Reader.parse(text) != null) {
                 fast++;
                 assertEquals(ours, IsoInstants.Reader.parse(text).toString(), text);
+                assertEquals(java.time.OffsetDateTime.parse(text).toInstant(), IsoInstants.parseUtc(text), text);
             }
         }
         assertTrue(fast > 5_000, "the fast path took " + fast + " of " + texts.size());
