@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -116,8 +117,12 @@ public final class KafkaJsonPublisher<T> {
             if (error == null) {
                 acknowledged(result, key, metadata, 1, started);
             } else if (maxRetries > 0 && RetryPolicies.isRetriable(error)) {
-                scheduler.schedule(() -> retry(producer, record, key, started, result),
-                        initialBackoff.toNanos(), TimeUnit.NANOSECONDS);
+                try {
+                    scheduler.schedule(() -> retry(producer, record, key, started, result),
+                            initialBackoff.toNanos(), TimeUnit.NANOSECONDS);
+                } catch (RejectedExecutionException closing) { // the producer is closing: no resend any more
+                    failed(result, key, error, 1, started);
+                }
             } else {
                 failed(result, key, error, 1, started);
             }

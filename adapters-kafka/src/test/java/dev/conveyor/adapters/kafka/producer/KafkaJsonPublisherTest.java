@@ -131,6 +131,16 @@ class KafkaJsonPublisherTest {
     }
 
     @Test
+    void givenTheSchedulerStopped_whenARetriableFailure_thenFailsAtOnceInsteadOfHanging() {
+        CompletableFuture<PublishReceipt> receipt = orders(3, 1024).publish(order("ivy", 1));
+        scheduler.shutdownNow(); // what ConveyorProducer.close does to its timer
+        producer.errorNext(new NotEnoughReplicasException("isr shrank"));
+        DeliveryFailedException e = assertInstanceOf(DeliveryFailedException.class, cause(receipt));
+        assertEquals(1, e.attempts());
+        assertTrue(e.retriable());
+    }
+
+    @Test
     void givenNoRetries_whenARetriableFailure_thenFailsAfterOneAttempt() {
         CompletableFuture<PublishReceipt> receipt = orders(0, 1024).publish(order("hank", 1));
         producer.errorNext(new NotEnoughReplicasException("isr shrank"));
