@@ -13,8 +13,11 @@ import dev.conveyor.adapters.kafka.dlq.DeadLetterEnvelope;
 import dev.conveyor.adapters.kafka.dlq.KafkaDeadLetterPublisher;
 import dev.conveyor.adapters.kafka.producer.ProducerPool;
 import dev.conveyor.adapters.kafka.producer.UserKeyPartitioner;
+import dev.conveyor.adapters.kafka.status.StatusReporter;
 import dev.conveyor.domain.health.HealthSnapshot;
 import dev.conveyor.domain.validation.SchemaValidator;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -26,6 +29,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -56,6 +60,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class ConveyorConsumer<T> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConveyorConsumer.class);
+    /** This library's release, from its Maven metadata; {@code unknown} when run from plain classes. */
+    static final String VERSION = version();
 
     private final ConsumerSettings settings;
     private final MeterRegistry registry;
@@ -71,6 +77,11 @@ public final class ConveyorConsumer<T> implements AutoCloseable {
     private final KafkaDeadLetterPublisher dlq;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final String name;
+    private final Instant createdAt = Instant.now();
+    private volatile StatusReporter status;
+    private long lastReportedProcessed;
+    private long lastReportNanos = System.nanoTime();
 
     /** Messages as JSON of the record type {@code type}, validated by its Bean Validation constraints. */
     public static <T extends Record> ConveyorConsumerBuilder<T> builder(Class<T> type) {
@@ -91,6 +102,7 @@ public final class ConveyorConsumer<T> implements AutoCloseable {
         this.settings = plan.consumer();
         this.registry = plan.registry() == null ? new SimpleMeterRegistry() : plan.registry();
         String name = plan.name();
+        this.name = name;
         this.workers = Workers.forIo(settings.workerPool(), name + "-worker");
         this.ownsCpu = plan.cpuPool() == null;
         this.cpu = ownsCpu ? Workers.forCpu(name + "-cpu") : plan.cpuPool();
@@ -127,7 +139,85 @@ public final class ConveyorConsumer<T> implements AutoCloseable {
                 settings.consumersCount(), settings.maxInFlight(), Workers.virtualThreadsAvailable()
                         ? "virtual threads" : "platform pool of " + settings.workerPool(), settings.dlqTopic());
         engines.forEach(KafkaConsumerEngine::start);
+        if (!settings.statusInterval().isZero()) {
+            status = StatusReporter.start(settings.statusTopic(), instanceId(name), pool.producers().get(0),
+                    this::statusDocument, settings.connection().clientProperties(), settings.statusInterval());
+        }
         return this;
+    }
+
+    private static String version() {
+        try (java.io.InputStream in = ConveyorConsumer.class.getResourceAsStream(
+                "/META-INF/maven/dev.conveyor/conveyor-adapters-kafka/pom.properties")) {
+            java.util.Properties properties = new java.util.Properties();
+            if (in != null) {
+                properties.load(in);
+            }
+            return properties.getProperty("version", "unknown");
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** {@code <host>-<pid>-<name>}: the key of this consumer's status reports. */
+    static String instanceId(String name) {
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException | RuntimeException e) {
+                host = "localhost";
+            }
+        }
+        return host + "-" + ProcessHandle.current().pid() + "-" + name;
+    }
+
+    /** The status report (see {@link StatusReporter}): health, totals, the rate since the last report, heap. */
+    private synchronized ObjectNode statusDocument() {
+        HealthSnapshot health = health();
+        ObjectNode document = JsonNodeFactory.instance.objectNode();
+        document.put("name", name).put("group", settings.groupId());
+        settings.topics().forEach(document.putArray("topics")::add);
+        document.put("guarantee", settings.exactlyOnce() ? "exactly_once" : "at_least_once")
+                .put("version", VERSION)
+                .put("started_at", createdAt.toString())
+                .put("reported_at", Instant.now().toString())
+                .put("interval_ms", settings.statusInterval().toMillis())
+                .put("status", health.status().wireName())
+                .put("running", health.running())
+                .put("circuit_breaker_state", health.circuitBreakerState());
+        health.assignedPartitions().forEach(document.putArray("assigned_partitions")::add);
+        document.put("in_flight", health.inFlight())
+                .put("lag", health.lag())
+                .put("last_poll_age_ms", health.lastPollAgeMs())
+                .put("paused_partitions", (long) meterSum(ConsumerMetrics.Meter.PAUSED_PARTITIONS));
+        health.problems().forEach(document.putArray("problems")::add);
+        long processed = (long) meterSum(ConsumerMetrics.Meter.MESSAGES_PROCESSED);
+        long now = System.nanoTime();
+        double seconds = (now - lastReportNanos) / 1e9;
+        document.put("processed_total", processed)
+                .put("processed_per_sec", seconds > 0 ? Math.round((processed - lastReportedProcessed) / seconds)
+                        : 0)
+                .put("failed_total", (long) meterSum(ConsumerMetrics.Meter.PROCESSING_ERRORS))
+                .put("dead_lettered_total", (long) meterSum(ConsumerMetrics.Meter.DLQ_SENT));
+        lastReportedProcessed = processed;
+        lastReportNanos = now;
+        java.lang.management.MemoryUsage heap = java.lang.management.ManagementFactory.getMemoryMXBean()
+                .getHeapMemoryUsage();
+        document.put("heap_used_bytes", heap.getUsed()).put("heap_max_bytes", heap.getMax());
+        return document;
+    }
+
+    /** The sum of this consumer's meters of one name (its topic's): counters' counts, gauges' values. */
+    private double meterSum(ConsumerMetrics.Meter meter) {
+        double sum = 0;
+        for (io.micrometer.core.instrument.Meter m : registry.find(meter.meterName).tag("topic", settings.topic())
+                .meters()) {
+            for (io.micrometer.core.instrument.Measurement measurement : m.measure()) {
+                sum += measurement.getValue();
+            }
+        }
+        return sum;
     }
 
     /** Health as {@code /health} shows it: the consumers', degraded while the dead-letter topic refuses writes. */
@@ -225,6 +315,10 @@ public final class ConveyorConsumer<T> implements AutoCloseable {
                     LOG.debug("closing an unused client failed", e);
                 }
             }
+        }
+        StatusReporter reporter = status;
+        if (reporter != null) {
+            reporter.close(); // the tombstone goes through the pool's producer: before it closes
         }
         if (pool != null) {
             pool.close(Duration.ofSeconds(10));

@@ -3,6 +3,7 @@ package dev.conveyor.ops;
 import dev.conveyor.ops.demo.DemoCommand;
 import dev.conveyor.ops.dlq.DlqCommand;
 import dev.conveyor.ops.inspect.LagCommand;
+import dev.conveyor.ops.inspect.StatusCommand;
 import dev.conveyor.ops.inspect.VerifyCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Spec;
                 "  producer    Publish orders or scenario requests (java -jar conveyor-producer.jar --help)",
                 "  consumer    Run a consumer flow (java -jar conveyor-consumer.jar; configured by environment)"},
         subcommands = {BrokerCommand.class, TopicsCommand.class, DemoCommand.class, DlqCommand.class,
-                LagCommand.class, VerifyCommand.class, HealthCommand.class})
+                LagCommand.class, VerifyCommand.class, HealthCommand.class, StatusCommand.class})
 public final class ConveyorCommand implements Runnable {
     @Spec
     CommandSpec spec;

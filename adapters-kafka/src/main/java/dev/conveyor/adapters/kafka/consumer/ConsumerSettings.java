@@ -74,6 +74,10 @@ import java.util.Map;
  * @param maxCpuInFlight        {@code MAX_CPU_IN_FLIGHT} (default 2 × cores, 1–10000): CPU-bound handler calls running
  *                              or queued for the CPU pool at once; they hold these slots, not {@code MAX_IN_FLIGHT}
  *                              ones, so CPU-heavy requests cannot take every I/O slot
+ * @param statusInterval        {@code STATUS_INTERVAL_MS} (default 5000; 0 = off, else 1000–3600000): how often the
+ *                              process reports its status to {@code statusTopic} (for the console)
+ * @param statusTopic           {@code STATUS_TOPIC} (default {@code __conveyor-status}): a compacted topic, created
+ *                              if missing
  * @param transactionTimeout    {@code TRANSACTION_TIMEOUT_MS} (default 10000, 1000–900000, above
  *                              {@code COMMIT_INTERVAL_MS}; exactly-once only): the producer's
  *                              {@code transaction.timeout.ms}. A member that dies with a transaction open holds back
@@ -90,7 +94,17 @@ public record ConsumerSettings(KafkaConnectionConfig connection, String topic, S
                                Duration shutdownTimeout,
                                Map<String, String> overrides, java.util.List<String> topics, boolean exactlyOnce,
                                String transactionalIdPrefix, Duration stallAlert, Duration handlerTimeout,
-                               int maxCpuInFlight, Duration transactionTimeout) {
+                               int maxCpuInFlight, Duration transactionTimeout, Duration statusInterval,
+                               String statusTopic) {
+
+    /** {@code STATUS_TOPIC}'s default: the compacted topic every consumer process reports its status to. */
+    public static final String DEFAULT_STATUS_TOPIC = "__conveyor-status";
+    /** {@code STATUS_INTERVAL_MS}'s default: a status report every 5 s. */
+    public static final Duration DEFAULT_STATUS_INTERVAL = Duration.ofSeconds(5);
+    /** Shortest {@code STATUS_INTERVAL_MS} other than 0 (off). */
+    public static final Duration MIN_STATUS_INTERVAL = Duration.ofSeconds(1);
+    /** Longest {@code STATUS_INTERVAL_MS}: an hour. */
+    public static final Duration MAX_STATUS_INTERVAL = Duration.ofHours(1);
 
     /** {@code HANDLER_TIMEOUT_MS}'s default: five minutes. */
     public static final Duration DEFAULT_HANDLER_TIMEOUT = Duration.ofMinutes(5);
@@ -181,10 +195,17 @@ public record ConsumerSettings(KafkaConnectionConfig connection, String topic, S
                     + "COMMIT_INTERVAL_MS=" + commit.toMillis() + " (a transaction must outlive the wait between "
                     + "commits)");
         }
+        Duration statusInterval = reader.millis("STATUS_INTERVAL_MS", DEFAULT_STATUS_INTERVAL, Duration.ZERO,
+                MAX_STATUS_INTERVAL);
+        if (!statusInterval.isZero() && statusInterval.compareTo(MIN_STATUS_INTERVAL) < 0) {
+            reader.problem("STATUS_INTERVAL_MS=" + statusInterval.toMillis() + ": must be 0 (off) or at least "
+                    + MIN_STATUS_INTERVAL.toMillis());
+        }
+        String statusTopic = reader.topic("STATUS_TOPIC", DEFAULT_STATUS_TOPIC);
         ConsumerSettings settings = new ConsumerSettings(connection, topic, group, dlq, reset, maxPoll, maxInFlight,
                 pool, batch, commit, retries, backoff, threshold, open, maxBytes, consumers, buffered, bufferedBytes,
                 drain, shutdown, overrides, topics, exactlyOnce, prefix, stallAlert, handlerTimeout, cpuInFlight,
-                transactionTimeout);
+                transactionTimeout, statusInterval, statusTopic);
         try {
             new ConsumerConfig(settings.consumerProperties("validation"));
         } catch (ConfigException e) {

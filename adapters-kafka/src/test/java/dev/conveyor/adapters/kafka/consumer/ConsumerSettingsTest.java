@@ -62,6 +62,21 @@ class ConsumerSettingsTest {
     }
 
     @Test
+    void givenStatusReportSettings_whenRead_thenEveryFiveSecondsByDefaultZeroIsOffAndOutOfRangeIsRefused() {
+        assertEquals(Duration.ofSeconds(5), read(Map.of()).statusInterval());
+        assertEquals("__conveyor-status", read(Map.of()).statusTopic());
+        assertEquals(Duration.ZERO, read(Map.of("STATUS_INTERVAL_MS", "0")).statusInterval());
+        assertEquals(Duration.ofSeconds(1), read(Map.of("STATUS_INTERVAL_MS", "1000")).statusInterval());
+        assertEquals("ops-status", read(Map.of("STATUS_TOPIC", "ops-status")).statusTopic());
+        for (String bad : new String[] {"999", "-1", "3600001", "abc"}) {
+            InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                    () -> read(Map.of("STATUS_INTERVAL_MS", bad)));
+            assertTrue(e.getMessage().contains("STATUS_INTERVAL_MS"), e.getMessage());
+        }
+        assertThrows(InvalidConfigurationException.class, () -> read(Map.of("STATUS_TOPIC", "no spaces allowed")));
+    }
+
+    @Test
     void givenOverrides_whenRead_thenPassedThroughButNeverOverSafetySettings() {
         ConsumerSettings s = read(Map.of("KAFKA_CONSUMER_SESSION_TIMEOUT_MS", "15000",
                 "KAFKA_CONSUMER_ISOLATION_LEVEL", "read_uncommitted", "MAX_POLL_RECORDS", "100"));

@@ -1,0 +1,126 @@
+package dev.conveyor.kafka;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.conveyor.adapters.kafka.codec.DecodeResult;
+import dev.conveyor.adapters.kafka.codec.MessageDecoder;
+import dev.conveyor.localkafka.junit.TestKafka;
+import dev.conveyor.localkafka.junit.TopicContents;
+import dev.conveyor.localkafka.junit.WithKafka;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Status reports (for the console) on the real broker: a running consumer reports itself to a compacted topic it
+ * creates, keyed by its instance id, with its health, totals and heap; a clean stop writes its tombstone;
+ * {@code STATUS_INTERVAL_MS=0} reports nothing.
+ */
+@WithKafka
+class StatusReportsIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final MessageDecoder<byte[]> RAW = DecodeResult.Decoded::new;
+
+    @Test
+    void givenARunningConsumer_whenItReports_thenItsStatusIsInACompactedTopicAndAStopLeavesATombstone(
+            TestKafka kafka) throws Exception {
+        String topic = kafka.createTopic("status-input", 2);
+        String statusTopic = kafka.uniqueTopic("status");
+        send(kafka, topic, 20);
+        AtomicInteger handled = new AtomicInteger();
+        String instance;
+        Instant before = Instant.now();
+        try (ConveyorConsumer<byte[]> consumer = ConveyorConsumer.builder(RAW).bootstrap(kafka.bootstrapServers())
+                .topics(topic).group("status-" + topic).name("reporter")
+                .environment(Map.of("STATUS_INTERVAL_MS", "1000", "STATUS_TOPIC", statusTopic))
+                .engineHandler(batch -> handled.addAndGet(batch.size())).build().start()) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> latest(kafka, statusTopic) != null
+                    && latest(kafka, statusTopic).value() != null
+                    && JSON.readTree(latest(kafka, statusTopic).value()).get("processed_total").asLong() == 20);
+            ConsumerRecord<byte[], byte[]> report = latest(kafka, statusTopic);
+            instance = new String(report.key(), StandardCharsets.UTF_8);
+            JsonNode status = JSON.readTree(report.value());
+            assertEquals(instance, status.get("instance").asText());
+            assertTrue(instance.endsWith("-" + ProcessHandle.current().pid() + "-reporter"), instance);
+            assertEquals("status-" + topic, status.get("group").asText());
+            assertEquals(topic, status.get("topics").get(0).asText());
+            assertEquals("at_least_once", status.get("guarantee").asText());
+            assertEquals("healthy", status.get("status").asText());
+            assertEquals("closed", status.get("circuit_breaker_state").asText());
+            assertEquals(2, status.get("assigned_partitions").size());
+            assertEquals(0, status.get("lag").asLong());
+            assertEquals(0, status.get("dead_lettered_total").asLong());
+            assertEquals(1000, status.get("interval_ms").asLong());
+            assertTrue(status.get("heap_used_bytes").asLong() > 0
+                    && status.get("heap_max_bytes").asLong() >= status.get("heap_used_bytes").asLong(), status::toString);
+            assertFalse(Instant.parse(status.get("reported_at").asText()).isBefore(before), status::toString);
+            assertFalse(status.get("version").asText().isBlank());
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    kafka.bootstrapServers()))) {
+                ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, statusTopic);
+                assertEquals(TopicConfig.CLEANUP_POLICY_COMPACT, admin.describeConfigs(List.of(resource)).all().get()
+                        .get(resource).get(TopicConfig.CLEANUP_POLICY_CONFIG).value());
+            }
+        }
+        ConsumerRecord<byte[], byte[]> last = latest(kafka, statusTopic);
+        assertEquals(instance, new String(last.key(), StandardCharsets.UTF_8));
+        assertNull(last.value(), "a clean stop leaves a tombstone as its last word");
+    }
+
+    @Test
+    void givenStatusReportsOff_whenTheConsumerRuns_thenNothingIsReported(TestKafka kafka) throws Exception {
+        String topic = kafka.createTopic("status-off", 1);
+        String statusTopic = kafka.createTopic("status-off-reports", 1);
+        send(kafka, topic, 5);
+        AtomicInteger handled = new AtomicInteger();
+        try (ConveyorConsumer<byte[]> consumer = ConveyorConsumer.builder(RAW).bootstrap(kafka.bootstrapServers())
+                .topics(topic).group("status-" + topic)
+                .environment(Map.of("STATUS_INTERVAL_MS", "0", "STATUS_TOPIC", statusTopic))
+                .engineHandler(batch -> handled.addAndGet(batch.size())).build().start()) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> handled.get() == 5);
+            Thread.sleep(1_500); // longer than the shortest interval: a report would have come by now
+        }
+        assertTrue(TopicContents.readAll(kafka.bootstrapServers(), statusTopic).isEmpty());
+    }
+
+    private static ConsumerRecord<byte[], byte[]> latest(TestKafka kafka, String statusTopic) {
+        try {
+            List<ConsumerRecord<byte[], byte[]>> all = TopicContents.readAll(kafka.bootstrapServers(), statusTopic);
+            return all.isEmpty() ? null : all.get(all.size() - 1);
+        } catch (RuntimeException missingYet) {
+            return null;
+        }
+    }
+
+    private static void send(TestKafka kafka, String topic, int count) throws Exception {
+        try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+            for (int i = 0; i < count; i++) {
+                raw.send(new ProducerRecord<>(topic, ("k" + i).getBytes(StandardCharsets.UTF_8),
+                        ("v" + i).getBytes(StandardCharsets.UTF_8))).get();
+            }
+        }
+    }
+}
