@@ -62,6 +62,9 @@ public final class ConveyorConsumer<T> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConveyorConsumer.class);
     /** This library's release, from its Maven metadata; {@code unknown} when run from plain classes. */
     static final String VERSION = version();
+    /** Consumers started in this JVM: tells apart the status reports of consumers with the same name. */
+    private static final java.util.concurrent.atomic.AtomicInteger INSTANCES =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     private final ConsumerSettings settings;
     private final MeterRegistry registry;
@@ -159,7 +162,7 @@ public final class ConveyorConsumer<T> implements AutoCloseable {
         }
     }
 
-    /** {@code <host>-<pid>-<name>}: the key of this consumer's status reports. */
+    /** {@code <host>-<pid>-<name>-<n>}, n counting the consumers of this JVM: the key of its status reports. */
     static String instanceId(String name) {
         String host = System.getenv("HOSTNAME");
         if (host == null || host.isBlank()) {
@@ -169,7 +172,7 @@ public final class ConveyorConsumer<T> implements AutoCloseable {
                 host = "localhost";
             }
         }
-        return host + "-" + ProcessHandle.current().pid() + "-" + name;
+        return host + "-" + ProcessHandle.current().pid() + "-" + name + "-" + INSTANCES.incrementAndGet();
     }
 
     /** The status report (see {@link StatusReporter}): health, totals, the rate since the last report, heap. */

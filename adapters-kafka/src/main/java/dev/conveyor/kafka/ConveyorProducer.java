@@ -118,6 +118,7 @@ public final class ConveyorProducer<T> implements AutoCloseable {
             pool.close(timeout);
         } finally {
             timer.shutdownNow();
+            publisher.abandonResends(); // a resend still waiting for its backoff fails now, not never
         }
     }
 

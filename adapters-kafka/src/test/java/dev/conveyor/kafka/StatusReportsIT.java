@@ -61,7 +61,7 @@ class StatusReportsIT {
             instance = new String(report.key(), StandardCharsets.UTF_8);
             JsonNode status = JSON.readTree(report.value());
             assertEquals(instance, status.get("instance").asText());
-            assertTrue(instance.endsWith("-" + ProcessHandle.current().pid() + "-reporter"), instance);
+            assertTrue(instance.matches(".+-" + ProcessHandle.current().pid() + "-reporter-\\d+"), instance);
             assertEquals("status-" + topic, status.get("group").asText());
             assertEquals(topic, status.get("topics").get(0).asText());
             assertEquals("at_least_once", status.get("guarantee").asText());

@@ -3,6 +3,7 @@ package dev.conveyor.app.producer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -13,9 +14,10 @@ import dev.conveyor.adapters.kafka.codec.JsonCodec;
 /**
  * One JSON object per line, from a file or stdin, read as bytes and decoded line by line (lazily, so stdin can be
  * endless); the publisher validates each message before sending it and reports a violation as this line's
- * rejection. Lines end with {@code \n} or {@code \r\n}; blank lines are skipped; every other line becomes an
- * {@link Input} named {@code line N}. A line longer than the message limit is rejected without parsing and without
- * being held in memory (only its length is counted), and bytes that are not UTF-8 reject their line, not the run.
+ * rejection. Lines end with {@code \n}, {@code \r\n} or {@code \r}; blank lines are skipped; every other line
+ * becomes an {@link Input} named {@code line N}. A line longer than the message limit is rejected without parsing and
+ * without being held in memory (only its length is counted; so one of whitespace only is rejected too, not skipped),
+ * and bytes that are not UTF-8 reject their line, not the run.
  */
 final class JsonLinesSource<T extends Record> implements Iterator<Input<T>>, AutoCloseable {
     private static final int CHUNK = 64 * 1024;
@@ -31,6 +33,7 @@ final class JsonLinesSource<T extends Record> implements Iterator<Input<T>>, Aut
     private long fullLength;
     private long lineNumber;
     private boolean hasLine;
+    private boolean skipLineFeed;
 
     JsonLinesSource(InputStream in, JsonCodec<T> codec, int maxMessageBytes) {
         this.in = in;
@@ -76,7 +79,10 @@ final class JsonLinesSource<T extends Record> implements Iterator<Input<T>>, Aut
         }
     }
 
-    /** Reads up to the next {@code \n} (dropped, with a {@code \r} before it); false at the end of the input. */
+    /**
+     * Reads up to the next line end — {@code \n}, {@code \r} or {@code \r\n}, as {@code BufferedReader.readLine}
+     * has them — which is dropped; false at the end of the input.
+     */
     private boolean readLine() throws IOException {
         lineLength = 0;
         fullLength = 0;
@@ -89,48 +95,56 @@ final class JsonLinesSource<T extends Record> implements Iterator<Input<T>>, Aut
                     return any;
                 }
             }
+            if (skipLineFeed) { // the \n of a \r\n whose \r ended the line before
+                skipLineFeed = false;
+                if (chunk[position] == '\n') {
+                    position++;
+                    continue;
+                }
+            }
             any = true;
             int start = position;
-            while (position < limit && chunk[position] != '\n') {
+            while (position < limit && chunk[position] != '\n' && chunk[position] != '\r') {
                 position++;
             }
             keep(start, position - start);
             if (position < limit) {
+                skipLineFeed = chunk[position] == '\r';
                 position++;
-                if (lineLength > 0 && line[lineLength - 1] == '\r' && fullLength <= maxMessageBytes + 1L) {
-                    lineLength--;
-                    fullLength--;
-                }
                 return true;
             }
         }
     }
 
-    /** Keeps the bytes while the line fits the limit (plus a {@code \r}); past it, only counts them. */
+    /** Keeps the bytes while the line fits the limit; past it, only counts them. */
     private void keep(int start, int count) {
         fullLength += count;
-        if (fullLength > maxMessageBytes + 1L) {
+        if (fullLength > maxMessageBytes) {
             return;
         }
         if (lineLength + count > line.length) {
-            line = Arrays.copyOf(line, (int) Math.min(maxMessageBytes + 1L, Math.max(2L * line.length,
+            line = Arrays.copyOf(line, (int) Math.min(maxMessageBytes, Math.max(2L * line.length,
                     lineLength + count)));
         }
         System.arraycopy(chunk, start, line, lineLength, count);
         lineLength += count;
     }
 
+    /**
+     * As {@code String.isBlank} has it (a line over the limit is never blank: it is not held). A byte that is ASCII
+     * and not whitespace decides at once; only lines of whitespace and non-ASCII bytes are decoded.
+     */
     private boolean blank() {
         if (fullLength > maxMessageBytes) {
             return false;
         }
         for (int i = 0; i < lineLength; i++) {
             byte b = line[i];
-            if (b != ' ' && b != '\t' && b != '\r') {
+            if (b >= 0 && !Character.isWhitespace(b)) {
                 return false;
             }
         }
-        return true;
+        return new String(line, 0, lineLength, StandardCharsets.UTF_8).isBlank();
     }
 
     @Override

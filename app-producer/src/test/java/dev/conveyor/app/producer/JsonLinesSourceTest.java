@@ -49,6 +49,20 @@ class JsonLinesSourceTest {
     }
 
     @Test
+    void givenCarriageReturnsAloneAndACrLfSplitAcrossTheReadChunks_whenRead_thenLinesAreNumberedAsBufferedReaderDoes() {
+        ByteArrayOutputStream input = new ByteArrayOutputStream();
+        input.writeBytes("x".repeat(64 * 1024 - 1).getBytes(StandardCharsets.UTF_8)); // line 1: its \r ends chunk 1
+        input.writeBytes(("\r\n" + VALID + "\r" + VALID + "\r\r\u2003\n" + VALID).getBytes(StandardCharsets.UTF_8));
+        List<Input<OrderMessage>> inputs = new ArrayList<>();
+        new JsonLinesSource<>(new ByteArrayInputStream(input.toByteArray()), ORDERS, 8192)
+                .forEachRemaining(inputs::add);
+        // 1 too long, 2 and 3 orders, 4 empty, 5 an em space (blank as String.isBlank has it), 6 an order
+        assertEquals(List.of("line 1", "line 2", "line 3", "line 6"), inputs.stream().map(Input::origin).toList());
+        assertEquals("size 65535 bytes exceeds MAX_MESSAGE_BYTES=8192", inputs.get(0).problem());
+        assertTrue(inputs.subList(1, 4).stream().allMatch(i -> i.problem() == null), inputs.toString());
+    }
+
+    @Test
     void givenALineOfExactlyTheLimit_whenRead_thenKeptWithItsCarriageReturnDroppedAndOneMoreByteIsTooLong() {
         int limit = VALID.length();
         String longer = VALID.replace("\"pen\"", "\"pens\"");

@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * Conveyor's consumer as the benchmarks run it, built with the public API: raw bytes (the decoder hands the value
- * through, so the engine is measured, not JSON), at-least-once commits, key order; the handlers write no outputs.
+ * through, so the engine is measured, not JSON), at-least-once commits, key order; the handlers write no outputs;
+ * no status reports ({@code STATUS_INTERVAL_MS=0}: an operator feature Kafka's tools do not have), unless asked.
  */
 final class BenchEngine implements AutoCloseable {
     static final MessageDecoder<byte[]> RAW = DecodeResult.Decoded::new;
@@ -26,7 +27,9 @@ final class BenchEngine implements AutoCloseable {
      */
     static BenchEngine start(String bootstrap, String topic, String group, Map<String, String> variables,
                              MessageHandler<byte[]> handler) {
-        return new BenchEngine(ConveyorConsumer.builder(RAW).environment(variables).bootstrap(bootstrap)
+        Map<String, String> environment = new java.util.HashMap<>(Map.of("STATUS_INTERVAL_MS", "0"));
+        environment.putAll(variables);
+        return new BenchEngine(ConveyorConsumer.builder(RAW).environment(environment).bootstrap(bootstrap)
                 .topics(topic).group(group).name("bench").engineHandler(handler).build().start());
     }
 

@@ -49,8 +49,8 @@ final class ConsumerBench implements Runnable {
                 MeasuredProcess.Result[] results = new MeasuredProcess.Result[SIDES.size()];
                 for (int side : ProcessComparison.rotation(round, SIDES.size())) {
                     results[side] = side == 0
-                            ? theirs(tools, comparison.archiveFlags(0), broker.bootstrap(), topic, round)
-                            : ours(comparison.java(1), broker.bootstrap(), topic, round);
+                            ? theirs(tools, comparison.archiveFlags(0, round), broker.bootstrap(), topic, round)
+                            : ours(comparison.java(1, round), broker.bootstrap(), topic, round);
                     comparison.progress(round, SIDES.get(side), results[side]);
                 }
                 if (round >= 1) {
@@ -62,8 +62,8 @@ final class ConsumerBench implements Runnable {
                     + partitions + " partitions, fresh processes, " + ProcessComparison.HEAP
                     + " each (goal: ours/theirs >= 0.95)");
             table.note("ours: ConveyorConsumer (public API), no-op handler, key order, at-least-once commits, "
-                    + "MAX_IN_FLIGHT 256, closes cleanly; theirs: ConsumerPerformance, same fetch sizes; both "
-                    + "read_committed, a fresh group each");
+                    + "MAX_IN_FLIGHT 256, no status reports, closes cleanly; theirs: ConsumerPerformance, same fetch "
+                    + "sizes; both read_committed, a fresh group each");
             table.note("kafka-consumer-perf-test's own nMsg.sec (after its JVM start, per round): "
                     + perfToolOwnRates.stream().map(BenchTable::number).toList());
             options.print(table, broker, tools.clientVersion(), System.out);

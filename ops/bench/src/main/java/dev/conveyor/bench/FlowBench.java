@@ -64,7 +64,7 @@ final class FlowBench implements Runnable {
                     String output = broker.freshTopic("bench-flow-output", partitions);
                     String dlq = broker.freshTopic("bench-flow-dlq", 1);
                     String group = "bench-flow-" + side + "-" + round + "-" + ProcessHandle.current().pid();
-                    List<String> command = comparison.java(side);
+                    List<String> command = comparison.java(side, round);
                     Map<String, String> environment = Map.of();
                     if (side == 0) {
                         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
@@ -77,7 +77,7 @@ final class FlowBench implements Runnable {
                                 "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrap(),
                                 "KAFKA_TOPIC", forward ? forwardInput : input, "KAFKA_GROUP_ID", group,
                                 forward ? "KAFKA_OUTPUT_TOPIC" : "KAFKA_RESPONSE_TOPIC", output,
-                                "KAFKA_DLQ_TOPIC", dlq, "HEALTH_PORT", "0");
+                                "KAFKA_DLQ_TOPIC", dlq, "HEALTH_PORT", "0", "STATUS_INTERVAL_MS", "0");
                     }
                     MeasuredProcess.Result result;
                     try (TopicCounts counts = new TopicCounts(broker.bootstrap())) {
@@ -95,8 +95,8 @@ final class FlowBench implements Runnable {
                     + " partitions, fresh processes, " + ProcessComparison.HEAP + " each (goal: ours/plain >= 0.8)");
             table.note("ours: CONVEYOR_FLOW=orders (ORDER_PROCESSING_MS=0) on the orders and CONVEYOR_FLOW=forward on "
                     + "as many validate-and-forward events of the same size, at-least-once, every other setting at "
-                    + "its default; plain (on the orders): poll, send each record as it is, flush, commitSync; all "
-                    + "idempotent acks=all, linger.ms=5, batch.size=65536, lz4; each stopped by SIGTERM once its "
+                    + "its default but STATUS_INTERVAL_MS=0 (no status reports); plain (on the orders): poll, send "
+                    + "each record as it is, flush, commitSync; all idempotent acks=all, linger.ms=5, batch.size=65536, lz4; each stopped by SIGTERM once its "
                     + "output held every record");
             options.print(table, broker, null, System.out);
             comparison.close();

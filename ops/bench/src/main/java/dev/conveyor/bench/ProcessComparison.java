@@ -52,24 +52,28 @@ final class ProcessComparison implements AutoCloseable {
         return archives == null ? 1 : 0;
     }
 
-    /** {@link #java()} with side {@code side}'s class-archive flags. */
-    List<String> java(int side) {
+    /** {@link #java()} with side {@code side}'s class-archive flags for round {@code round}. */
+    List<String> java(int side, int round) {
         List<String> command = java();
-        command.addAll(archiveFlags(side));
+        command.addAll(archiveFlags(side, round));
         return command;
     }
 
     /**
-     * The class-archive flags of side {@code side}: write the archive at exit while it does not exist (round 0),
-     * map it afterwards; none without class archives. A side whose archive was not written runs without one.
+     * The class-archive flags of side {@code side} in round {@code round}: round 0 writes the archive at exit, the
+     * timed rounds map it; none without class archives, and none in a timed round whose side wrote no archive (it
+     * is never written during a timed round).
      */
-    List<String> archiveFlags(int side) {
+    List<String> archiveFlags(int side, int round) {
         if (archives == null) {
             return List.of();
         }
         Path archive = archives.resolve("side-" + side + ".jsa");
-        String flag = Files.isRegularFile(archive) ? "-XX:SharedArchiveFile=" : "-XX:ArchiveClassesAtExit=";
-        return List.of(flag + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+        if (round == 0) {
+            return List.of("-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+        }
+        return Files.isRegularFile(archive)
+                ? List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off") : List.of();
     }
 
     @Override

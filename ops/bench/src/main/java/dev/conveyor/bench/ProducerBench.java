@@ -100,7 +100,7 @@ final class ProducerBench implements Runnable {
                 for (int index : ProcessComparison.rotation(round, Side.values().length)) {
                     Side side = Side.values()[index];
                     String topic = topics.get(round - comparison.firstRound()).get(side);
-                    List<String> flags = comparison.archiveFlags(side.ordinal());
+                    List<String> flags = comparison.archiveFlags(side.ordinal(), round);
                     MeasuredProcess.Result result = switch (side) {
                         case PERF_TEST -> perfTest(tools, flags, broker, topic, size);
                         case BINARY -> binary(producerJar, flags, broker, List.of("--count", String.valueOf(records),

@@ -14,6 +14,25 @@ class ProcessComparisonTest {
     }
 
     @Test
+    void givenClassArchives_whenFlagsAreAskedPerRound_thenRound0WritesTimedRoundsMapAndAMissingArchiveMeansNone()
+            throws Exception {
+        try (ProcessComparison comparison = new ProcessComparison(List.of("theirs", "ours"), 10, true)) {
+            assertEquals(0, comparison.firstRound());
+            String write = comparison.archiveFlags(1, 0).get(0);
+            assertTrue(write.startsWith("-XX:ArchiveClassesAtExit="), write);
+            assertEquals(List.of(), comparison.archiveFlags(1, 1), "no archive written: no flags, no new dump");
+            java.nio.file.Files.writeString(java.nio.file.Path.of(write.substring(write.indexOf('=') + 1)), "jsa");
+            assertEquals("-XX:SharedArchiveFile=" + write.substring(write.indexOf('=') + 1),
+                    comparison.archiveFlags(1, 2).get(0));
+            assertEquals(List.of(), comparison.archiveFlags(0, 1), "each side its own archive");
+        }
+        try (ProcessComparison none = new ProcessComparison(List.of("theirs", "ours"), 10, false)) {
+            assertEquals(1, none.firstRound());
+            assertEquals(List.of(), none.archiveFlags(1, 0));
+        }
+    }
+
+    @Test
     void givenThreeRounds_whenCompared_thenTheResultIsTheMedianOfThePerRoundRatiosNotTheRatioOfMedians() {
         ProcessComparison comparison = new ProcessComparison(List.of("tool", "ours"), 1_000);
         // Per-round ratios of records/s (ours/tool) = tool wall / our wall: 0.5, 2.0, 0.8 → median 0.8.

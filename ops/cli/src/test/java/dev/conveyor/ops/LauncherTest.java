@@ -55,7 +55,14 @@ class LauncherTest {
         assertTrue(written.getFileName().toString().matches("producer-\\d+\\.jsa\\.\\d+"), written.toString());
         assertTrue(first.indexOf(writeFlag) < first.indexOf("-jar"), "JVM flags come before -jar: " + first);
 
-        Files.writeString(written, "archive"); // what the JVM writes at its exit; that process is gone now
+        // What a JVM writes at its exit after a usage error is small: dropped, and the next run writes again.
+        Files.writeString(written, "small archive");
+        List<String> again = launch(archives, Map.of(), "producer", "orders", "--count", "1");
+        assertTrue(Files.notExists(written), "the small archive is gone");
+        written = Path.of(flag(again, "-XX:ArchiveClassesAtExit=").substring("-XX:ArchiveClassesAtExit=".length()));
+        try (var file = new java.io.RandomAccessFile(written.toFile(), "rw")) {
+            file.setLength(16L * 1024 * 1024); // what a real run writes; that process is gone now
+        }
         List<String> second = launch(archives, Map.of(), "producer", "orders", "--count", "1");
         String archive = written.toString().substring(0, written.toString().lastIndexOf('.'));
         assertTrue(second.contains("-XX:SharedArchiveFile=" + archive), "maps the adopted archive: " + second);
@@ -76,8 +83,9 @@ class LauncherTest {
 
     @Test
     void givenJavaOpts_whenLaunched_thenTheyFollowOurFlagsBeforeTheJar() throws Exception {
-        List<String> arguments = launch(javaHome.resolve("cds"), Map.of("JAVA_OPTS", "-Xmx512m -Dx=1"), "producer",
-                "--version");
+        List<String> arguments = launch(javaHome.resolve("cds"), Map.of("JAVA_OPTS", "-Xmx512m -Dx=1 -Dglob=*"),
+                "producer", "--version");
+        assertTrue(arguments.contains("-Dglob=*"), "not glob-expanded: " + arguments);
         int heap = arguments.indexOf("-Xmx512m");
         assertTrue(arguments.indexOf("-XX:+ExitOnOutOfMemoryError") < heap && heap < arguments.indexOf("-Dx=1")
                 && arguments.indexOf("-Dx=1") < arguments.indexOf("-jar"), arguments.toString());

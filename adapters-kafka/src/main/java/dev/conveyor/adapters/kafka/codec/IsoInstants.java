@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.deser.ContextualDeserializer;
+import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.ser.ContextualSerializer;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
@@ -70,6 +71,13 @@ public final class IsoInstants extends StdSerializer<Instant> implements Context
         }
         char[] text = new char[30];
         gen.writeString(text, 0, format(seconds, value.getNano(), text));
+    }
+
+    /** Under type information ({@code @JsonTypeInfo}, default typing): jsr310's own serializer, as before. */
+    @Override
+    public void serializeWithType(Instant value, JsonGenerator gen, SerializerProvider provider,
+                                  TypeSerializer typeSerializer) throws IOException {
+        InstantSerializer.INSTANCE.serializeWithType(value, gen, provider, typeSerializer);
     }
 
     /** Writes the ISO-8601 form into {@code text} (30 chars are enough) and returns its length. */

@@ -1,13 +1,13 @@
 package dev.conveyor.adapters.kafka.producer;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import dev.conveyor.domain.port.out.DeliveryFailedException;
@@ -15,7 +15,7 @@ import dev.conveyor.domain.port.out.MessageRejectedException;
 import dev.conveyor.domain.port.out.PublishReceipt;
 import dev.conveyor.domain.validation.SchemaValidator;
 import dev.conveyor.domain.validation.Violation;
-import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.core.IntervalFunction;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -44,8 +44,8 @@ public final class KafkaJsonPublisher<T> {
     private final Function<T, String> keyOf;
     private final int maxMessageBytes;
     private final int maxRetries;
-    private final Duration initialBackoff;
-    private final Retry retry;
+    private final IntervalFunction backoff;
+    private final Set<Resend> waiting = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService scheduler;
     private final ProducerMetrics metrics;
 
@@ -66,9 +66,7 @@ public final class KafkaJsonPublisher<T> {
         this.keyOf = keyOf;
         this.maxMessageBytes = settings.maxMessageBytes();
         this.maxRetries = settings.maxRetries();
-        this.initialBackoff = settings.initialBackoff();
-        this.retry = maxRetries == 0 ? null : RetryPolicies.producerRetry("publish-" + topic, maxRetries - 1,
-                initialBackoff.multipliedBy(2));
+        this.backoff = RetryPolicies.producerBackoff(settings.initialBackoff());
         this.scheduler = scheduler;
         this.metrics = metrics;
     }
@@ -110,52 +108,60 @@ public final class KafkaJsonPublisher<T> {
                 UserKeyPartitioner.partitionFor(keyBytes, producers.size()));
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, keyBytes, value);
         metrics.sent();
-        long started = System.nanoTime();
         CompletableFuture<PublishReceipt> result = new CompletableFuture<>();
-        // The first attempt goes straight to Kafka: one future and one callback per message, no retry machinery.
-        sendOnce(producer, record, (metadata, error) -> {
-            if (error == null) {
-                acknowledged(result, key, metadata, 1, started);
-            } else if (maxRetries > 0 && RetryPolicies.isRetriable(error)) {
-                try {
-                    scheduler.schedule(() -> retry(producer, record, key, started, result),
-                            initialBackoff.toNanos(), TimeUnit.NANOSECONDS);
-                } catch (RejectedExecutionException closing) { // the producer is closing: no resend any more
-                    failed(result, key, error, 1, started);
-                }
-            } else {
-                failed(result, key, error, 1, started);
-            }
-        });
+        attempt(producer, record, key, 1, System.nanoTime(), result);
         return result;
     }
 
-    /** Attempts 2 … maxRetries + 1, by resilience4j with exponential backoff, after a retriable first failure. */
-    private void retry(Producer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record, String key,
-                       long started, CompletableFuture<PublishReceipt> result) {
-        AtomicInteger attempts = new AtomicInteger(1);
-        Retry.decorateCompletionStage(retry, scheduler, () -> {
-            attempts.incrementAndGet();
-            CompletableFuture<RecordMetadata> attempt = new CompletableFuture<>();
-            sendOnce(producer, record, (metadata, error) -> {
-                if (error == null) {
-                    attempt.complete(metadata);
-                } else {
-                    attempt.completeExceptionally(error);
-                }
-            });
-            return attempt;
-        }).get().whenComplete((metadata, error) -> {
+    /**
+     * Sends attempt {@code attempt}; after a retriable failure the next one follows the backoff (resilience4j's
+     * exponential {@link IntervalFunction}: initial, ×2 per resend), up to {@code maxRetries} resends. One future and
+     * one callback per attempt. If the resend cannot be scheduled (the producer is closing), the publish fails at once.
+     */
+    private void attempt(Producer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record, String key,
+                         int attempt, long started, CompletableFuture<PublishReceipt> result) {
+        sendOnce(producer, record, (metadata, error) -> {
             if (error == null) {
-                acknowledged(result, key, metadata, attempts.get(), started);
+                acknowledged(result, key, metadata, attempt, started);
+            } else if (attempt <= maxRetries && RetryPolicies.isRetriable(error)) {
+                Resend resend = new Resend(result, key, error, attempt, started);
+                waiting.add(resend);
+                try {
+                    scheduler.schedule(() -> {
+                        if (waiting.remove(resend)) {
+                            attempt(producer, record, key, attempt + 1, started, result);
+                        }
+                    }, backoff.apply(attempt), TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException closing) {
+                    if (waiting.remove(resend)) {
+                        failed(result, key, error, attempt, started);
+                    }
+                }
             } else {
-                failed(result, key, error, attempts.get(), started);
+                failed(result, key, error, attempt, started);
             }
         });
     }
 
     public String topic() {
         return topic;
+    }
+
+    /**
+     * Fails the publishes whose resend is still waiting for its backoff, with their last error: called when the
+     * producer closes, so that none of them stays pending for ever.
+     */
+    public void abandonResends() {
+        for (Resend resend : List.copyOf(waiting)) {
+            if (waiting.remove(resend)) {
+                failed(resend.result(), resend.key(), resend.error(), resend.attempt(), resend.started());
+            }
+        }
+    }
+
+    /** A publish between a retriable failure and its resend. */
+    private record Resend(CompletableFuture<PublishReceipt> result, String key, Throwable error, int attempt,
+                          long started) {
     }
 
     private CompletableFuture<PublishReceipt> rejected(String problem) {

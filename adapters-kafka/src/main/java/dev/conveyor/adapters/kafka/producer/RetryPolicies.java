@@ -5,26 +5,19 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
 import io.github.resilience4j.core.IntervalFunction;
-import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
 import org.apache.kafka.common.errors.RetriableException;
 
 /**
  * The producer's application-level retry: only for failures whose Kafka type says a retry can help
- * ({@link RetriableException}), with exponential backoff (initial, ×2 per attempt).
+ * ({@link RetriableException}), with resilience4j's exponential backoff (initial, ×2 per attempt).
  */
 final class RetryPolicies {
     private RetryPolicies() {
     }
 
-    static Retry producerRetry(String name, int maxRetries, Duration initialBackoff) {
-        RetryConfig config = RetryConfig.custom()
-                .maxAttempts(maxRetries + 1)
-                .intervalFunction(IntervalFunction.ofExponentialBackoff(initialBackoff, 2.0))
-                .retryOnException(e -> isRetriable(e))
-                .failAfterMaxAttempts(false)
-                .build();
-        return Retry.of(name, config);
+    /** The wait before resend n (from 1): {@code initialBackoff × 2^(n-1)}, in milliseconds. */
+    static IntervalFunction producerBackoff(Duration initialBackoff) {
+        return IntervalFunction.ofExponentialBackoff(initialBackoff, 2.0);
     }
 
     static boolean isRetriable(Throwable error) {

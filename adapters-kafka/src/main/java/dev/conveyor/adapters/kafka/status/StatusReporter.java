@@ -47,6 +47,7 @@ public final class StatusReporter implements AutoCloseable {
     private final Map<String, Object> adminProperties;
     private final ScheduledExecutorService timer;
     private volatile boolean topicChecked;
+    private volatile boolean acknowledged;
     private volatile boolean closed;
     private volatile long lastWarningNanos = System.nanoTime() - WARN_EVERY_NANOS;
 
@@ -94,6 +95,8 @@ public final class StatusReporter implements AutoCloseable {
             producer.send(new ProducerRecord<>(topic, key, JSON.writeValueAsBytes(document)), (metadata, error) -> {
                 if (error != null) {
                     warn("status report to " + topic + " failed: " + error);
+                } else {
+                    acknowledged = true;
                 }
             });
         } catch (Exception e) { // a report must never stop the next one, nor the consumer
@@ -139,21 +142,30 @@ public final class StatusReporter implements AutoCloseable {
         }
     }
 
-    /** Stops reporting and writes the tombstone of this instance, waiting at most {@link #TOMBSTONE_TIMEOUT}. */
+    /**
+     * Stops reporting (waiting for a report under way, so that none follows the tombstone) and, if a report ever
+     * reached the topic, writes the tombstone of this instance, waiting at most {@link #TOMBSTONE_TIMEOUT}. Without
+     * an acknowledged report there is nothing to mark stopped, and a send could wait for metadata that never comes.
+     */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
-        timer.shutdownNow();
+        timer.shutdown();
         try {
-            producer.send(new ProducerRecord<>(topic, key, null))
-                    .get(TOMBSTONE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (!timer.awaitTermination(TOMBSTONE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                timer.shutdownNow();
+            }
+            if (acknowledged) {
+                producer.send(new ProducerRecord<>(topic, key, null))
+                        .get(TOMBSTONE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            LOG.warn("Could not mark {} stopped in {} (it will show as not seen): {}", instance, topic, e.toString());
+            LOG.warn("Could not mark {} stopped in {} (it will show as gone): {}", instance, topic, e.toString());
         }
     }
 }

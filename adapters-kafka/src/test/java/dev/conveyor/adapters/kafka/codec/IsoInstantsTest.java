@@ -92,6 +92,18 @@ class IsoInstantsTest {
                 context.findRootValueDeserializer(JsonMappers.messages().constructType(Instant.class)));
     }
 
+    @Test
+    void givenAnInstantUnderTypeInformation_whenWritten_thenJsr310sOwnTypedFormAsBefore() throws Exception {
+        ObjectMapper typed = JsonMapper.builder().addModule(new JavaTimeModule())
+                .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .activateDefaultTyping(com.fasterxml.jackson.databind.jsontype.BasicPolymorphicTypeValidator
+                        .builder().allowIfBaseType(Object.class).build(), ObjectMapper.DefaultTyping.EVERYTHING)
+                .build();
+        ObjectMapper ours = typed.copy().registerModule(IsoInstants.module());
+        Instant at = Instant.parse("2026-11-23T10:00:00.5Z");
+        assertEquals(typed.writeValueAsString(new Stamped(at)), ours.writeValueAsString(new Stamped(at)));
+    }
+
     private static String outcome(java.util.concurrent.Callable<Instant> read) {
         try {
             return read.call().toString();

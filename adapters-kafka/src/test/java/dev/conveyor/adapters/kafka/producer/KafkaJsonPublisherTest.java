@@ -141,6 +141,20 @@ class KafkaJsonPublisherTest {
     }
 
     @Test
+    void givenAResendWaitingForItsBackoff_whenClosedAsConveyorProducerCloses_thenThePublishFailsInsteadOfHanging() {
+        KafkaJsonPublisher<OrderMessage> publisher = publisher(List.of(producer), settings(3, 1024, 60_000));
+        CompletableFuture<PublishReceipt> receipt = publisher.publish(order("jill", 1));
+        producer.errorNext(new NotEnoughReplicasException("isr shrank")); // the resend now waits 60 s
+        producer.close();
+        scheduler.shutdownNow();
+        publisher.abandonResends();
+        DeliveryFailedException e = assertInstanceOf(DeliveryFailedException.class, cause(receipt));
+        assertEquals(1, e.attempts());
+        assertTrue(e.retriable(), "its last error was retriable: trying again later may help");
+        assertEquals(1, producer.history().size(), "no resend after the close");
+    }
+
+    @Test
     void givenNoRetries_whenARetriableFailure_thenFailsAfterOneAttempt() {
         CompletableFuture<PublishReceipt> receipt = orders(0, 1024).publish(order("hank", 1));
         producer.errorNext(new NotEnoughReplicasException("isr shrank"));

@@ -21,6 +21,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 final class StatusBoard {
     /** Reports missed before an instance counts as gone. */
     static final int GONE_AFTER_INTERVALS = 3;
+    /** The longest interval a report may claim (the consumer's own limit, an hour). */
+    static final long MAX_INTERVAL_MS = 3_600_000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One instance's latest report; {@code state} is its own status, or {@code gone}. */
@@ -28,7 +30,7 @@ final class StatusBoard {
         String text(String field) {
             JsonNode value = report.get(field);
             return value == null || value.isNull() ? "-" : value.isArray() ? String.valueOf(value.size())
-                    : value.asText();
+                    : printable(value.asText());
         }
     }
 
@@ -59,13 +61,13 @@ final class StatusBoard {
             try {
                 JsonNode report = JSON.readTree(entry.getValue());
                 Instant reportedAt = Instant.parse(report.get("reported_at").asText());
-                long intervalMs = Math.max(1, report.path("interval_ms").asLong(5_000));
+                long intervalMs = Math.min(Math.max(1, report.path("interval_ms").asLong(5_000)), MAX_INTERVAL_MS);
                 Duration age = Duration.between(reportedAt, now);
-                boolean gone = age.toMillis() > GONE_AFTER_INTERVALS * intervalMs;
+                boolean gone = age.compareTo(Duration.ofMillis(GONE_AFTER_INTERVALS * intervalMs)) > 0;
                 instances.add(new Instance(entry.getKey(), gone ? "gone" : report.path("status").asText("unknown"),
                         reportedAt, age, report));
-            } catch (java.io.IOException | DateTimeParseException | NullPointerException e) {
-                unreadable++;
+            } catch (java.io.IOException | DateTimeParseException | NullPointerException | ArithmeticException e) {
+                unreadable++; // not JSON, no reported_at, or times beyond what a Duration holds: not shown
             }
         }
         instances.sort(Comparator.comparing((Instance i) -> i.state().equals("gone"))
@@ -87,8 +89,8 @@ final class StatusBoard {
         StringBuilder text = new StringBuilder(String.format("%-40s %-20s %-9s %-9s %5s %8s %10s %10s %8s%n",
                 "INSTANCE", "GROUP", "STATE", "BREAKER", "PARTS", "IN-FLIGHT", "LAG", "RECORDS/S", "SEEN"));
         for (Instance i : instances) {
-            text.append(String.format("%-40s %-20s %-9s %-9s %5s %8s %10s %10s %8s%n", i.id(), i.text("group"),
-                    i.state(), i.text("circuit_breaker_state"), i.text("assigned_partitions"), i.text("in_flight"),
+            text.append(String.format("%-40s %-20s %-9s %-9s %5s %8s %10s %10s %8s%n", printable(i.id()),
+                    i.text("group"), i.state(), i.text("circuit_breaker_state"), i.text("assigned_partitions"), i.text("in_flight"),
                     i.text("lag"), i.text("processed_per_sec"), ago(i.age())));
         }
         long gone = instances.stream().filter(i -> i.state().equals("gone")).count();
@@ -96,6 +98,19 @@ final class StatusBoard {
                 instances.size() - gone, gone, GONE_AFTER_INTERVALS,
                 unreadable == 0 ? "" : ", " + unreadable + " unreadable report(s)"));
         return text.toString();
+    }
+
+    /**
+     * {@code text} safe for a terminal: control characters (a hostile report's escape sequences) become {@code ?},
+     * and it is cut at 200 characters.
+     */
+    static String printable(String text) {
+        StringBuilder safe = new StringBuilder(Math.min(text.length(), 200));
+        for (int i = 0; i < text.length() && safe.length() < 200; i++) {
+            char c = text.charAt(i);
+            safe.append(Character.isISOControl(c) ? '?' : c);
+        }
+        return safe.toString();
     }
 
     private static String ago(Duration age) {

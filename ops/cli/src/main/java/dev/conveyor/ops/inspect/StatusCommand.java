@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -96,18 +97,26 @@ public final class StatusCommand implements Callable<Integer> {
             reader.assign(partitions);
             reader.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = reader.endOffsets(partitions);
-            List<Map.Entry<byte[], byte[]>> records = new ArrayList<>();
+            // Only the latest record per key is kept while reading: memory follows the instances, not the topic.
+            Map<String, Map.Entry<byte[], byte[]>> latest = new LinkedHashMap<>();
+            long read = 0;
             long deadline = System.nanoTime() + Duration.ofSeconds(READ_SECONDS).toNanos();
             while (partitions.stream().anyMatch(tp -> reader.position(tp) < end.get(tp))) {
-                if (System.nanoTime() > deadline || records.size() >= MAX_RECORDS) {
-                    throw new OpsException(1, "could not read " + name + " to its end (" + records.size()
+                if (System.nanoTime() > deadline || read >= MAX_RECORDS) {
+                    throw new OpsException(1, "could not read " + name + " to its end (" + read
                             + " records in " + READ_SECONDS + " s; is it compacted?)");
                 }
                 for (ConsumerRecord<byte[], byte[]> record : reader.poll(Duration.ofMillis(200))) {
-                    records.add(new AbstractMap.SimpleImmutableEntry<>(record.key(), record.value()));
+                    read++;
+                    if (record.key() == null) {
+                        continue;
+                    }
+                    String key = new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
+                    latest.remove(key);
+                    latest.put(key, new AbstractMap.SimpleImmutableEntry<>(record.key(), record.value()));
                 }
             }
-            return records;
+            return new ArrayList<>(latest.values());
         } catch (TimeoutException e) {
             throw ClusterOptions.unreachable(bootstrap);
         }

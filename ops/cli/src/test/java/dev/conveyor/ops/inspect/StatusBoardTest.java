@@ -37,6 +37,22 @@ class StatusBoardTest {
                 text);
     }
 
+    @Test
+    void givenHostileReports_whenBoarded_thenNoneBreaksTheBoardAndEscapesAreNotPrinted() {
+        List<Map.Entry<byte[], byte[]>> records = List.of(
+                record("old", report("g", "healthy", Instant.parse("-1000000000-01-01T00:00:00Z"), 5_000)),
+                record("forever", report("g", "healthy", NOW.minusSeconds(86_400), Long.MAX_VALUE)),
+                record("\u001b[2J\u001b[31mred", report("g\\u0007", "healthy", NOW, 5_000)));
+
+        StatusBoard board = StatusBoard.of(records, NOW);
+
+        assertEquals(List.of("?[2J?[31mred:healthy", "forever:gone", "old:gone"), board.instances().stream()
+                .map(i -> StatusBoard.printable(i.id()) + ":" + i.state()).toList());
+        String text = board.render();
+        assertTrue(text.chars().noneMatch(c -> c == 0x1b || c == 0x07), text);
+        assertEquals(200, StatusBoard.printable("x".repeat(10_000)).length());
+    }
+
     private static Map.Entry<byte[], byte[]> record(String key, String value) {
         return new AbstractMap.SimpleImmutableEntry<>(key.getBytes(StandardCharsets.UTF_8),
                 value == null ? null : value.getBytes(StandardCharsets.UTF_8));

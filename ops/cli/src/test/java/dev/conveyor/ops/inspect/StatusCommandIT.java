@@ -36,7 +36,7 @@ class StatusCommandIT {
                 .engineHandler(batch -> { }).build().start()) {
             await().atMost(Duration.ofSeconds(60)).until(() -> {
                 Cli.Result shown = Cli.run(kafka.bootstrapServers(), "status", "--topic", statusTopic);
-                return shown.exitCode() == 0 && shown.out().lines().anyMatch(l -> l.contains("-cli ")
+                return shown.exitCode() == 0 && shown.out().lines().anyMatch(l -> l.matches(".*-cli-\\d+ .*")
                         && l.contains("status-cli-" + topic) && l.contains("healthy") && l.contains(" 3 "));
             });
             Cli.Result json = Cli.run(kafka.bootstrapServers(), "status", "--topic", statusTopic, "--json");
