@@ -54,9 +54,15 @@ class StatusReportsIT {
                 .topics(topic).group("status-" + topic).name("reporter")
                 .environment(Map.of("STATUS_INTERVAL_MS", "1000", "STATUS_TOPIC", statusTopic))
                 .engineHandler(batch -> handled.addAndGet(batch.size())).build().start()) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> latest(kafka, statusTopic) != null
-                    && latest(kafka, statusTopic).value() != null
-                    && JSON.readTree(latest(kafka, statusTopic).value()).get("processed_total").asLong() == 20);
+            // Lag counts from the committed position, which follows the processing by up to a commit interval.
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                ConsumerRecord<byte[], byte[]> latest = latest(kafka, statusTopic);
+                if (latest == null || latest.value() == null) {
+                    return false;
+                }
+                JsonNode report = JSON.readTree(latest.value());
+                return report.get("processed_total").asLong() == 20 && report.get("lag").asLong() == 0;
+            });
             ConsumerRecord<byte[], byte[]> report = latest(kafka, statusTopic);
             instance = new String(report.key(), StandardCharsets.UTF_8);
             JsonNode status = JSON.readTree(report.value());
