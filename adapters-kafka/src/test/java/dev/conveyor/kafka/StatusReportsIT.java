@@ -104,7 +104,9 @@ class StatusReportsIT {
                 .environment(Map.of("STATUS_INTERVAL_MS", "0", "STATUS_TOPIC", statusTopic))
                 .engineHandler(batch -> handled.addAndGet(batch.size())).build().start()) {
             await().atMost(Duration.ofSeconds(60)).until(() -> handled.get() == 5);
-            Thread.sleep(1_500); // longer than the shortest interval: a report would have come by now
+            // Longer than the shortest interval (1 s): with reports on, one would have come within it.
+            await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(5))
+                    .until(() -> TopicContents.readAll(kafka.bootstrapServers(), statusTopic).isEmpty());
         }
         assertTrue(TopicContents.readAll(kafka.bootstrapServers(), statusTopic).isEmpty());
     }
