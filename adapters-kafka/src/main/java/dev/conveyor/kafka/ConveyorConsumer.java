@@ -13,7 +13,10 @@ import dev.conveyor.adapters.kafka.dlq.DeadLetterEnvelope;
 import dev.conveyor.adapters.kafka.dlq.KafkaDeadLetterPublisher;
 import dev.conveyor.adapters.kafka.producer.ProducerPool;
 import dev.conveyor.adapters.kafka.producer.UserKeyPartitioner;
+import dev.conveyor.adapters.kafka.status.CommandListener;
 import dev.conveyor.adapters.kafka.status.StatusReporter;
+import dev.conveyor.adapters.kafka.consumer.OperatorPauses;
+import dev.conveyor.adapters.kafka.consumer.PartitionView;
 import dev.conveyor.domain.health.HealthSnapshot;
 import dev.conveyor.domain.validation.SchemaValidator;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -62,6 +65,8 @@ public final class ConveyorConsumer<T> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConveyorConsumer.class);
     /** This library's release, from its Maven metadata; {@code unknown} when run from plain classes. */
     static final String VERSION = version();
+    /** A status report lists at most this many partitions (it must stay far below a record's size limit). */
+    static final int MAX_REPORTED_PARTITIONS = 1_000;
     /** Consumers started in this JVM: tells apart the status reports of consumers with the same name. */
     private static final java.util.concurrent.atomic.AtomicInteger INSTANCES =
             new java.util.concurrent.atomic.AtomicInteger();
@@ -83,6 +88,9 @@ public final class ConveyorConsumer<T> implements AutoCloseable {
     private final String name;
     private final Instant createdAt = Instant.now();
     private volatile StatusReporter status;
+    private volatile CommandListener commands;
+    /** Partitions paused by operators' commands, shared by the engines. */
+    private final OperatorPauses operatorPauses = new OperatorPauses();
     private long lastReportedProcessed;
     private long lastReportNanos = System.nanoTime();
 
@@ -124,7 +132,7 @@ public final class ConveyorConsumer<T> implements AutoCloseable {
                 clients.add(consumer);
                 bind(new KafkaClientMetrics(consumer));
                 engines.add(new KafkaConsumerEngine(id, consumer, settings, plan.decoder(), plan.handler(),
-                        delivery(i, plan), breaker, workers, cpu, delays, metrics));
+                        delivery(i, plan), breaker, workers, cpu, delays, metrics, operatorPauses));
             }
         } catch (RuntimeException e) {
             releaseAll();
@@ -143,8 +151,15 @@ public final class ConveyorConsumer<T> implements AutoCloseable {
                         ? "virtual threads" : "platform pool of " + settings.workerPool(), settings.dlqTopic());
         engines.forEach(KafkaConsumerEngine::start);
         if (!settings.statusInterval().isZero()) {
-            status = StatusReporter.start(settings.statusTopic(), instanceId(name), pool.producers().get(0),
-                    this::statusDocument, settings.connection().clientProperties(), settings.statusInterval());
+            StatusReporter reporter = StatusReporter.start(settings.statusTopic(), instanceId(name),
+                    pool.producers().get(0), this::statusDocument, settings.connection().clientProperties(),
+                    settings.statusInterval());
+            status = reporter;
+            if (settings.commandTopic() != null) {
+                commands = CommandListener.start(settings.commandTopic(), reporter.instance(),
+                        java.util.Set.copyOf(settings.topics()), operatorPauses, reporter::reportNow,
+                        settings.connection().clientProperties());
+            }
         }
         return this;
     }
@@ -195,6 +210,25 @@ public final class ConveyorConsumer<T> implements AutoCloseable {
                 .put("last_poll_age_ms", health.lastPollAgeMs())
                 .put("paused_partitions", (long) meterSum(ConsumerMetrics.Meter.PAUSED_PARTITIONS));
         health.problems().forEach(document.putArray("problems")::add);
+        com.fasterxml.jackson.databind.node.ArrayNode partitions = document.putArray("partitions");
+        int listed = 0;
+        for (KafkaConsumerEngine engine : engines) {
+            for (PartitionView view : engine.partitions()) {
+                if (listed++ < MAX_REPORTED_PARTITIONS) {
+                    ObjectNode p = partitions.addObject().put("topic", view.topic())
+                            .put("partition", view.partition()).put("committed", view.committed())
+                            .put("end", view.end()).put("lag", view.lag());
+                    p.put("paused", view.pausedBecause());
+                }
+            }
+        }
+        document.put("partitions_not_listed", Math.max(0, listed - MAX_REPORTED_PARTITIONS));
+        operatorPauses.names().forEach(document.putArray("operator_paused")::add);
+        CommandListener listener = commands;
+        document.put("commands", listener == null ? "off" : settings.commandTopic());
+        if (listener != null && listener.lastCommand() != null) {
+            document.set("last_command", listener.lastCommand());
+        }
         long processed = (long) meterSum(ConsumerMetrics.Meter.MESSAGES_PROCESSED);
         long now = System.nanoTime();
         double seconds = (now - lastReportNanos) / 1e9;
@@ -318,6 +352,10 @@ public final class ConveyorConsumer<T> implements AutoCloseable {
                     LOG.debug("closing an unused client failed", e);
                 }
             }
+        }
+        CommandListener listener = commands;
+        if (listener != null) {
+            listener.close();
         }
         StatusReporter reporter = status;
         if (reporter != null) {

@@ -111,6 +111,95 @@ class StatusReportsIT {
         assertTrue(TopicContents.readAll(kafka.bootstrapServers(), statusTopic).isEmpty());
     }
 
+    @Test
+    void givenAPauseCommand_whenItArrives_thenThePartitionStaysPausedAndReportedUntilResumed(TestKafka kafka)
+            throws Exception {
+        String topic = kafka.createTopic("commands-input", 2);
+        String statusTopic = kafka.uniqueTopic("status-cmd");
+        String commandTopic = kafka.uniqueTopic("commands");
+        AtomicInteger handled = new AtomicInteger();
+        try (ConveyorConsumer<byte[]> consumer = ConveyorConsumer.builder(RAW).bootstrap(kafka.bootstrapServers())
+                .topics(topic).group("commands-" + topic).name("commanded")
+                .environment(Map.of("STATUS_INTERVAL_MS", "1000", "STATUS_TOPIC", statusTopic,
+                        "COMMAND_TOPIC", commandTopic))
+                .engineHandler(batch -> handled.addAndGet(batch.size())).build().start()) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> report(kafka, statusTopic) != null
+                    && report(kafka, statusTopic).path("partitions").size() == 2);
+            String instance = report(kafka, statusTopic).path("instance").asText();
+            // The listener creates the command topic; a command is read once it started listening.
+            await().atMost(Duration.ofSeconds(60)).until(() -> exists(kafka, commandTopic));
+            command(kafka, commandTopic, "{\"id\":\"c1\",\"target\":\"" + instance
+                    + "\",\"action\":\"pause\",\"topic\":\"" + topic + "\",\"partition\":0}");
+            await().atMost(Duration.ofSeconds(30)).until(() -> "operator".equals(partition(kafka, statusTopic, 0)
+                    .path("paused").asText(null)));
+            JsonNode paused = report(kafka, statusTopic);
+            assertEquals(topic + "-0", paused.path("operator_paused").path(0).asText());
+            assertEquals("c1", paused.path("last_command").path("id").asText());
+            assertTrue(partition(kafka, statusTopic, 1).path("paused").isNull());
+
+            sendTo(kafka, topic, 0, 10);
+            sendTo(kafka, topic, 1, 10);
+            await().atMost(Duration.ofSeconds(30)).until(() -> partition(kafka, statusTopic, 0).path("lag").asLong()
+                    == 10 && partition(kafka, statusTopic, 1).path("lag").asLong() == 0);
+            assertEquals(10, handled.get(), "only the partition not paused was processed");
+
+            // Hostile and foreign commands change nothing; "resume_all" for every instance resumes.
+            command(kafka, commandTopic, "not json");
+            command(kafka, commandTopic, "{\"target\":\"*\",\"action\":\"pause\",\"topic\":\"__consumer_offsets\","
+                    + "\"partition\":0}");
+            command(kafka, commandTopic, "{\"target\":\"someone-else\",\"action\":\"resume_all\"}");
+            command(kafka, commandTopic, "{\"id\":\"c9\",\"target\":\"*\",\"action\":\"resume_all\"}");
+            await().atMost(Duration.ofSeconds(30)).until(() -> handled.get() == 20);
+            await().atMost(Duration.ofSeconds(30)).until(() -> partition(kafka, statusTopic, 0).path("lag").asLong()
+                    == 0 && partition(kafka, statusTopic, 0).path("paused").isNull());
+            assertEquals("c9", report(kafka, statusTopic).path("last_command").path("id").asText());
+        }
+    }
+
+    private static boolean exists(TestKafka kafka, String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            return admin.listTopics().names().get().contains(topic);
+        }
+    }
+
+    private static JsonNode report(TestKafka kafka, String statusTopic) throws Exception {
+        ConsumerRecord<byte[], byte[]> latest = latest(kafka, statusTopic);
+        return latest == null || latest.value() == null ? null : JSON.readTree(latest.value());
+    }
+
+    private static JsonNode partition(TestKafka kafka, String statusTopic, int partition) throws Exception {
+        JsonNode report = report(kafka, statusTopic);
+        if (report != null) {
+            for (JsonNode p : report.path("partitions")) {
+                if (p.path("partition").asInt() == partition) {
+                    return p;
+                }
+            }
+        }
+        return JSON.createObjectNode();
+    }
+
+    private static void command(TestKafka kafka, String commandTopic, String json) throws Exception {
+        try (KafkaProducer<byte[], byte[]> raw = producer(kafka)) {
+            raw.send(new ProducerRecord<>(commandTopic, json.getBytes(StandardCharsets.UTF_8))).get();
+        }
+    }
+
+    private static void sendTo(TestKafka kafka, String topic, int partition, int count) throws Exception {
+        try (KafkaProducer<byte[], byte[]> raw = producer(kafka)) {
+            for (int i = 0; i < count; i++) {
+                raw.send(new ProducerRecord<>(topic, partition, ("k" + i).getBytes(StandardCharsets.UTF_8),
+                        ("v" + i).getBytes(StandardCharsets.UTF_8))).get();
+            }
+        }
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(TestKafka kafka) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+    }
+
     private static ConsumerRecord<byte[], byte[]> latest(TestKafka kafka, String statusTopic) {
         try {
             List<ConsumerRecord<byte[], byte[]>> all = TopicContents.readAll(kafka.bootstrapServers(), statusTopic);

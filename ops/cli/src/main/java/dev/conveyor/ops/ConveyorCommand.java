@@ -1,5 +1,6 @@
 package dev.conveyor.ops;
 
+import dev.conveyor.ops.console.ConsoleCommand;
 import dev.conveyor.ops.demo.DemoCommand;
 import dev.conveyor.ops.dlq.DlqCommand;
 import dev.conveyor.ops.inspect.LagCommand;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Spec;
                 "  producer    Publish orders or scenario requests (java -jar conveyor-producer.jar --help)",
                 "  consumer    Run a consumer flow (java -jar conveyor-consumer.jar; configured by environment)"},
         subcommands = {BrokerCommand.class, TopicsCommand.class, DemoCommand.class, DlqCommand.class,
-                LagCommand.class, VerifyCommand.class, HealthCommand.class, StatusCommand.class})
+                LagCommand.class, VerifyCommand.class, HealthCommand.class, StatusCommand.class,
+                ConsoleCommand.class})
 public final class ConveyorCommand implements Runnable {
     @Spec
     CommandSpec spec;

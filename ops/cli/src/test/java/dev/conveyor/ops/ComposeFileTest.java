@@ -5,7 +5,6 @@ import dev.conveyor.ops.cluster.DefaultTopics;
 import dev.conveyor.ops.cluster.OpsException;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,7 +66,7 @@ class ComposeFileTest {
 
     @BeforeAll
     static void readComposeFileAndDockerfile() throws IOException {
-        Path root = repositoryRoot();
+        Path root = RepositoryRoot.path();
         services = YAML.readTree(root.resolve("docker-compose.yaml").toFile()).path("services");
         // The final stage's ENTRYPOINT (the last one), in exec form ["java", "-jar", ...] or shell form.
         String entrypoint = Files.readAllLines(root.resolve("Dockerfile")).stream()
@@ -191,15 +190,5 @@ class ComposeFileTest {
             words.addAll(Arrays.asList(command.asText().trim().split("\\s+")));
         }
         return words;
-    }
-
-    /** Surefire runs in the module directory; the repository root is the nearest directory holding mvnw. */
-    private static Path repositoryRoot() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("mvnw"))) {
-                return dir;
-            }
-        }
-        return fail("no mvnw above " + Path.of("").toAbsolutePath());
     }
 }

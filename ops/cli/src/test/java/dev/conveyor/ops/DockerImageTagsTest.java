@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * Without this, a Kafka or Java upgrade that misses one file only shows up as "image not found" in CI's Docker step.
  */
 class DockerImageTagsTest {
-    private static final Path ROOT = repositoryRoot();
+    private static final Path ROOT = RepositoryRoot.path();
 
     @Test
     void givenTheKafkaRelease_whenEveryFileNamingTheKafkaImageIsRead_thenAllNameTheKafkaClientsVersion()
@@ -58,14 +58,5 @@ class DockerImageTagsTest {
 
     private static String read(String file) throws IOException {
         return Files.readString(ROOT.resolve(file));
-    }
-
-    private static Path repositoryRoot() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("mvnw"))) {
-                return dir;
-            }
-        }
-        throw new AssertionError("no mvnw above " + Path.of("").toAbsolutePath());
     }
 }

@@ -78,6 +78,10 @@ import java.util.Map;
  *                              process reports its status to {@code statusTopic} (for the console)
  * @param statusTopic           {@code STATUS_TOPIC} (default {@code __conveyor-status}): a compacted topic, created
  *                              if missing
+ * @param commandTopic          {@code COMMAND_TOPIC} (default {@code __conveyor-commands}): where operators' commands
+ *                              (pause/resume a partition, from the console) are read; null when {@code COMMANDS=off}
+ *                              or status reports are off ({@code STATUS_INTERVAL_MS=0}: a command's effect could not
+ *                              be seen)
  * @param transactionTimeout    {@code TRANSACTION_TIMEOUT_MS} (default 10000, 1000–900000, above
  *                              {@code COMMIT_INTERVAL_MS}; exactly-once only): the producer's
  *                              {@code transaction.timeout.ms}. A member that dies with a transaction open holds back
@@ -95,10 +99,12 @@ public record ConsumerSettings(KafkaConnectionConfig connection, String topic, S
                                Map<String, String> overrides, java.util.List<String> topics, boolean exactlyOnce,
                                String transactionalIdPrefix, Duration stallAlert, Duration handlerTimeout,
                                int maxCpuInFlight, Duration transactionTimeout, Duration statusInterval,
-                               String statusTopic) {
+                               String statusTopic, String commandTopic) {
 
     /** {@code STATUS_TOPIC}'s default: the compacted topic every consumer process reports its status to. */
     public static final String DEFAULT_STATUS_TOPIC = "__conveyor-status";
+    /** {@code COMMAND_TOPIC}'s default: operators' commands to the consumer processes. */
+    public static final String DEFAULT_COMMAND_TOPIC = "__conveyor-commands";
     /** {@code STATUS_INTERVAL_MS}'s default: a status report every 5 s. */
     public static final Duration DEFAULT_STATUS_INTERVAL = Duration.ofSeconds(5);
     /** Shortest {@code STATUS_INTERVAL_MS} other than 0 (off). */
@@ -202,10 +208,16 @@ public record ConsumerSettings(KafkaConnectionConfig connection, String topic, S
                     + MIN_STATUS_INTERVAL.toMillis());
         }
         String statusTopic = reader.topic("STATUS_TOPIC", DEFAULT_STATUS_TOPIC);
+        boolean commands = reader.oneOf("COMMANDS", "on", "on", "off").equals("on");
+        String commandTopic = reader.topic("COMMAND_TOPIC", DEFAULT_COMMAND_TOPIC);
+        if (commandTopic != null && commandTopic.equals(statusTopic)) {
+            reader.problem("COMMAND_TOPIC=" + commandTopic + ": must differ from STATUS_TOPIC");
+        }
         ConsumerSettings settings = new ConsumerSettings(connection, topic, group, dlq, reset, maxPoll, maxInFlight,
                 pool, batch, commit, retries, backoff, threshold, open, maxBytes, consumers, buffered, bufferedBytes,
                 drain, shutdown, overrides, topics, exactlyOnce, prefix, stallAlert, handlerTimeout, cpuInFlight,
-                transactionTimeout, statusInterval, statusTopic);
+                transactionTimeout, statusInterval, statusTopic,
+                commands && !statusInterval.isZero() ? commandTopic : null);
         try {
             new ConsumerConfig(settings.consumerProperties("validation"));
         } catch (ConfigException e) {

@@ -62,7 +62,19 @@ public final class KafkaConsumerEngine implements AutoCloseable {
                                    CircuitBreaker breaker, Executor workers, Executor cpuWorkers, Delays delays,
                                    ConsumerMetrics metrics) {
         this(id, consumer, settings, decoder, handler, delivery, breaker, workers, cpuWorkers, delays, metrics,
-                Ticker.SYSTEM);
+                new OperatorPauses());
+    }
+
+    /**
+     * The same, keeping the partitions in {@code operatorPauses} paused (shared by the engines of one process, filled
+     * by operators' commands).
+     */
+    public <T> KafkaConsumerEngine(String id, Consumer<byte[], byte[]> consumer, ConsumerSettings settings,
+                                   MessageDecoder<T> decoder, MessageHandler<T> handler, Delivery delivery,
+                                   CircuitBreaker breaker, Executor workers, Executor cpuWorkers, Delays delays,
+                                   ConsumerMetrics metrics, OperatorPauses operatorPauses) {
+        this(id, consumer, settings, decoder, handler, delivery, breaker, workers, cpuWorkers, delays, metrics,
+                Ticker.SYSTEM, operatorPauses);
     }
 
     /** The same on {@code ticker}'s time (tests move it by hand); the breaker keeps its own clock. */
@@ -70,6 +82,14 @@ public final class KafkaConsumerEngine implements AutoCloseable {
                             MessageDecoder<T> decoder, MessageHandler<T> handler, Delivery delivery,
                             CircuitBreaker breaker, Executor workers, Executor cpuWorkers, Delays delays,
                             ConsumerMetrics metrics, Ticker ticker) {
+        this(id, consumer, settings, decoder, handler, delivery, breaker, workers, cpuWorkers, delays, metrics,
+                ticker, new OperatorPauses());
+    }
+
+    <T> KafkaConsumerEngine(String id, Consumer<byte[], byte[]> consumer, ConsumerSettings settings,
+                            MessageDecoder<T> decoder, MessageHandler<T> handler, Delivery delivery,
+                            CircuitBreaker breaker, Executor workers, Executor cpuWorkers, Delays delays,
+                            ConsumerMetrics metrics, Ticker ticker, OperatorPauses operatorPauses) {
         this.id = id;
         this.consumer = consumer;
         this.settings = settings;
@@ -85,7 +105,8 @@ public final class KafkaConsumerEngine implements AutoCloseable {
                 settings.maxMessageBytes(), metrics, cpuWorkers != null);
         this.dispatcher = new Dispatcher(settings.maxInFlight(), settings.maxCpuInFlight(), settings.batchSize(),
                 workers, cpuWorkers, breaker, runner, guarantee, delays, settings.handlerTimeout(), metrics, ticker);
-        this.pauser = new Pauser(consumer, breaker, dispatcher, budget, settings.maxBufferedPerPartition(), ticker);
+        this.pauser = new Pauser(consumer, breaker, dispatcher, budget, settings.maxBufferedPerPartition(), ticker,
+                operatorPauses);
         this.assignment = new Assignment(id, dispatcher, guarantee, budget, settings.rebalanceDrainTimeout());
         this.pollThread = new Thread(this::pollLoop, "conveyor-poll-" + id);
         metrics.bindEngine(id, breaker, dispatcher::inFlight, () -> pausedCount, lag::lag);
@@ -145,6 +166,11 @@ public final class KafkaConsumerEngine implements AutoCloseable {
         return new HealthSnapshot(running && dispatcher.fatal() == null, wireName(breaker.getState()),
                 assignment.names(), dispatcher.inFlight(), age, lag.lag(), MAX_POLL_STALL.toMillis(),
                 problems);
+    }
+
+    /** Its assigned partitions: commit position, end, lag and why paused, as of the last refresh (about 1 s). */
+    public List<PartitionView> partitions() {
+        return lag.partitions();
     }
 
     static String wireName(CircuitBreaker.State state) {

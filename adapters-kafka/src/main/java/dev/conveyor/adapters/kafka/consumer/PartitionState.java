@@ -28,6 +28,8 @@ final class PartitionState {
     /** While draining, records at or after this offset never start; guarded by the dispatcher. */
     long fence = Long.MAX_VALUE;
     boolean pausedForBacklog;
+    /** Why the partition is paused now (see {@link PartitionView#pausedBecause}), or null; set by the {@link Pauser}. */
+    String pausedBecause;
 
     PartitionState(TopicPartition partition) {
         this(partition, false, ByteBudget.unlimited());

@@ -23,7 +23,9 @@ import java.util.Set;
  *       paused, not only those holding the bytes: a partition with nothing buffered would otherwise bring up to a
  *       fetch each, so the bound would grow with the number of partitions. Records already polled keep running, so
  *       the budget drains even when one record alone is larger than it.</li>
+ *   <li>A partition an operator paused ({@link OperatorPauses}) stays paused until resumed by hand.</li>
  * </ul>
+ * Each partition's reason is kept in {@link PartitionState#pausedBecause} for the status report.
  */
 final class Pauser {
     static final Duration FRESH_PROBE_WAIT = Duration.ofMillis(500);
@@ -34,17 +36,19 @@ final class Pauser {
     private final ByteBudget budget;
     private final int maxBufferedPerPartition;
     private final Ticker ticker;
+    private final OperatorPauses operatorPauses;
     private boolean freshProbesFirst;
     private long halfOpenedNanos;
 
     Pauser(Consumer<byte[], byte[]> consumer, CircuitBreaker breaker, Dispatcher dispatcher, ByteBudget budget,
-           int maxBufferedPerPartition, Ticker ticker) {
+           int maxBufferedPerPartition, Ticker ticker, OperatorPauses operatorPauses) {
         this.consumer = consumer;
         this.breaker = breaker;
         this.dispatcher = dispatcher;
         this.budget = budget;
         this.maxBufferedPerPartition = maxBufferedPerPartition;
         this.ticker = ticker;
+        this.operatorPauses = operatorPauses;
     }
 
     /** Fresh records were polled and started: the parked ones may follow. */
@@ -66,7 +70,8 @@ final class Pauser {
                 dispatcher.unpark();
             }
         }
-        boolean pauseAll = breaker.getState() == CircuitBreaker.State.OPEN || budget.full();
+        String pauseAll = breaker.getState() == CircuitBreaker.State.OPEN ? "circuit_breaker_open"
+                : budget.full() ? "buffered_bytes_full" : null;
         List<TopicPartition> pause = new ArrayList<>();
         List<TopicPartition> resume = new ArrayList<>();
         Set<TopicPartition> paused = consumer.paused();
@@ -78,7 +83,10 @@ final class Pauser {
             } else if (backlog <= maxBufferedPerPartition / 2) {
                 state.pausedForBacklog = false;
             }
-            boolean want = pauseAll || state.pausedForBacklog;
+            String because = operatorPauses.contains(state.partition) ? "operator"
+                    : pauseAll != null ? pauseAll : state.pausedForBacklog ? "backlog_full" : null;
+            state.pausedBecause = because;
+            boolean want = because != null;
             boolean is = paused.contains(state.partition);
             if (want && !is) {
                 pause.add(state.partition);

@@ -82,6 +82,17 @@ public final class StatusReporter implements AutoCloseable {
         return instance;
     }
 
+    /** Sends a report now (e.g. after an operator's command changed the state), beside the regular ones. */
+    public void reportNow() {
+        if (!closed) {
+            try {
+                timer.execute(this::report);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // closing
+            }
+        }
+    }
+
     private void report() {
         if (closed) {
             return;

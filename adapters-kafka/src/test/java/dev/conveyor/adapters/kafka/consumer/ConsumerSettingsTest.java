@@ -7,9 +7,11 @@ import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,6 +76,19 @@ class ConsumerSettingsTest {
             assertTrue(e.getMessage().contains("STATUS_INTERVAL_MS"), e.getMessage());
         }
         assertThrows(InvalidConfigurationException.class, () -> read(Map.of("STATUS_TOPIC", "no spaces allowed")));
+    }
+
+    @Test
+    void givenCommandSettings_whenRead_thenOnByDefaultOffWithoutStatusReportsAndTheTopicIsChecked() {
+        assertEquals("__conveyor-commands", read(Map.of()).commandTopic());
+        assertEquals("ops-commands", read(Map.of("COMMAND_TOPIC", "ops-commands")).commandTopic());
+        assertNull(read(Map.of("COMMANDS", "off")).commandTopic());
+        assertNull(read(Map.of("STATUS_INTERVAL_MS", "0")).commandTopic(), "no reports: no command's effect shows");
+        for (Map<String, String> bad : List.of(Map.of("COMMANDS", "maybe"), Map.of("COMMAND_TOPIC", "a/b"),
+                Map.of("COMMAND_TOPIC", "same", "STATUS_TOPIC", "same"))) {
+            InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> read(bad));
+            assertTrue(e.getMessage().contains("COMMAND"), e.getMessage());
+        }
     }
 
     @Test

@@ -63,14 +63,16 @@ public final class Consumers {
     private static Map<String, Object> properties(Map<String, Object> clientProperties, String clientId) {
         Map<String, Object> p = new HashMap<>(clientProperties);
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        p.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, MAX_RECORD_BYTES);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // Reading never creates a topic (a missing status topic stays missing until a consumer creates it right).
+        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         // Aborted transactional writes (exactly-once mode) were never real output or real dead letters.
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         // A start offset below the log start (deleted by retention) resumes at the first record still there.
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, MAX_RECORD_BYTES);
         p.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, ClusterOptions.TIMEOUT_MS);
         p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ClusterOptions.TIMEOUT_MS);
         return p;

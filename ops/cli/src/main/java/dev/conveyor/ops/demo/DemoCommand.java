@@ -1,9 +1,13 @@
 package dev.conveyor.ops.demo;
 
 import ch.qos.logback.classic.Level;
+import dev.conveyor.adapters.kafka.consumer.ConsumerSettings;
 import dev.conveyor.bootstrap.Signals;
 import dev.conveyor.localkafka.LocalKafka;
 import dev.conveyor.localkafka.LocalKafkaConfig;
+import dev.conveyor.ops.console.ConsoleCommand;
+import dev.conveyor.ops.console.ConsoleOptions;
+import dev.conveyor.ops.console.ConsoleServer;
 import dev.conveyor.ops.cluster.OpsException;
 import dev.conveyor.ops.cluster.TopicSetup;
 import org.apache.kafka.clients.admin.Admin;
@@ -88,11 +92,17 @@ public final class DemoCommand implements Callable<Integer> {
                     boolean exact = new DemoReport(bootstrap, ordersPort, ordersConsumer, orders, MALFORMED, FAILING,
                             scenarios).print(out, complete, Duration.ofNanos(System.nanoTime() - started));
                     if (keepRunning) {
-                        out.printf("%nStill running: try http://localhost:%d/health, http://localhost:%d/metrics, "
-                                        + "or ./conveyor dlq inspect --bootstrap %s. Ctrl-C stops.%n", ordersPort,
-                                ordersPort, bootstrap);
-                        out.flush();
-                        Signals.awaitTermination(() -> { }); // then the consumers close below
+                        ConsoleOptions console = new ConsoleOptions("127.0.0.1", port(8090), null, false,
+                                ConsumerSettings.DEFAULT_STATUS_TOPIC, ConsumerSettings.DEFAULT_COMMAND_TOPIC);
+                        try (ConsoleServer server = ConsoleCommand.start(console, Map.of(
+                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+                            out.printf("%nStill running. Console: %s%nAlso try http://localhost:%d/health, "
+                                            + "http://localhost:%d/metrics, or ./conveyor dlq inspect --bootstrap %s. "
+                                            + "Ctrl-C stops.%n", ConsoleCommand.url(console, server.port()),
+                                    ordersPort, ordersPort, bootstrap);
+                            out.flush();
+                            Signals.awaitTermination(() -> { }); // then the consumers close below
+                        }
                     }
                     return complete && exact ? 0 : 1;
                 } finally {

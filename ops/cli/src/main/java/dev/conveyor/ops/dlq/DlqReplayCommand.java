@@ -1,19 +1,9 @@
 package dev.conveyor.ops.dlq;
 
 import dev.conveyor.adapters.kafka.failure.ErrorType;
-import dev.conveyor.adapters.kafka.producer.UserKeyPartitioner;
 import dev.conveyor.ops.cluster.ClusterOptions;
-import dev.conveyor.ops.cluster.Consumers;
-import dev.conveyor.ops.cluster.DefaultTopics;
 import dev.conveyor.ops.cluster.Environment;
 import dev.conveyor.ops.cluster.OpsException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,11 +15,9 @@ import java.io.PrintWriter;
 import java.io.Writer;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
@@ -74,7 +62,6 @@ public final class DlqReplayCommand implements Callable<Integer> {
     public static final String GROUP_PREFIX = "conveyor-dlq-replay.";
     /** A run that would replay more records than this needs {@code --yes}. */
     public static final int CONFIRM_ABOVE = 1_000;
-    private static final int BATCH = 100;
 
     private final Environment environment;
     @Spec
@@ -115,115 +102,38 @@ public final class DlqReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ReplayFilter filter = filter(); // usage errors before any connection is made
-        if (limit != null && limit < 1) {
-            throw new ParameterException(spec.commandLine(), "--limit must be at least 1, was " + limit);
-        }
-        checkTargets();
-        ReplayHeaders headers = headers();
-        PrintWriter out = spec.commandLine().getOut();
-        Map<String, String> variables = environment.variables();
-        String bootstrap = cluster.bootstrapServers(variables);
-        String group = GROUP_PREFIX + topic;
-        List<TopicPartition> partitions;
-        Set<String> existing;
-        try (Admin admin = cluster.admin(variables)) {
-            partitions = Consumers.partitions(admin, List.of(topic), bootstrap);
-            if (to != null) {
-                Consumers.partitions(admin, List.of(to), bootstrap);
-            }
-            existing = ClusterOptions.await(admin.listTopics().names(), bootstrap, "listing topics");
-        }
-        ReplayOptions options = new ReplayOptions(group, to, filter, limit, dryRun, existing, bootstrap,
-                new HashSet<>(allowTopics), headers);
-        Map<String, Object> client = cluster.clientProperties(variables);
-        if (!dryRun && !yes) {
-            confirmSize(client, options, partitions);
-        }
-        out.printf("%s %s to %s (progress: consumer group %s; headers restored: %s)%n",
-                dryRun ? "Dry run of replaying" : "Replaying", topic, to != null ? to
-                        : "the original topics " + String.join(", ", new TreeSet<>(allowTopics)), group,
-                String.join(", ", headers.names()));
-        ReplaySummary summary;
-        try (Consumer<byte[], byte[]> consumer = Consumers.forGroup(client, "conveyor-dlq-replay", group, BATCH);
-             Producer<byte[], byte[]> producer = dryRun ? null : producer(client)) {
-            summary = new Replayer(consumer, producer, options, out).run(partitions);
-        }
-        summary.lines().forEach(out::println);
-        out.flush();
-        return summary.exitCode();
-    }
-
-    /** Usage errors for where a replay may write: one of --to/--allow-topic, no internal topic, not the DLQ. */
-    private void checkTargets() {
-        if (to == null && allowTopics.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "name where replay may write: --allow-topic TOPIC "
-                    + "(repeatable) for envelopes of those original topics, or --to TOPIC");
-        }
-        List<String> named = new ArrayList<>(allowTopics);
-        if (to != null) {
-            named.add(to);
-        }
-        for (String name : named) {
-            if (name.isBlank() || name.startsWith("__")) {
-                throw new ParameterException(spec.commandLine(), "'" + name + "' cannot be a replay target: internal "
-                        + "topics (__*) and blank names are refused");
-            }
-            if (name.equals(topic)) {
-                throw new ParameterException(spec.commandLine(), "'" + name + "' is the DLQ being replayed: a replay "
-                        + "cannot write back into it");
-            }
-        }
-    }
-
-    private ReplayHeaders headers() {
+        ReplayRequest request; // usage errors before any connection is made
         try {
-            return ReplayHeaders.allowing(new HashSet<>(keepHeaders));
+            request = new ReplayRequest(topic, errorType, since, until, new HashSet<>(allowTopics), to, limit,
+                    keepHeaders, dryRun);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+        PrintWriter out = spec.commandLine().getOut();
+        Map<String, Object> client = cluster.clientProperties(environment.variables());
+        if (!dryRun && !yes) {
+            confirmSize(client, request);
+        }
+        out.printf("%s %s to %s (progress: consumer group %s; headers restored: %s)%n",
+                dryRun ? "Dry run of replaying" : "Replaying", topic, to != null ? to
+                        : "the original topics " + String.join(", ", new TreeSet<>(allowTopics)),
+                DlqReplays.group(topic), String.join(", ", ReplayHeaders.allowing(new HashSet<>(keepHeaders)).names()));
+        ReplaySummary summary = DlqReplays.run(client, request, out);
+        summary.lines().forEach(out::println);
+        out.flush();
+        return summary.exitCode();
     }
 
     /**
      * Counts what this run would replay (a quiet dry run, nothing written or committed) and refuses with exit 2 if
      * it is more than {@link #CONFIRM_ABOVE}.
      */
-    private void confirmSize(Map<String, Object> client, ReplayOptions options, List<TopicPartition> partitions) {
-        long count;
-        try (Consumer<byte[], byte[]> consumer = Consumers.forGroup(client, "conveyor-dlq-replay-count",
-                options.group(), BATCH)) {
-            count = new Replayer(consumer, null, options.asDryRun(), new PrintWriter(Writer.nullWriter()))
-                    .run(partitions).replayed();
-        }
+    private static void confirmSize(Map<String, Object> client, ReplayRequest request) {
+        long count = DlqReplays.run(client, request.asDryRun(), new PrintWriter(Writer.nullWriter())).replayed();
         if (count > CONFIRM_ABOVE) {
             throw new OpsException(2, "this run would replay " + count + " records (more than " + CONFIRM_ABOVE
                     + "): check them with --dry-run, narrow the run with --limit, --error-type, --since/--until or "
                     + "--allow-topic, or confirm with --yes");
         }
-    }
-
-    private ReplayFilter filter() {
-        try {
-            return new ReplayFilter(errorType, since, until);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
-    }
-
-    /** Idempotent (no duplicates or reordering from Kafka's own retries), acks=all, keyed like Conveyor's producer. */
-    private static Producer<byte[], byte[]> producer(Map<String, Object> clientProperties) {
-        Map<String, Object> p = new HashMap<>(clientProperties);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "conveyor-dlq-replay");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, DefaultTopics.MAX_MESSAGE_BYTES);
-        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 4L * DefaultTopics.MAX_MESSAGE_BYTES);
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, ClusterOptions.TIMEOUT_MS);
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, ClusterOptions.TIMEOUT_MS);
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 3 * ClusterOptions.TIMEOUT_MS);
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.PARTITIONER_CLASS_CONFIG, UserKeyPartitioner.class.getName());
-        return new KafkaProducer<>(p);
     }
 }

@@ -15,29 +15,29 @@ import java.util.stream.Collectors;
  * @param notAllowedTopics per original topic that was not allowed, the records skipped
  * @param droppedHeaders   per original header name outside the allowlist, the records that carried it
  */
-record ReplaySummary(boolean dryRun, long replayed, long refused, long failed, long skipped, long notAllowed,
+public record ReplaySummary(boolean dryRun, long replayed, long refused, long failed, long skipped, long notAllowed,
                      long alreadyReplayed, String stoppedBecause, Map<String, TopicCounts> perTarget,
                      Map<String, Long> notAllowedTopics, Map<String, Long> droppedHeaders) {
 
     /** Records for one target topic. */
-    record TopicCounts(long replayed, long failed, long refused) {
+    public record TopicCounts(long replayed, long failed, long refused) {
         TopicCounts plus(TopicCounts other) {
             return new TopicCounts(replayed + other.replayed, failed + other.failed, refused + other.refused);
         }
     }
 
-    ReplaySummary {
+    public ReplaySummary {
         perTarget = Map.copyOf(perTarget);
         notAllowedTopics = Map.copyOf(notAllowedTopics);
         droppedHeaders = Map.copyOf(droppedHeaders);
     }
 
     /** 0 when everything in reach was replayed (or skipped); 1 if a record was refused or failed. */
-    int exitCode() {
+    public int exitCode() {
         return refused > 0 || failed > 0 ? 1 : 0;
     }
 
-    String line() {
+    public String line() {
         String line = (dryRun ? "Would replay " : "Replayed ") + replayed + ", refused " + refused
                 + (failed > 0 ? ", failed " + failed : "") + ", skipped " + skipped + " (filters)"
                 + (notAllowed > 0 ? ", skipped " + notAllowed + " (topic not allowed)" : "")
@@ -49,7 +49,7 @@ record ReplaySummary(boolean dryRun, long replayed, long refused, long failed, l
     }
 
     /** The summary line, then one line per target topic, per topic not allowed, and the headers not restored. */
-    List<String> lines() {
+    public List<String> lines() {
         List<String> lines = new ArrayList<>();
         lines.add(line());
         perTarget.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> lines.add("  to "

@@ -18,16 +18,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * word is a tombstone (stopped cleanly); one whose report is older than {@value #GONE_AFTER_INTERVALS} intervals is
  * {@code gone} (killed, or cut off from Kafka). Pure: the caller reads the topic.
  */
-final class StatusBoard {
+public final class StatusBoard {
     /** Reports missed before an instance counts as gone. */
-    static final int GONE_AFTER_INTERVALS = 3;
+    public static final int GONE_AFTER_INTERVALS = 3;
     /** The longest interval a report may claim (the consumer's own limit, an hour). */
     static final long MAX_INTERVAL_MS = 3_600_000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One instance's latest report; {@code state} is its own status, or {@code gone}. */
-    record Instance(String id, String state, Instant reportedAt, Duration age, JsonNode report) {
-        String text(String field) {
+    public record Instance(String id, String state, Instant reportedAt, Duration age, JsonNode report) {
+        public String text(String field) {
             JsonNode value = report.get(field);
             return value == null || value.isNull() ? "-" : value.isArray() ? String.valueOf(value.size())
                     : printable(value.asText());
@@ -43,7 +43,7 @@ final class StatusBoard {
     }
 
     /** The board of {@code records} (key, value; in offset order) as of {@code now}. */
-    static StatusBoard of(List<Map.Entry<byte[], byte[]>> records, Instant now) {
+    public static StatusBoard of(List<Map.Entry<byte[], byte[]>> records, Instant now) {
         Map<String, byte[]> latest = new LinkedHashMap<>();
         for (Map.Entry<byte[], byte[]> record : records) {
             if (record.getKey() == null) {
@@ -75,12 +75,12 @@ final class StatusBoard {
         return new StatusBoard(List.copyOf(instances), unreadable);
     }
 
-    List<Instance> instances() {
+    public List<Instance> instances() {
         return instances;
     }
 
     /** Reports that were not JSON with a {@code reported_at}: counted, not shown. */
-    int unreadable() {
+    public int unreadable() {
         return unreadable;
     }
 

@@ -29,19 +29,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code ./conveyor demo} and {@code ./conveyor --help} as a newcomer runs them: from anywhere, no Kafka installed. */
 class DemoIT {
-    private static final Path ROOT = repositoryRoot();
+    private static final Path ROOT = dev.conveyor.ops.RepositoryRoot.path();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path elsewhere;
-
-    private static Path repositoryRoot() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.exists(dir.resolve("mvnw"))) {
-            dir = dir.getParent();
-        }
-        return dir;
-    }
 
     private record Run(int exitCode, String output) {
     }
@@ -95,6 +87,15 @@ class DemoIT {
             assertTrue(text.contains("200 of 200 requests answered; request -> response latency p50"), text);
             assertTrue(text.contains("\"status\":\"healthy\""), text);
             assertTrue(text.contains("Demo finished in"), text);
+
+            // --keep-running also serves the console: it lists the demo's two consumers.
+            Matcher console = Pattern.compile("Console: (http://\\S+)").matcher(text);
+            assertTrue(console.find(), text);
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).until(() -> http.send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(console.group(1))).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body()
+                    .contains("<b id=\"live\">2</b> instance(s) reporting"));
         } finally {
             demo.destroy();
             assertTrue(demo.waitFor(60, TimeUnit.SECONDS), "the demo did not stop within 60 s of SIGTERM");
