@@ -201,7 +201,8 @@ public final class KafkaConsumerEngine implements AutoCloseable {
 
     private void pollOnce() {
         pausedCount = pauser.control(assignment.states());
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(pausedCount > 0 ? PAUSED_POLL : IDLE_POLL);
+        // Short polls while the engine holds partitions back, to resume them soon; an operator's pause can last hours.
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(pauser.pausedByEngine() > 0 ? PAUSED_POLL : IDLE_POLL);
         lastPollNanos = ticker.nanos();
         dispatcher.expireOverdue(lastPollNanos);
         if (!records.isEmpty()) {

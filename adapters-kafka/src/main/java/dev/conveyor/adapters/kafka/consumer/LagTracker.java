@@ -27,6 +27,7 @@ final class LagTracker {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LagTracker.class);
     private final Map<TopicPartition, Long> knownEnds = new java.util.HashMap<>();
     private long lastEndsNanos;
+    private boolean endsAsked;
     private volatile long lag;
     private volatile List<PartitionView> partitions = List.of();
     private boolean refreshed;
@@ -96,7 +97,9 @@ final class LagTracker {
             return knownEnds;
         }
         knownEnds.keySet().retainAll(paused);
-        if (!knownEnds.keySet().containsAll(paused) || nowNanos - lastEndsNanos >= PAUSED_ENDS_EVERY_NANOS) {
+        // At most every 3 s, failed or not: a slow broker must not hold the poll thread at every refresh.
+        if (!endsAsked || nowNanos - lastEndsNanos >= PAUSED_ENDS_EVERY_NANOS) {
+            endsAsked = true;
             lastEndsNanos = nowNanos;
             try {
                 knownEnds.putAll(consumer.endOffsets(paused, PAUSED_ENDS_TIMEOUT));

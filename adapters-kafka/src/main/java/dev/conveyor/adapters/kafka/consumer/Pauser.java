@@ -56,6 +56,14 @@ final class Pauser {
         freshProbesFirst = false;
     }
 
+    /** Partitions paused for the engine's own reasons (not by an operator) at the last {@link #control}. */
+    private int pausedByEngine;
+
+    /** How many partitions the engine itself paused (breaker, budget, backlog) at the last {@link #control}. */
+    int pausedByEngine() {
+        return pausedByEngine;
+    }
+
     /** Pauses and resumes partitions as the rules say; returns how many are paused now. */
     int control(Collection<PartitionState> partitions) {
         if (breaker.getState() == CircuitBreaker.State.OPEN) {
@@ -76,6 +84,7 @@ final class Pauser {
         List<TopicPartition> resume = new ArrayList<>();
         Set<TopicPartition> paused = consumer.paused();
         int count = 0;
+        int byEngine = 0;
         for (PartitionState state : partitions) {
             int backlog = state.backlog();
             if (backlog >= maxBufferedPerPartition) {
@@ -94,7 +103,9 @@ final class Pauser {
                 resume.add(state.partition);
             }
             count += want ? 1 : 0;
+            byEngine += want && !"operator".equals(because) ? 1 : 0;
         }
+        pausedByEngine = byEngine;
         if (!pause.isEmpty()) {
             consumer.pause(pause);
         }

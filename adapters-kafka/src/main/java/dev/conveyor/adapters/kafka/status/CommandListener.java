@@ -41,7 +41,8 @@ import java.util.stream.Collectors;
  * Commands written before this instance started are not applied (it starts at the first record from its start
  * time). Hostile input is refused, never fatal: a value over {@value #MAX_COMMAND_BYTES} bytes, not JSON, an unknown
  * action, a topic this instance does not consume or a partition outside 0–{@value #MAX_PARTITION} is logged (at most
- * once a minute) and skipped. Reads with its own KafkaConsumer (no group: it commits nothing) on a thread of its own;
+ * once a minute) and skipped. Commands carry no credentials: who may write to the command topic (Kafka ACLs) decides
+ * who may pause consumption. Reads with its own KafkaConsumer (no group: it commits nothing) on a thread of its own;
  * creates the topic if missing (one partition, deleted after an hour).
  */
 public final class CommandListener implements AutoCloseable {
@@ -220,9 +221,9 @@ public final class CommandListener implements AutoCloseable {
         lastCommand = last;
         if (result.startsWith("refused")) {
             warn("operator command " + id + " " + result);
-        } else {
-            LOG.info("Operator command {} on {}: {}", id, instance, result);
+            return; // nothing changed: no report for it (a flood of bad commands must not flood the status topic)
         }
+        LOG.info("Operator command {} on {}: {}", id, instance, result);
         applied.run();
     }
 

@@ -46,6 +46,8 @@ public final class StatusReporter implements AutoCloseable {
     private final Supplier<ObjectNode> status;
     private final Map<String, Object> adminProperties;
     private final ScheduledExecutorService timer;
+    private final java.util.concurrent.atomic.AtomicBoolean immediatePending =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean topicChecked;
     private volatile boolean acknowledged;
     private volatile boolean closed;
@@ -82,13 +84,19 @@ public final class StatusReporter implements AutoCloseable {
         return instance;
     }
 
-    /** Sends a report now (e.g. after an operator's command changed the state), beside the regular ones. */
+    /**
+     * Sends a report soon (e.g. after an operator's command changed the state), beside the regular ones; calls while
+     * one is waiting are merged into it, so a flood of commands cannot queue a flood of reports.
+     */
     public void reportNow() {
-        if (!closed) {
+        if (!closed && immediatePending.compareAndSet(false, true)) {
             try {
-                timer.execute(this::report);
+                timer.execute(() -> {
+                    immediatePending.set(false);
+                    report();
+                });
             } catch (java.util.concurrent.RejectedExecutionException e) {
-                // closing
+                immediatePending.set(false); // closing
             }
         }
     }

@@ -29,12 +29,14 @@ final class ConsoleAccess {
     private final byte[] token; // null: no authentication
     private final byte[] secret = new byte[32];
     private final String csrf;
+    private final String loginCsrf;
     private final String session;
 
     ConsoleAccess(String token) {
         new SecureRandom().nextBytes(secret);
         this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
         this.csrf = hmac(secret, "csrf");
+        this.loginCsrf = hmac(secret, "login");
         this.session = token == null ? null : hmac(this.token, "session");
     }
 
@@ -95,6 +97,37 @@ final class ConsoleAccess {
     boolean csrfValid(String given) {
         return given != null && MessageDigest.isEqual(csrf.getBytes(StandardCharsets.UTF_8),
                 given.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The login form's own CSRF token: the login page is open to anyone who reaches the console, so it must not
+     * show the token of the forms that change state (only pages behind the sign-in do).
+     */
+    String loginCsrfToken() {
+        return loginCsrf;
+    }
+
+    boolean loginCsrfValid(String given) {
+        return given != null && MessageDigest.isEqual(loginCsrf.getBytes(StandardCharsets.UTF_8),
+                given.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Without a token the console trusts whoever reaches its loopback address, so it answers only requests
+     * addressed to a loopback name: a page of another site whose name was re-pointed at 127.0.0.1 (DNS rebinding)
+     * is refused. With a token any host name is fine (the token is the check).
+     */
+    boolean hostAllowed(String host) {
+        if (token != null) {
+            return true;
+        }
+        if (host == null) {
+            return false;
+        }
+        String name = host.startsWith("[") ? host.substring(0, Math.max(1, host.indexOf(']') + 1))
+                : host.contains(":") ? host.substring(0, host.lastIndexOf(':')) : host;
+        return name.equalsIgnoreCase("localhost") || name.equals("127.0.0.1") || name.equals("[::1]")
+                || name.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     }
 
     private static String hmac(byte[] key, String what) {

@@ -122,6 +122,11 @@ public final class ConsoleCommand implements Callable<Integer> {
 
     /** Starts a console (also used by {@code demo --keep-running}); exit 1 when the port cannot be had. */
     public static ConsoleServer start(ConsoleOptions options, Map<String, Object> client) {
+        // The JDK server waits for a request's head and body at most this long (it has no limit by default): a few
+        // slow clients cannot hold its threads.
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", "30");
+        }
         try {
             return new ConsoleServer(options, client);
         } catch (IOException e) {

@@ -85,8 +85,13 @@ public final class ConsoleServer implements AutoCloseable {
     private final CommandSender commands;
     private final Admin admin;
     private final Map<String, Mustache> templates = new HashMap<>();
+    /** One replay per DLQ at a time: two confirmations at once would replay the same records twice. */
+    private final Map<String, java.util.concurrent.locks.ReentrantLock> replays =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     ConsoleServer(ConsoleOptions options, Map<String, Object> client) throws IOException {
+        // Bound first: a port that is taken fails here, before any Kafka client exists.
+        this.server = HttpServer.create(new InetSocketAddress(options.bind(), options.port()), 50);
         this.access = new ConsoleAccess(options.token());
         this.readOnly = options.readOnly();
         this.client = client;
@@ -102,7 +107,6 @@ public final class ConsoleServer implements AutoCloseable {
         for (String name : List.of("overview", "group", "dlqs", "dlq", "letter", "replay", "message", "login")) {
             templates.put(name, factory.compile(name + ".mustache"));
         }
-        this.server = HttpServer.create(new InetSocketAddress(options.bind(), options.port()), 50);
         // Few operators, some slow pages (a replay): a small bounded pool.
         this.executor = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "conveyor-console-http");
@@ -144,6 +148,10 @@ public final class ConsoleServer implements AutoCloseable {
     private void route(Http request) throws IOException {
         List<String> s = request.segments;
         String first = s.isEmpty() ? "" : s.get(0);
+        if (!access.hostAllowed(request.header("Host"))) {
+            throw new Http.Refused(421, "this console answers requests to localhost only (Host "
+                    + Http.Html.text(request.header("Host"), 100) + "); set CONSOLE_TOKEN to serve other names");
+        }
         if (first.equals("static") && s.size() == 2 && !request.method.equals("POST")) {
             serveStatic(request.exchange, s.get(1));
             return;
@@ -162,6 +170,7 @@ public final class ConsoleServer implements AutoCloseable {
             return;
         }
         if (request.method.equals("POST")) {
+            request.readForm();
             checkPost(request);
             if (s.size() == 1 && first.equals("commands")) {
                 command(request);
@@ -199,8 +208,9 @@ public final class ConsoleServer implements AutoCloseable {
         }
         String origin = request.header("Origin");
         String host = request.header("Host");
-        if (origin != null && !origin.equals("null") && host != null && !origin.equals("http://" + host)
-                && !origin.equals("https://" + host)) {
+        // Browsers send Origin with every form POST ("null" from sandboxed frames and other opaque origins); scripts
+        // without one still need the CSRF token of a page behind the sign-in.
+        if (origin != null && (host == null || !origin.equals("http://" + host) && !origin.equals("https://" + host))) {
             throw new Http.Refused(403, "a request from another site (Origin " + Http.Html.text(origin, 100) + ")");
         }
         if (!access.csrfValid(request.parameter("csrf"))) {
@@ -305,13 +315,13 @@ public final class ConsoleServer implements AutoCloseable {
                 "reading the group's offsets");
         committed.keySet().forEach(tp -> topics.add(tp.topic()));
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        Map<String, org.apache.kafka.clients.admin.TopicDescription> described = topics.isEmpty() ? Map.of()
-                : ClusterOptions.describe(admin, topics.stream().filter(t -> TOPIC.matcher(t).matches()).toList(),
-                bootstrap);
+        Map<String, org.apache.kafka.clients.admin.TopicDescription> described = existing(topics);
         described.values().forEach(d -> d.partitions().forEach(p -> latest.put(
                 new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
         Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = latest.isEmpty() ? Map.of()
-                : ClusterOptions.await(admin.listOffsets(latest).all(), bootstrap, "reading end offsets");
+                : ClusterOptions.await(admin.listOffsets(latest, new org.apache.kafka.clients.admin.ListOffsetsOptions(
+                        org.apache.kafka.common.IsolationLevel.READ_COMMITTED)).all(), bootstrap,
+                "reading end offsets"); // what a consumer can read: an exactly-once topic's markers are no lag
         long totalLag = 0;
         for (TopicPartition tp : latest.keySet()) {
             Map<String, Object> row = rows.computeIfAbsent(tp, k -> new LinkedHashMap<>());
@@ -337,6 +347,30 @@ public final class ConsoleServer implements AutoCloseable {
         page.put("back", "/groups/" + Http.encode(group));
         page.put("flash", flash(request));
         render(request.exchange, 200, "group", page);
+    }
+
+    /** The descriptions of those of {@code topics} that exist (a deleted topic's old offsets do not break a page). */
+    private Map<String, org.apache.kafka.clients.admin.TopicDescription> existing(Set<String> topics) {
+        Map<String, org.apache.kafka.clients.admin.TopicDescription> found = new TreeMap<>();
+        List<String> names = topics.stream().filter(t -> TOPIC.matcher(t).matches()).limit(1_000).toList();
+        if (names.isEmpty()) {
+            return found;
+        }
+        admin.describeTopics(names).topicNameValues().forEach((name, future) -> {
+            try {
+                found.put(name, future.get(ClusterOptions.TIMEOUT_MS, TimeUnit.MILLISECONDS));
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+                    throw new OpsException(1, "describing " + name + ": " + e.getCause());
+                }
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw ClusterOptions.unreachable(bootstrap);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new OpsException(1, "interrupted");
+            }
+        });
+        return found;
     }
 
     private void dlqs(Http request) throws IOException {
@@ -501,8 +535,39 @@ public final class ConsoleServer implements AutoCloseable {
     }
 
     private void replay(Http request, String topic) throws IOException {
+        java.util.concurrent.locks.ReentrantLock lock = replays.computeIfAbsent(topic,
+                t -> new java.util.concurrent.locks.ReentrantLock());
+        if (!lock.tryLock()) {
+            throw new Http.Refused(409, "a replay of " + Http.Html.text(topic, 250) + " is running: wait for it, "
+                    + "then look again (its progress decides what is left)");
+        }
+        try {
+            replayLocked(request, topic);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * One preview or replay. The preview resolves the selection's times once (a relative {@code PT1H} and "until
+     * now") and the confirmation carries those instants, so it replays what the preview counted, not letters that
+     * arrived since; the targets are the topics the preview found, and never internal ones ({@code _*}, {@code __*}),
+     * dead-letter topics or the console's own.
+     */
+    private void replayLocked(Http request, String topic) throws IOException {
         boolean confirm = "confirm".equals(request.parameter("step"));
-        DlqPager.Filter filter = filter(request);
+        DlqPager.Filter asked = filter(request);
+        Instant until;
+        if (confirm) {
+            until = asked.until(); // the preview's, resolved
+            if (until == null) {
+                throw new Http.Refused(400, "a confirmation carries the preview's until: preview again");
+            }
+        } else {
+            Instant now = Instant.now();
+            until = asked.until() != null && asked.until().isBefore(now) ? asked.until() : now;
+        }
+        DlqPager.Filter filter = new DlqPager.Filter(asked.errorType(), asked.originalTopic(), asked.since(), until);
         ErrorType errorType = null;
         if (filter.errorType() != null) {
             if (filter.errorType().equals("not_envelope")) {
@@ -514,16 +579,19 @@ public final class ConsoleServer implements AutoCloseable {
         if (filter.originalTopic() != null) {
             targets.add(filter.originalTopic());
         } else if (confirm) {
+            if (request.all("target").size() > 1_000) {
+                throw new Http.Refused(400, "more than 1000 target topics");
+            }
             for (String t : request.all("target")) {
                 targets.add(topicName(t));
             }
         } else {
-            Set<String> names = ClusterOptions.await(admin.listTopics().names(), bootstrap, "listing topics");
-            names.stream().filter(n -> !n.startsWith("__") && !DLQ_TOPIC.matcher(n).matches() && !n.equals(topic))
-                    .forEach(targets::add);
+            targets.addAll(ClusterOptions.await(admin.listTopics().names(), bootstrap, "listing topics"));
         }
-        if (targets.size() > 1_000) {
-            throw new Http.Refused(400, "more than 1000 target topics");
+        targets.removeIf(n -> !replayTarget(n, topic));
+        if (filter.originalTopic() != null && targets.isEmpty()) {
+            throw new Http.Refused(400, Http.Html.text(filter.originalTopic(), 250) + " cannot be a replay target "
+                    + "(internal, a dead-letter topic, or the console's own)");
         }
         if (confirm && !"yes".equals(request.parameter("confirmed"))) {
             throw new Http.Refused(400, "tick the confirmation box to replay");
@@ -558,8 +626,8 @@ public final class ConsoleServer implements AutoCloseable {
         page.put("canConfirm", !confirm && summary.replayed() > 0);
         page.put("errorType", filter.errorType());
         page.put("originalTopic", filter.originalTopic());
-        page.put("since", request.parameter("since"));
-        page.put("until", request.parameter("until"));
+        page.put("since", filter.since() == null ? null : filter.since().toString());
+        page.put("until", filter.until().toString());
         page.put("targets", new ArrayList<>(summary.perTarget().keySet()));
         page.put("group", DlqReplays.group(topic));
         LOG.info("Console replay of {} ({}): {}", topic, confirm ? "confirmed" : "dry run", summary.line());
@@ -572,8 +640,10 @@ public final class ConsoleServer implements AutoCloseable {
             return;
         }
         Map<String, Object> page = page("Sign in", "");
+        page.put("csrf", access.loginCsrfToken()); // not the token of the forms behind the sign-in
         if (request.method.equals("POST")) {
-            if (!access.csrfValid(request.parameter("csrf"))) {
+            request.readForm();
+            if (!access.loginCsrfValid(request.parameter("csrf"))) {
                 throw new Http.Refused(403, "missing or wrong CSRF token: reload the page and try again");
             }
             if (access.same(request.parameter("token"))) {
@@ -646,6 +716,12 @@ public final class ConsoleServer implements AutoCloseable {
             options.add(Map.of("name", type, "selected", type.equals(selected)));
         }
         return options;
+    }
+
+    /** A topic a replay from the console may write to. */
+    private boolean replayTarget(String name, String dlq) {
+        return !name.startsWith("_") && !DLQ_TOPIC.matcher(name).matches() && !name.equals(dlq)
+                && !name.equals(feed.topic()) && !name.equals(commands.topic());
     }
 
     private static String topicName(String text) {
@@ -806,7 +882,8 @@ public final class ConsoleServer implements AutoCloseable {
                 + "base-uri 'none'");
         h.set("X-Content-Type-Options", "nosniff");
         h.set("X-Frame-Options", "DENY");
-        h.set("Referrer-Policy", "no-referrer");
+        // same-origin, not no-referrer: under no-referrer browsers send "Origin: null" with forms, which is refused.
+        h.set("Referrer-Policy", "same-origin");
     }
 
     @Override

@@ -51,6 +51,10 @@ final class DlqPager implements AutoCloseable {
                     return false;
                 }
             }
+            if (since != null && entry.recordTime().isBefore(since) || until != null && !entry.recordTime()
+                    .isBefore(until)) {
+                return false; // offsetsForTimes only bounds the read; producers' clocks may disagree
+            }
             return originalTopic == null || entry.isEnvelope() && originalTopic.equals(entry.letter().originalTopic());
         }
     }
@@ -125,6 +129,12 @@ final class DlqPager implements AutoCloseable {
             }
             if (!empty.isEmpty()) {
                 fill(empty, lower, upper, buffers, chunkStart);
+                for (TopicPartition tp : empty) {
+                    if (buffers.get(tp).isEmpty()) {
+                        upper.put(tp, chunkStart.get(tp)); // a chunk with no visible record (markers, aborted data)
+                    }
+                }
+                continue;
             }
             TopicPartition newest = null;
             for (TopicPartition tp : partitions) {
@@ -181,6 +191,22 @@ final class DlqPager implements AutoCloseable {
         }
         long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
         List<TopicPartition> open = new ArrayList<>(partitions);
+        try {
+            readChunks(open, upper, read, deadline);
+        } finally {
+            consumer.resume(consumer.paused()); // also after a failure: the next read must not find them paused
+        }
+        read.forEach((tp, records) -> {
+            ArrayDeque<ConsumerRecord<byte[], byte[]>> buffer = buffers.get(tp);
+            for (int i = records.size() - 1; i >= 0; i--) {
+                buffer.addLast(records.get(i));
+            }
+        });
+    }
+
+    private void readChunks(List<TopicPartition> open, Map<TopicPartition, Long> upper,
+                            Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> read, long deadline) {
+        List<TopicPartition> partitions = List.copyOf(open);
         while (!open.isEmpty()) {
             if (System.nanoTime() > deadline) {
                 throw new dev.conveyor.ops.cluster.OpsException(1, "reading " + open + " from " + bootstrap
@@ -198,13 +224,6 @@ final class DlqPager implements AutoCloseable {
                 consumer.pause(partitions.stream().filter(tp -> !open.contains(tp)).toList());
             }
         }
-        consumer.resume(consumer.paused());
-        read.forEach((tp, records) -> {
-            ArrayDeque<ConsumerRecord<byte[], byte[]>> buffer = buffers.get(tp);
-            for (int i = records.size() - 1; i >= 0; i--) {
-                buffer.addLast(records.get(i));
-            }
-        });
     }
 
     private Map<TopicPartition, Long> offsetsAt(List<TopicPartition> partitions, Instant time,

@@ -36,6 +36,7 @@ final class Http {
     final String method;
     final List<String> segments;
     final Map<String, List<String>> parameters;
+    private boolean formRead;
 
     private Http(HttpExchange exchange, List<String> segments, Map<String, List<String>> parameters) {
         this.exchange = exchange;
@@ -54,10 +55,16 @@ final class Http {
         }
         Map<String, List<String>> parameters = new LinkedHashMap<>();
         parse(exchange.getRequestURI().getRawQuery(), parameters);
-        if ("POST".equals(exchange.getRequestMethod())) {
+        return new Http(exchange, segments, parameters);
+    }
+
+    /** Reads a POST's form into the parameters: only once the request was let in (an unknown client's body is not read). */
+    Http readForm() throws IOException {
+        if ("POST".equals(method) && !formRead) {
+            formRead = true;
             parse(new String(body(exchange.getRequestBody()), StandardCharsets.UTF_8), parameters);
         }
-        return new Http(exchange, segments, parameters);
+        return this;
     }
 
     /** The parameter's first value, stripped; null when absent or blank. */

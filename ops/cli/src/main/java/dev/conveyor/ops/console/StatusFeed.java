@@ -96,6 +96,9 @@ final class StatusFeed implements AutoCloseable {
 
     /** The chart's points, oldest first, over the last {@link #HISTORY}. */
     synchronized List<Point> history() {
+        if (!caughtUp) {
+            return List.of(); // points now would miss the reports not read yet, and could not be corrected
+        }
         advance(System.currentTimeMillis());
         return List.copyOf(history);
     }
@@ -111,20 +114,29 @@ final class StatusFeed implements AutoCloseable {
                 pause();
             }
             while (!closed) {
-                var records = consumer.poll(Duration.ofMillis(500));
-                synchronized (this) {
-                    for (ConsumerRecord<byte[], byte[]> record : records) {
-                        apply(record);
+                try {
+                    var records = consumer.poll(Duration.ofMillis(500));
+                    synchronized (this) {
+                        for (ConsumerRecord<byte[], byte[]> record : records) {
+                            apply(record);
+                        }
+                        if (records.isEmpty()) {
+                            caughtUp = true;
+                        }
                     }
-                    if (records.isEmpty()) {
-                        caughtUp = true;
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (KafkaException | IllegalStateException e) {
+                    // e.g. the topic was deleted and created again: read it from the start once more
+                    LOG.warn("Reading the status topic {} failed ({}); trying again", topic, e.toString());
+                    pause();
+                    while (!closed && !assign()) {
+                        pause();
                     }
                 }
             }
         } catch (WakeupException e) {
             // close()
-        } catch (KafkaException | IllegalStateException e) {
-            LOG.error("Reading the status topic {} stopped: {}", topic, e.toString());
         } finally {
             consumer.close(Duration.ofSeconds(2));
         }

@@ -71,6 +71,10 @@ class ConsoleSecurityTest {
             // The login page: a wrong token is refused, the right one sets an HttpOnly, SameSite cookie.
             HttpResponse<String> login = send(HttpRequest.newBuilder(URI.create(base + "/login")).build());
             String csrf = csrf(login.body());
+            // The login page is open to all: its token is not the one of the forms behind the sign-in.
+            HttpResponse<String> withLoginToken = send(post(base + "/commands", "csrf=" + csrf
+                    + "&instance=x&action=resume_all", bearer()));
+            assertEquals(403, withLoginToken.statusCode());
             assertEquals(401, send(post(base + "/login", "csrf=" + csrf + "&token=wrong-token-wrong-token"))
                     .statusCode());
             HttpResponse<String> in = send(post(base + "/login", "csrf=" + csrf + "&token=" + TOKEN));
@@ -89,6 +93,32 @@ class ConsoleSecurityTest {
                     .POST(HttpRequest.BodyPublishers.ofString("csrf=" + csrf + "&instance=x&action=resume_all"))
                     .build());
             assertEquals(403, crossSite.statusCode());
+        }
+    }
+
+    @Test
+    void givenNoToken_whenARequestNamesAnotherHost_thenItIsRefused() throws Exception {
+        try (ConsoleServer console = ConsoleCommand.start(new ConsoleOptions("127.0.0.1", 0, null, false,
+                "status", "commands"), NO_CLUSTER)) {
+            // DNS rebinding: a page of evil.example whose name now points at 127.0.0.1 reaches the console.
+            assertTrue(rawStatusLine(console.port(), "evil.example:" + console.port()).contains(" 421 "));
+            assertTrue(rawStatusLine(console.port(), "localhost:" + console.port()).contains(" 200 "));
+            assertTrue(rawStatusLine(console.port(), "127.0.0.1:" + console.port()).contains(" 200 "));
+            // A sandboxed frame's form (Origin: null) is refused before its CSRF field is even looked at.
+            HttpResponse<String> opaque = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + console.port() + "/commands")).header("Origin", "null")
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("csrf=x&instance=x&action=resume_all")).build());
+            assertEquals(403, opaque.statusCode());
+        }
+    }
+
+    private static String rawStatusLine(int port, String host) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.getOutputStream().write(("GET /api/history HTTP/1.1\r\nHost: " + host
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
         }
     }
 
