@@ -1,6 +1,7 @@
 package dev.conveyor.ops;
 
 import dev.conveyor.ops.cluster.ClusterOptions;
+import dev.conveyor.ops.cluster.ReplicationCheck;
 import dev.conveyor.ops.cluster.DefaultTopics;
 import dev.conveyor.ops.cluster.Environment;
 import dev.conveyor.ops.cluster.TopicSetup;
@@ -109,6 +110,10 @@ public final class TopicsCommand implements Runnable {
                             messages(admin, bootstrap, d));
                 }
                 out.flush();
+                PrintWriter err = spec.commandLine().getErr();
+                names.forEach(name -> ReplicationCheck.warnings(descriptions.get(name))
+                        .forEach(w -> err.println("warning: " + w)));
+                err.flush();
             }
             return 0;
         }

@@ -70,6 +70,30 @@ final class BrokerProperties {
         return p;
     }
 
+    /**
+     * Node {@code node} of a local cluster: broker and controller, the controllers a static quorum of every node;
+     * internal topics replicated to min(3, nodes) with {@code min.insync.replicas} 2 when that is 3, like production.
+     */
+    static Properties ofNode(LocalKafkaConfig config, ClusterLayout layout, int node) {
+        Properties p = of(config, layout.nodeDir(node), layout.port(node), layout.controllerPort(node), 0);
+        p.setProperty("node.id", Integer.toString(node));
+        p.remove("controller.quorum.bootstrap.servers");
+        p.setProperty("controller.quorum.voters", layout.voters());
+        int replicas = Math.min(3, layout.nodes());
+        String minIsr = replicas >= 3 ? "2" : "1";
+        p.setProperty("offsets.topic.replication.factor", Integer.toString(replicas));
+        p.setProperty("transaction.state.log.replication.factor", Integer.toString(replicas));
+        p.setProperty("transaction.state.log.min.isr", minIsr);
+        p.setProperty("share.coordinator.state.topic.replication.factor", Integer.toString(replicas));
+        p.setProperty("share.coordinator.state.topic.min.isr", minIsr);
+        p.setProperty("default.replication.factor", Integer.toString(replicas));
+        p.setProperty("min.insync.replicas", minIsr);
+        // A node that comes back must not wait long to lead again; unclean elections would lose acknowledged data.
+        p.setProperty("unclean.leader.election.enable", "false");
+        config.brokerOverrides().forEach(p::setProperty);
+        return p;
+    }
+
     /** A SASL_PLAINTEXT listener, mechanism PLAIN, whose JAAS config lists the users ({@code user_<name>="pw"}). */
     private static void addSaslPlainListener(Properties p, LocalKafkaConfig config, int saslPort) {
         p.setProperty("listeners", p.getProperty("listeners") + ",SASL_PLAINTEXT://" + listenHost(config.host()) + ":"

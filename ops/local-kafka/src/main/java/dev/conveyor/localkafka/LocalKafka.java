@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 
 import kafka.server.KafkaConfig;
@@ -84,6 +86,37 @@ public final class LocalKafka implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts node {@code node} of the local cluster laid out in {@code layout}, in this JVM, and returns once it
+     * answers clients (which needs a majority of the cluster's controllers). Its data directory is formatted at its
+     * first start and kept. {@link LocalKafkaCluster} runs each node as its own process through
+     * {@link LocalKafkaMain}.
+     */
+    public static LocalKafka startNode(LocalKafkaConfig config, ClusterLayout layout, int node) {
+        ExitGuard.install();
+        Path dataDir = layout.nodeDir(node);
+        KafkaRaftServer server = null;
+        try {
+            Files.createDirectories(dataDir);
+            Properties props = BrokerProperties.ofNode(config, layout, node);
+            Path propsFile = dataDir.resolve("server.properties");
+            BrokerProperties.write(props, propsFile);
+            format(dataDir, propsFile, layout.clusterId(), false);
+            server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+            server.startup();
+            LocalKafka kafka = new LocalKafka(config.withPort(layout.port(node)), dataDir, false, layout.port(node),
+                    0, server);
+            KafkaTopics.awaitReady(kafka.bootstrapServers(), READY_TIMEOUT);
+            log.info("Local Kafka node {} of {} ready at {} (data in {})", node, layout.clusterId(),
+                    kafka.bootstrapServers(), dataDir);
+            return kafka;
+        } catch (IOException | RuntimeException e) {
+            shutdownQuietly(server);
+            throw e instanceof LocalKafkaException lke ? lke
+                    : new LocalKafkaException("Could not start node " + node + " in " + dataDir + ": " + e, e);
+        }
+    }
+
     /** {@code host:port} for {@code bootstrap.servers}. */
     public String bootstrapServers() {
         return config.host() + ":" + port;
@@ -131,14 +164,23 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     private static void formatIfNeeded(Path dataDir, Path propsFile, String clusterId) {
+        format(dataDir, propsFile, clusterId, true);
+    }
+
+    /** Formats the data directory unless it was; {@code standalone}: a one-node quorum, else the static voters. */
+    private static void format(Path dataDir, Path propsFile, String clusterId, boolean standalone) {
         if (Files.exists(BrokerProperties.logDir(dataDir).resolve("meta.properties"))) {
             return;
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int rc;
+        List<String> args = new ArrayList<>(List.of("format", "--config", propsFile.toString(), "--cluster-id",
+                clusterId));
+        if (standalone) {
+            args.add("--standalone");
+        }
         try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8)) {
-            rc = StorageTool.execute(new String[] {"format", "--config", propsFile.toString(),
-                    "--cluster-id", clusterId, "--standalone"}, print);
+            rc = StorageTool.execute(args.toArray(String[]::new), print);
         }
         if (rc != 0) {
             throw new LocalKafkaException("Formatting " + dataDir + " failed (" + rc + "): "

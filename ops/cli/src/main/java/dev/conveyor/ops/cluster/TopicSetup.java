@@ -20,11 +20,22 @@ public final class TopicSetup {
     }
 
     /**
-     * Conveyor's six topics on a single local broker (replication 1, 10 MiB messages), as {@code broker} and the
-     * demo set them up; one line per topic to {@code out}.
+     * Conveyor's six topics (replication min(3, brokers): 1 on a single local broker; 10 MiB messages), as
+     * {@code broker} and the demo set them up; one line per topic to {@code out}.
      */
     public static void ensureDefaults(Admin admin, String bootstrap, PrintWriter out) {
-        ensure(admin, bootstrap, DefaultTopics.names(), null, (short) 1, DefaultTopics.MAX_MESSAGE_BYTES, out);
+        ensure(admin, bootstrap, DefaultTopics.names(), null, null, DefaultTopics.MAX_MESSAGE_BYTES, out);
+    }
+
+    /**
+     * A new topic's settings: {@code max.message.bytes}, and with three replicas or more
+     * {@code min.insync.replicas=2}, so that an acknowledged write (acks=all) is on two brokers at least and one broker
+     * may fail without stopping writes.
+     */
+    static Map<String, String> configs(short replication, int maxMessageBytes) {
+        return replication >= 3 ? Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(maxMessageBytes),
+                TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2")
+                : Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(maxMessageBytes));
     }
 
     /** Creates missing topics and raises max.message.bytes where it is too low; returns 0. */
@@ -38,8 +49,7 @@ public final class TopicSetup {
         for (String name : names) {
             if (!existing.contains(name)) {
                 int n = partitions != null ? partitions : DefaultTopics.partitions(name, name.endsWith("-dlq") ? 1 : 3);
-                create.add(new NewTopic(name, n, rf).configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                        String.valueOf(maxMessageBytes))));
+                create.add(new NewTopic(name, n, rf).configs(configs(rf, maxMessageBytes)));
             }
         }
         java.util.Set<String> created = new java.util.HashSet<>();
@@ -62,7 +72,8 @@ public final class TopicSetup {
             if (!wasCreated) {
                 raiseMaxMessageBytes(admin, bootstrap, name, maxMessageBytes, out);
             }
-            out.printf("%-28s %s%n", name, wasCreated ? "created" : "exists");
+            out.printf("%-28s %s%n", name, wasCreated ? "created (replication factor " + rf
+                    + (rf >= 3 ? ", min.insync.replicas 2)" : ")") : "exists");
         }
         out.flush();
         return 0;

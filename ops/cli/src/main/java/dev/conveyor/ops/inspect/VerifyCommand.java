@@ -2,6 +2,7 @@ package dev.conveyor.ops.inspect;
 
 import dev.conveyor.ops.cluster.ClusterOptions;
 import dev.conveyor.ops.cluster.Consumers;
+import dev.conveyor.ops.cluster.ReplicationCheck;
 import dev.conveyor.ops.cluster.Environment;
 import dev.conveyor.ops.cluster.PartitionScan;
 import org.apache.kafka.clients.admin.Admin;
@@ -66,6 +67,12 @@ public final class VerifyCommand implements Callable<Integer> {
         try (Admin admin = cluster.admin(variables)) {
             inputPartitions = Consumers.partitions(admin, List.of(input), bootstrap);
             outputPartitions = Consumers.partitions(admin, outputs, bootstrap);
+            List<String> topics = new ArrayList<>(List.of(input));
+            topics.addAll(outputs);
+            PrintWriter err = spec.commandLine().getErr();
+            ClusterOptions.describe(admin, topics, bootstrap).values().forEach(d -> ReplicationCheck.warnings(d)
+                    .forEach(w -> err.println("warning: " + w)));
+            err.flush();
         }
         Accounting accounting = new Accounting(input, idField);
         try (Consumer<byte[], byte[]> consumer = Consumers.readOnly(cluster.clientProperties(variables),

@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.Map;
 
 import dev.conveyor.localkafka.LocalKafka;
+import dev.conveyor.localkafka.LocalKafkaCluster;
 import dev.conveyor.localkafka.LocalKafkaConfig;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -36,8 +38,24 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, ParameterR
     }
 
     private static TestKafka broker(ExtensionContext context) {
-        return context.getRoot().getStore(NAMESPACE)
-                .computeIfAbsent(TestKafka.class, key -> start(System.getenv()), TestKafka.class);
+        int nodes = context.getRequiredTestClass().isAnnotationPresent(WithKafka.class)
+                ? context.getRequiredTestClass().getAnnotation(WithKafka.class).nodes() : 1;
+        if (nodes <= 1) {
+            return context.getRoot().getStore(NAMESPACE)
+                    .computeIfAbsent(TestKafka.class, key -> start(System.getenv()), TestKafka.class);
+        }
+        BrokerSelection selection = BrokerSelection.from(System.getenv(),
+                () -> DockerProbe.engineReachable(System.getenv(), DOCKER_PROBE_TIMEOUT));
+        Assumptions.assumeTrue(selection.mode() == BrokerMode.EMBEDDED, "a " + nodes + "-node cluster runs in the "
+                + "embedded mode only (the broker mode is " + selection.mode() + ": " + selection.reason() + ")");
+        return context.getRoot().getStore(NAMESPACE).computeIfAbsent("cluster-" + nodes, key -> {
+            long started = System.nanoTime();
+            LocalKafkaCluster cluster = LocalKafkaCluster.start(null, nodes, 0);
+            TestKafka kafka = new TestKafka(BrokerMode.EMBEDDED, cluster.bootstrapServers(), null, cluster, cluster);
+            System.out.printf("[conveyor] Test cluster: %d nodes at %s, ready in %d ms; node logs in %s%n", nodes,
+                    cluster.bootstrapServers(), (System.nanoTime() - started) / 1_000_000, cluster.layout().dir());
+            return kafka;
+        }, TestKafka.class);
     }
 
     static TestKafka start(Map<String, String> env) {
@@ -48,11 +66,11 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, ParameterR
         TestKafka kafka = switch (selection.mode()) {
             case EMBEDDED -> {
                 LocalKafka local = LocalKafka.start(LocalKafkaConfig.defaults());
-                yield new TestKafka(BrokerMode.EMBEDDED, local.bootstrapServers(), local, local);
+                yield new TestKafka(BrokerMode.EMBEDDED, local.bootstrapServers(), local, null, local);
             }
             case TESTCONTAINERS -> TestcontainersBroker.start(env.get(TestcontainersBroker.IMAGE_VAR),
                     brokerMaxBytes);
-            case EXTERNAL -> new TestKafka(BrokerMode.EXTERNAL, selection.bootstrapServers(), null, null);
+            case EXTERNAL -> new TestKafka(BrokerMode.EXTERNAL, selection.bootstrapServers(), null, null, null);
         };
         System.out.printf("[conveyor] Test broker: %s (%s), ready in %d ms; broker logs in target/kafka-test.log%n",
                 kafka, selection.reason(), (System.nanoTime() - started) / 1_000_000);

@@ -6,6 +6,7 @@ import java.util.UUID;
 
 import dev.conveyor.localkafka.KafkaTopics;
 import dev.conveyor.localkafka.LocalKafka;
+import dev.conveyor.localkafka.LocalKafkaCluster;
 
 /**
  * The broker an integration test runs against, whatever its {@link BrokerMode}. One is shared by every test class
@@ -15,13 +16,21 @@ public final class TestKafka implements AutoCloseable {
     private final BrokerMode mode;
     private final String bootstrapServers;
     private final LocalKafka embedded;
+    private final LocalKafkaCluster cluster;
     private final AutoCloseable resource;
 
-    TestKafka(BrokerMode mode, String bootstrapServers, LocalKafka embedded, AutoCloseable resource) {
+    TestKafka(BrokerMode mode, String bootstrapServers, LocalKafka embedded, LocalKafkaCluster cluster,
+              AutoCloseable resource) {
         this.mode = mode;
         this.bootstrapServers = bootstrapServers;
         this.embedded = embedded;
+        this.cluster = cluster;
         this.resource = resource;
+    }
+
+    /** The local cluster, for a class marked {@code @WithKafka(nodes = N)} with N > 1: kill and restart nodes. */
+    public Optional<LocalKafkaCluster> cluster() {
+        return Optional.ofNullable(cluster);
     }
 
     public BrokerMode mode() {

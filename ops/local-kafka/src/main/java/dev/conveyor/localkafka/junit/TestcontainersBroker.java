@@ -21,6 +21,7 @@ final class TestcontainersBroker {
                 .withEnv("KAFKA_REPLICA_FETCH_MAX_BYTES", Integer.toString(brokerMessageMaxBytes))
                 .withEnv("KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS", "0");
         container.start();
-        return new TestKafka(BrokerMode.TESTCONTAINERS, container.getBootstrapServers(), null, container::stop);
+        return new TestKafka(BrokerMode.TESTCONTAINERS, container.getBootstrapServers(), null, null,
+                container::stop);
     }
 }
