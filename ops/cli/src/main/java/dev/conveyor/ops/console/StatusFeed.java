@@ -28,14 +28,15 @@ import java.util.Map;
  * The console's view of the status topic: a thread tails it from the beginning (it is compacted: the latest report
  * of every instance, plus whatever is not compacted yet) and keeps the latest report per instance and a history of
  * the totals over the last {@link #HISTORY} (one point every {@link #STEP}), rebuilt on start from the reports still
- * in the topic. Bounded: at most {@value #MAX_INSTANCES} instances (reports of further ones are counted, not kept),
- * reports over {@value #MAX_REPORT_BYTES} bytes are skipped.
+ * in the topic. Bounded: at most {@value #MAX_INSTANCES} instances and {@value #MAX_HELD_BYTES} bytes of reports held
+ * (reports of further instances are counted, not kept), reports over {@value #MAX_REPORT_BYTES} bytes are skipped.
  */
 final class StatusFeed implements AutoCloseable {
     static final Duration HISTORY = Duration.ofMinutes(15);
     static final Duration STEP = Duration.ofSeconds(5);
     static final int MAX_INSTANCES = 10_000;
     static final int MAX_REPORT_BYTES = 1024 * 1024;
+    static final long MAX_HELD_BYTES = 64L * 1024 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(StatusFeed.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -55,9 +56,11 @@ final class StatusFeed implements AutoCloseable {
     private final ArrayDeque<Point> history = new ArrayDeque<>();
     private long nextPointMs;
     private volatile boolean closed;
+    private volatile boolean started;
     private volatile boolean topicFound;
     private volatile boolean caughtUp;
     private int skipped;
+    private long heldBytes;
 
     StatusFeed(Map<String, Object> clientProperties, String topic) {
         this.topic = topic;
@@ -68,6 +71,7 @@ final class StatusFeed implements AutoCloseable {
     }
 
     StatusFeed start() {
+        started = true;
         thread.start();
         return this;
     }
@@ -178,16 +182,21 @@ final class StatusFeed implements AutoCloseable {
         }
         String id = new String(record.key(), StandardCharsets.UTF_8);
         if (record.value() == null) {
-            latest.remove(id);
+            byte[] gone = latest.remove(id);
+            heldBytes -= gone == null ? 0 : gone.length;
             figures.remove(id);
             return;
         }
-        if (record.value().length > MAX_REPORT_BYTES || (!latest.containsKey(id) && latest.size() >= MAX_INSTANCES)) {
+        byte[] previous = latest.get(id);
+        long held = heldBytes - (previous == null ? 0 : previous.length) + record.value().length;
+        if (record.value().length > MAX_REPORT_BYTES || held > MAX_HELD_BYTES
+                || (previous == null && latest.size() >= MAX_INSTANCES)) {
             skipped++;
             return;
         }
         latest.remove(id); // keeps the order of last reports
         latest.put(id, record.value());
+        heldBytes = held;
         try {
             JsonNode report = JSON.readTree(record.value());
             long reported = Instant.parse(report.path("reported_at").asText()).toEpochMilli();
@@ -233,6 +242,10 @@ final class StatusFeed implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        if (!started) {
+            consumer.close(Duration.ZERO); // the reading thread would have closed it
+            return;
+        }
         consumer.wakeup();
         try {
             thread.join(5_000);
