@@ -126,12 +126,23 @@ public final class LocalKafkaCluster implements AutoCloseable {
         process(node).ifPresent(LocalKafkaCluster::stop);
     }
 
-    /** Starts node {@code node} again (after a kill or a stop) and waits until it is back in the cluster. */
-    public void restart(int node) {
-        if (process(node).isPresent()) {
-            throw new IllegalStateException("node " + node + " is running");
+    /**
+     * Starts {@code nodes} again (after a kill or a stop), all at once — with a majority of the controllers down, none
+     * could start alone — and waits until every node is back in the cluster.
+     */
+    public void restart(int... nodes) {
+        List<Process> started = new ArrayList<>();
+        for (int node : nodes) {
+            if (process(node).isPresent()) {
+                throw new IllegalStateException("node " + node + " is running");
+            }
         }
-        awaitNode(node, spawn(node));
+        for (int node : nodes) {
+            started.add(spawn(node));
+        }
+        for (int i = 0; i < nodes.length; i++) {
+            awaitNode(nodes[i], started.get(i));
+        }
         awaitBrokers(layout.nodes());
     }
 
