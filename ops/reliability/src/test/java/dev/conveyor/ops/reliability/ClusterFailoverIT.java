@@ -56,19 +56,11 @@ class ClusterFailoverIT {
             TestKafka kafka) throws Exception {
         LocalKafkaCluster cluster = kafka.cluster().orElseThrow();
         run(kafka, "cluster-leader-kill", 1_000, Map.of(), (flow, admin) -> {
-            int busiest = busiestPartition(flow);
-            int victim = leader(admin, flow.orders(), busiest);
-            long killed = System.nanoTime();
-            cluster.kill(victim);
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> leader(admin, flow.orders(), busiest) > 0
-                            && leader(admin, flow.orders(), busiest) != victim);
-            long electedMs = (System.nanoTime() - killed) / 1_000_000;
-            await().pollDelay(Duration.ofNanos(Math.max(0, killed + TimeUnit.SECONDS.toNanos(15) - System.nanoTime())))
-                    .atMost(Duration.ofSeconds(20)).until(() -> true);
-            cluster.restart(victim);
-            return String.format("killed_node=%d (leader of orders-%d) new_leader_after_ms=%d restarted_after_s=%.1f",
-                    victim, busiest, electedMs, (System.nanoTime() - killed) / 1e9);
+            LeaderKill kill = killBusiestLeader(cluster, flow, admin);
+            await().pollDelay(Duration.ofNanos(Math.max(0, kill.killedAt() + TimeUnit.SECONDS.toNanos(15)
+                    - System.nanoTime()))).atMost(Duration.ofSeconds(20)).until(() -> true);
+            cluster.restart(kill.victim());
+            return kill + String.format(" restarted_after_s=%.1f", (System.nanoTime() - kill.killedAt()) / 1e9);
         }, MAX_DUPLICATES);
     }
 
@@ -125,17 +117,9 @@ class ClusterFailoverIT {
         LocalKafkaCluster cluster = kafka.cluster().orElseThrow();
         run(kafka, "cluster-exactly-once-leader-kill", 1_000, Map.of("PROCESSING_GUARANTEE", "exactly_once"),
                 (flow, admin) -> {
-                    int busiest = busiestPartition(flow);
-                    int victim = leader(admin, flow.orders(), busiest);
-                    long killed = System.nanoTime();
-                    cluster.kill(victim);
-                    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                            .until(() -> leader(admin, flow.orders(), busiest) > 0
-                                    && leader(admin, flow.orders(), busiest) != victim);
-                    long electedMs = (System.nanoTime() - killed) / 1_000_000;
-                    cluster.restart(victim);
-                    return String.format("guarantee=exactly_once killed_node=%d new_leader_after_ms=%d", victim,
-                            electedMs);
+                    LeaderKill kill = killBusiestLeader(cluster, flow, admin);
+                    cluster.restart(kill.victim());
+                    return "guarantee=exactly_once " + kill;
                 }, 0);
     }
 
@@ -243,6 +227,28 @@ class ClusterFailoverIT {
             allStopped = Binaries.stopAll(all.toArray(Process[]::new));
         }
         assertTrue(allStopped, "the producer and the consumers stopped after SIGTERM within 60 s");
+    }
+
+    /** A leader killed: which node, of which partition, when, and how long until another node led it. */
+    private record LeaderKill(int victim, int partition, long killedAt, long electedMs) {
+        @Override
+        public String toString() {
+            return String.format("killed_node=%d (leader of orders-%d) new_leader_after_ms=%d", victim, partition,
+                    electedMs);
+        }
+    }
+
+    /** {@code kill -9} of the leader of the partition holding the most orders; returns once another node leads it. */
+    private static LeaderKill killBusiestLeader(LocalKafkaCluster cluster, OrdersFlow flow, Admin admin)
+            throws Exception {
+        int busiest = busiestPartition(flow);
+        int victim = leader(admin, flow.orders(), busiest);
+        long killed = System.nanoTime();
+        cluster.kill(victim);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> leader(admin, flow.orders(), busiest) > 0
+                        && leader(admin, flow.orders(), busiest) != victim);
+        return new LeaderKill(victim, busiest, killed, (System.nanoTime() - killed) / 1_000_000);
     }
 
     private static int coordinator(Admin admin, String group) throws Exception {
