@@ -33,8 +33,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @org.junit.jupiter.api.Tag("cluster")
 class BrokerClusterIT {
-    private static final Path ROOT = RepositoryRoot.path();
-
     @TempDir
     Path work;
 
@@ -114,14 +112,7 @@ class BrokerClusterIT {
     }
 
     private ProcessBuilder launcher(Path output, String... args) {
-        List<String> command = new ArrayList<>(List.of(ROOT.resolve("conveyor").toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
-                .redirectOutput(output.toFile());
-        builder.environment().put("CONVEYOR_SKIP_BUILD", "1");
-        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        builder.environment().remove("KAFKA_BOOTSTRAP_SERVERS");
-        return builder;
+        return Launcher.command(work, output, args);
     }
 
     private static int freeConsecutivePorts(int count) throws IOException {

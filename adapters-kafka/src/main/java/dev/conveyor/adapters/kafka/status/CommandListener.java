@@ -179,8 +179,7 @@ public final class CommandListener implements AutoCloseable {
     /** The command topic as created when missing: one partition, RF min(3, brokers), records kept an hour. */
     public static NewTopic topicToCreate(Admin admin, String topic)
             throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
-        int brokers = admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).size();
-        return new NewTopic(topic, 1, (short) Math.max(1, Math.min(3, brokers))).configs(Map.of(
+        return InternalTopics.of(admin, topic, Map.of(
                 TopicConfig.RETENTION_MS_CONFIG, String.valueOf(Duration.ofHours(1).toMillis()),
                 TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(MAX_COMMAND_BYTES)));
     }

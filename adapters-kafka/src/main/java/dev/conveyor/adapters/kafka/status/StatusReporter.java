@@ -130,8 +130,7 @@ public final class StatusReporter implements AutoCloseable {
             if (names.contains(topic)) {
                 return true;
             }
-            int brokers = admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).size();
-            NewTopic created = new NewTopic(topic, 1, (short) Math.max(1, Math.min(3, brokers))).configs(Map.of(
+            NewTopic created = InternalTopics.of(admin, topic, Map.of(
                     TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
                     TopicConfig.DELETE_RETENTION_MS_CONFIG, String.valueOf(Duration.ofDays(1).toMillis()),
                     TopicConfig.SEGMENT_MS_CONFIG, String.valueOf(Duration.ofHours(1).toMillis())));

@@ -82,7 +82,12 @@ public final class ClusterOptions {
 
     /** An admin client with short timeouts, so an unreachable cluster is reported in seconds. */
     public Admin admin(Map<String, String> variables) {
-        Map<String, Object> props = clientProperties(variables);
+        return adminFor(clientProperties(variables));
+    }
+
+    /** The same from a connection's client properties. */
+    public static Admin adminFor(Map<String, Object> clientProperties) {
+        Map<String, Object> props = new HashMap<>(clientProperties);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
         return Admin.create(props);

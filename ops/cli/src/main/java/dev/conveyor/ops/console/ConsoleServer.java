@@ -96,10 +96,7 @@ public final class ConsoleServer implements AutoCloseable {
         this.readOnly = options.readOnly();
         this.client = client;
         this.bootstrap = String.valueOf(client.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG));
-        Map<String, Object> adminProperties = new HashMap<>(client);
-        adminProperties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ClusterOptions.TIMEOUT_MS);
-        adminProperties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ClusterOptions.TIMEOUT_MS);
-        this.admin = Admin.create(adminProperties);
+        this.admin = ClusterOptions.adminFor(client);
         this.feed = new StatusFeed(client, options.statusTopic()).start();
         this.pager = new DlqPager(client, bootstrap);
         this.commands = new CommandSender(client, options.commandTopic());
@@ -575,6 +572,7 @@ public final class ConsoleServer implements AutoCloseable {
             }
             errorType = ErrorType.fromWire(filter.errorType());
         }
+        DlqReplays.Cluster cluster = DlqReplays.lookUp(client, topic, null);
         Set<String> targets = new TreeSet<>();
         if (filter.originalTopic() != null) {
             targets.add(filter.originalTopic());
@@ -586,7 +584,7 @@ public final class ConsoleServer implements AutoCloseable {
                 targets.add(topicName(t));
             }
         } else {
-            targets.addAll(ClusterOptions.await(admin.listTopics().names(), bootstrap, "listing topics"));
+            targets.addAll(cluster.existing());
         }
         targets.removeIf(n -> !replayTarget(n, topic));
         if (filter.originalTopic() != null && targets.isEmpty()) {
@@ -607,7 +605,7 @@ public final class ConsoleServer implements AutoCloseable {
             throw new Http.Refused(400, "no topic a replay could write to");
         }
         StringWriter lines = new StringWriter();
-        ReplaySummary summary = DlqReplays.run(client, replay, new PrintWriter(lines));
+        ReplaySummary summary = DlqReplays.run(client, replay, cluster, new PrintWriter(lines));
         List<Map<String, Object>> perTarget = new ArrayList<>();
         new TreeMap<>(summary.perTarget()).forEach((t, counts) -> perTarget.add(Map.of("topic", t,
                 "replayed", counts.replayed(), "failed", counts.failed(), "refused", counts.refused())));

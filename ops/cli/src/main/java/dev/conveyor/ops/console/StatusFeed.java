@@ -85,11 +85,6 @@ final class StatusFeed implements AutoCloseable {
         return topicFound;
     }
 
-    /** True once the topic was read to its end at least once. */
-    boolean caughtUp() {
-        return caughtUp;
-    }
-
     /** The reporting instances now (see {@link StatusBoard}). */
     synchronized StatusBoard board() {
         List<Map.Entry<byte[], byte[]>> records = new ArrayList<>(latest.size());

@@ -111,14 +111,15 @@ public final class DlqReplayCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         Map<String, Object> client = cluster.clientProperties(environment.variables());
+        DlqReplays.Cluster cluster = DlqReplays.lookUp(client, topic, to);
         if (!dryRun && !yes) {
-            confirmSize(client, request);
+            confirmSize(client, request, cluster);
         }
         out.printf("%s %s to %s (progress: consumer group %s; headers restored: %s)%n",
                 dryRun ? "Dry run of replaying" : "Replaying", topic, to != null ? to
                         : "the original topics " + String.join(", ", new TreeSet<>(allowTopics)),
                 DlqReplays.group(topic), String.join(", ", ReplayHeaders.allowing(new HashSet<>(keepHeaders)).names()));
-        ReplaySummary summary = DlqReplays.run(client, request, out);
+        ReplaySummary summary = DlqReplays.run(client, request, cluster, out);
         summary.lines().forEach(out::println);
         out.flush();
         return summary.exitCode();
@@ -128,8 +129,9 @@ public final class DlqReplayCommand implements Callable<Integer> {
      * Counts what this run would replay (a quiet dry run, nothing written or committed) and refuses with exit 2 if
      * it is more than {@link #CONFIRM_ABOVE}.
      */
-    private static void confirmSize(Map<String, Object> client, ReplayRequest request) {
-        long count = DlqReplays.run(client, request.asDryRun(), new PrintWriter(Writer.nullWriter())).replayed();
+    private static void confirmSize(Map<String, Object> client, ReplayRequest request, DlqReplays.Cluster cluster) {
+        long count = DlqReplays.run(client, request.asDryRun(), cluster, new PrintWriter(Writer.nullWriter()))
+                .replayed();
         if (count > CONFIRM_ABOVE) {
             throw new OpsException(2, "this run would replay " + count + " records (more than " + CONFIRM_ABOVE
                     + "): check them with --dry-run, narrow the run with --limit, --error-type, --since/--until or "

@@ -32,32 +32,54 @@ public final class DlqReplays {
     }
 
     /**
-     * Runs {@code request}: one line per record on {@code out}, the counts returned. Throws
-     * {@link dev.conveyor.ops.cluster.OpsException} when the cluster or a named topic is not there.
+     * What a replay needs to know of the cluster before it starts: the DLQ's partitions and the topics that exist.
+     *
+     * @param existing the cluster's topics: a record whose target is not among them is refused
      */
-    public static ReplaySummary run(Map<String, Object> client, ReplayRequest request, PrintWriter out) {
-        String bootstrap = String.valueOf(client.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG));
-        List<TopicPartition> partitions;
-        Set<String> existing;
-        Map<String, Object> adminProperties = new HashMap<>(client);
-        adminProperties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ClusterOptions.TIMEOUT_MS);
-        adminProperties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ClusterOptions.TIMEOUT_MS);
-        try (Admin admin = Admin.create(adminProperties)) {
-            partitions = Consumers.partitions(admin, List.of(request.topic()), bootstrap);
-            if (request.to() != null) {
-                Consumers.partitions(admin, List.of(request.to()), bootstrap);
-            }
-            existing = ClusterOptions.await(admin.listTopics().names(), bootstrap, "listing topics");
+    public record Cluster(List<TopicPartition> partitions, Set<String> existing) {
+        public Cluster {
+            partitions = List.copyOf(partitions);
+            existing = Set.copyOf(existing);
         }
+    }
+
+    /**
+     * Looks the DLQ {@code topic} and the cluster's topics up. Throws {@link dev.conveyor.ops.cluster.OpsException}
+     * when the cluster, the DLQ or {@code to} (null: none) is not there.
+     */
+    public static Cluster lookUp(Map<String, Object> client, String topic, String to) {
+        String bootstrap = bootstrap(client);
+        try (Admin admin = ClusterOptions.adminFor(client)) {
+            List<TopicPartition> partitions = Consumers.partitions(admin, List.of(topic), bootstrap);
+            if (to != null) {
+                Consumers.partitions(admin, List.of(to), bootstrap);
+            }
+            return new Cluster(partitions, ClusterOptions.await(admin.listTopics().names(), bootstrap,
+                    "listing topics"));
+        }
+    }
+
+    /** Runs {@code request}: one line per record on {@code out}, the counts returned. */
+    public static ReplaySummary run(Map<String, Object> client, ReplayRequest request, PrintWriter out) {
+        return run(client, request, lookUp(client, request.topic(), request.to()), out);
+    }
+
+    /** The same on a cluster already looked up (a count before the run asks it once). */
+    public static ReplaySummary run(Map<String, Object> client, ReplayRequest request, Cluster cluster,
+                                    PrintWriter out) {
         ReplayOptions options = new ReplayOptions(group(request.topic()), request.to(),
                 new ReplayFilter(request.errorType(), request.since(), request.until()), request.limit(),
-                request.dryRun(), existing, bootstrap, new HashSet<>(request.allowTopics()),
+                request.dryRun(), cluster.existing(), bootstrap(client), new HashSet<>(request.allowTopics()),
                 ReplayHeaders.allowing(new HashSet<>(request.keepHeaders())));
         try (Consumer<byte[], byte[]> consumer = Consumers.forGroup(client, request.dryRun()
                 ? "conveyor-dlq-replay-count" : "conveyor-dlq-replay", options.group(), BATCH);
              Producer<byte[], byte[]> producer = request.dryRun() ? null : producer(client)) {
-            return new Replayer(consumer, producer, options, out).run(partitions);
+            return new Replayer(consumer, producer, options, out).run(cluster.partitions());
         }
+    }
+
+    private static String bootstrap(Map<String, Object> client) {
+        return String.valueOf(client.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG));
     }
 
     /** The consumer group holding the replay progress of {@code dlqTopic}. */

@@ -63,7 +63,8 @@ public final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Map<String, String> variables = environment.variables();
-        String name = topic != null ? topic : variables.getOrDefault("STATUS_TOPIC", "__conveyor-status");
+        String name = topic != null ? topic : variables.getOrDefault("STATUS_TOPIC",
+                dev.conveyor.adapters.kafka.consumer.ConsumerSettings.DEFAULT_STATUS_TOPIC);
         String bootstrap = cluster.bootstrapServers(variables);
         StatusBoard board = StatusBoard.of(read(variables, name, bootstrap), Instant.now());
         PrintWriter out = spec.commandLine().getOut();

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -29,7 +28,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code ./conveyor demo} and {@code ./conveyor --help} as a newcomer runs them: from anywhere, no Kafka installed. */
 class DemoIT {
-    private static final Path ROOT = dev.conveyor.ops.RepositoryRoot.path();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -39,14 +37,7 @@ class DemoIT {
     }
 
     private ProcessBuilder launcherCommand(Path output, String... args) {
-        List<String> command = new ArrayList<>(List.of(ROOT.resolve("conveyor").toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(elsewhere.toFile()).redirectErrorStream(true)
-                .redirectOutput(output.toFile());
-        builder.environment().put("CONVEYOR_SKIP_BUILD", "1");
-        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        builder.environment().remove("KAFKA_BOOTSTRAP_SERVERS");
-        return builder;
+        return dev.conveyor.ops.Launcher.command(elsewhere, output, args);
     }
 
     private Run launcher(long timeoutSeconds, String... args) throws Exception {
