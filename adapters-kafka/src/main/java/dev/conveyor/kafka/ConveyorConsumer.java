@@ -27,6 +27,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,11 +36,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * Conveyor's consumer for a team's own messages: key-ordered concurrent handling, retries with backoff, a circuit
@@ -383,14 +387,30 @@ public final class ConveyorConsumer<T> implements AutoCloseable {
         if (!settings.exactlyOnce()) {
             return new Delivery.AtLeastOnce(byKey(), dlq::publish);
         }
-        KafkaProducer<byte[], byte[]> transactional = new KafkaProducer<>(
-                settings.transactionalProducerProperties(plan.producer().producerProperties(), index));
+        Map<String, Object> properties = settings.transactionalProducerProperties(
+                plan.producer().producerProperties(), index);
+        // A producer that can no longer commit is replaced by one with the same transactional id (the engine closes
+        // the old one); the meters follow the one in use.
+        AtomicReference<KafkaClientMetrics> meters = new AtomicReference<>();
+        Supplier<Producer<byte[], byte[]>> create = () -> {
+            KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(properties);
+            // the same client.id, so the same meter ids: the old binder's meters go before the new ones come
+            KafkaClientMetrics previous = meters.get();
+            if (previous != null) {
+                previous.close();
+            }
+            KafkaClientMetrics next = new KafkaClientMetrics(producer);
+            next.bindTo(registry);
+            meters.set(next);
+            return producer;
+        };
+        Producer<byte[], byte[]> transactional = create.get();
         clients.add(transactional);
-        bind(new KafkaClientMetrics(transactional));
+        binders.add(() -> meters.get().close());
         return new Delivery.ExactlyOnce(transactional, letter -> DeadLetterEnvelope.toRecord(letter,
                 settings.dlqTopic(), settings.groupId(), settings.maxMessageBytes(), Clock.systemUTC()),
                 (letter, reason) -> DeadLetterEnvelope.metadataOnly(letter, settings.dlqTopic(),
-                        settings.groupId(), settings.maxMessageBytes(), Clock.systemUTC(), reason));
+                        settings.groupId(), settings.maxMessageBytes(), Clock.systemUTC(), reason), create);
     }
 
     /** The producers share the outputs; a key always uses the same one, keeping its order. */

@@ -73,6 +73,18 @@ final class Assignment implements ConsumerRebalanceListener {
         return works;
     }
 
+    /**
+     * Every owned partition starts a fresh state, as if just assigned (a new exactly-once producer took over and what
+     * was not committed is read again); returns the old states, for the caller to drop.
+     */
+    List<PartitionState> renew() {
+        List<PartitionState> old = new ArrayList<>(partitions.values());
+        for (PartitionState state : old) {
+            partitions.put(state.partition, new PartitionState(state.partition, guarantee.transactional(), budget));
+        }
+        return old;
+    }
+
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> added) {
         for (TopicPartition tp : added) {

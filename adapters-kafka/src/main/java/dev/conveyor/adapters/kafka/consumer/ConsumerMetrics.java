@@ -26,6 +26,8 @@ public final class ConsumerMetrics {
         CIRCUIT_BREAKER_OPEN("consumer.circuit_breaker_open", "Times the circuit breaker opened"),
         CIRCUIT_BREAKER_STATE("consumer.circuit_breaker_state", "0 closed, 1 open, 2 half-open"),
         COMMITS("consumer.commits", "Offset commits acknowledged by the broker"),
+        PRODUCER_RENEWALS("consumer.producer_renewals",
+                "Exactly-once producers replaced after they could no longer commit (fenced)"),
         IN_FLIGHT("consumer.in_flight", "Units (records or batches) being processed now"),
         PAUSED_PARTITIONS("consumer.paused_partitions",
                 "Partitions paused (backlog full, MAX_BUFFERED_BYTES reached or breaker open)"),
@@ -50,6 +52,7 @@ public final class ConsumerMetrics {
     private final Counter retries;
     private final Counter timeouts;
     private final Counter commits;
+    private final Counter renewals;
     private final Map<ErrorType, Counter> deadLettered = new EnumMap<>(ErrorType.class);
 
     public ConsumerMetrics(MeterRegistry registry, String topic) {
@@ -64,6 +67,7 @@ public final class ConsumerMetrics {
         this.retries = counter(Meter.RETRIES);
         this.timeouts = counter(Meter.HANDLER_TIMEOUTS);
         this.commits = counter(Meter.COMMITS);
+        this.renewals = counter(Meter.PRODUCER_RENEWALS);
         for (ErrorType type : ErrorType.values()) {
             deadLettered.put(type, Counter.builder(Meter.DLQ_SENT.meterName).description(Meter.DLQ_SENT.description)
                     .tag("topic", topic).tag("error_type", type.wireName()).register(registry));
@@ -130,5 +134,9 @@ public final class ConsumerMetrics {
 
     void committed() {
         commits.increment();
+    }
+
+    void producerRenewed() {
+        renewals.increment();
     }
 }

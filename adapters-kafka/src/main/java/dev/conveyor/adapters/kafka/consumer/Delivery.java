@@ -7,6 +7,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** How an engine's outputs and dead letters reach Kafka: the processing guarantee. */
 public sealed interface Delivery {
@@ -40,12 +41,21 @@ public sealed interface Delivery {
      * once every record below them is done. {@code producer} must be transactional and used by nothing else.
      * {@code deadLetterRecord} turns a dead letter into its DLQ record; {@code metadataOnlyRecord} into the
      * metadata-only one written when the DLQ refuses that (the text says why), e.g.
-     * {@code DeadLetterEnvelope.toRecord} and {@code DeadLetterEnvelope.metadataOnly}.
+     * {@code DeadLetterEnvelope.toRecord} and {@code DeadLetterEnvelope.metadataOnly}. {@code renewal} makes a new
+     * producer with the same transactional id when this one can no longer commit (fenced, e.g. after the coordinator
+     * aborted a transaction that outlived {@code transaction.timeout.ms}); null: the engine stops instead.
      */
     record ExactlyOnce(Producer<byte[], byte[]> producer,
                        Function<DeadLetter, ProducerRecord<byte[], byte[]>> deadLetterRecord,
-                       BiFunction<DeadLetter, String, ProducerRecord<byte[], byte[]>> metadataOnlyRecord)
+                       BiFunction<DeadLetter, String, ProducerRecord<byte[], byte[]>> metadataOnlyRecord,
+                       Supplier<Producer<byte[], byte[]>> renewal)
             implements Delivery {
+        /** Without renewal: a fenced producer stops the engine. */
+        public ExactlyOnce(Producer<byte[], byte[]> producer,
+                           Function<DeadLetter, ProducerRecord<byte[], byte[]>> deadLetterRecord,
+                           BiFunction<DeadLetter, String, ProducerRecord<byte[], byte[]>> metadataOnlyRecord) {
+            this(producer, deadLetterRecord, metadataOnlyRecord, null);
+        }
     }
 
     /** An output sink that sends with {@code producer}; completes with the acknowledgement. */

@@ -19,8 +19,8 @@ final class ExactlyOnceGuarantee extends ProcessingGuarantee {
     private final Function<DeadLetter, ProducerRecord<byte[], byte[]>> deadLetterRecord;
 
     ExactlyOnceGuarantee(Delivery.ExactlyOnce delivery, Consumer<byte[], byte[]> consumer, ConsumerMetrics metrics) {
-        this.transactions = new Transactions(delivery.producer(), consumer, metrics, delivery.deadLetterRecord(),
-                delivery.metadataOnlyRecord());
+        this.transactions = new Transactions(delivery.producer(), delivery.renewal(), consumer, metrics,
+                delivery.deadLetterRecord(), delivery.metadataOnlyRecord());
         this.deadLetterRecord = delivery.deadLetterRecord();
     }
 
@@ -46,6 +46,16 @@ final class ExactlyOnceGuarantee extends ProcessingGuarantee {
     @Override
     void commit(Collection<PartitionState> states, boolean sync) {
         transactions.commit(states);
+    }
+
+    @Override
+    boolean rewindPending() {
+        return transactions.rewindPending();
+    }
+
+    @Override
+    void rewound() {
+        transactions.rewound();
     }
 
     @Override

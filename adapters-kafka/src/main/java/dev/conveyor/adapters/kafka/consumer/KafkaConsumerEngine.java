@@ -5,6 +5,8 @@ import dev.conveyor.domain.health.HealthSnapshot;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -12,8 +14,10 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
@@ -32,6 +36,7 @@ public final class KafkaConsumerEngine implements AutoCloseable {
     private static final Duration IDLE_POLL = Duration.ofMillis(100);
     private static final Duration PAUSED_POLL = Duration.ofMillis(5);
     private static final Duration MAX_POLL_STALL = Duration.ofSeconds(60);
+    private static final Duration REWIND_TIMEOUT = Duration.ofSeconds(10);
 
     private final String id;
     private final Consumer<byte[], byte[]> consumer;
@@ -51,6 +56,8 @@ public final class KafkaConsumerEngine implements AutoCloseable {
     private volatile long lastPollNanos;
     private volatile int pausedCount;
     private long lastCommitNanos;
+    /** While rewinding: each partition's first offset not committed, where it is read again if none was committed. */
+    private Map<TopicPartition, Long> rewindFrom = Map.of();
 
     /**
      * @param delivery   the processing guarantee; an exactly-once producer is owned (initialised and closed) by the
@@ -200,6 +207,9 @@ public final class KafkaConsumerEngine implements AutoCloseable {
     }
 
     private void pollOnce() {
+        if (guarantee.rewindPending() && !rewind()) {
+            return; // nothing polled until the partitions are read again from the committed offsets
+        }
         pausedCount = pauser.control(assignment.states());
         // Short polls while the engine holds partitions back, to resume them soon; an operator's pause can last hours.
         ConsumerRecords<byte[], byte[]> records = consumer.poll(pauser.pausedByEngine() > 0 ? PAUSED_POLL : IDLE_POLL);
@@ -214,6 +224,50 @@ public final class KafkaConsumerEngine implements AutoCloseable {
             lastCommitNanos = lastPollNanos;
         }
         lag.maybeRefresh(assignment.states(), lastPollNanos);
+    }
+
+    /**
+     * A new exactly-once producer took over from one that could no longer commit, and whether the old one's last
+     * transaction committed is not known here: every owned partition drops what it had not committed (running calls
+     * are fenced, as for a lost partition) and is read again from its committed offset — or, with none committed yet,
+     * from the first offset it had not committed. False if the committed offsets cannot be read now: the next loop
+     * tries again, and nothing is polled meanwhile.
+     */
+    private boolean rewind() {
+        List<PartitionState> old = assignment.renew();
+        dispatcher.drop(new HashSet<>(old));
+        Map<TopicPartition, Long> first = new HashMap<>();
+        for (PartitionState state : old) {
+            // a retry's states are fresh (nothing polled since): the first attempt's offsets stand
+            Long earlier = rewindFrom.get(state.partition);
+            first.put(state.partition, earlier != null ? earlier : state.firstUncommitted());
+        }
+        rewindFrom = first;
+        // a renewed producer whose initTransactions timed out tries again (it settles what the old one left open);
+        // nothing else is committed while the rewind is pending
+        guarantee.commit(List.of(), false);
+        Map<TopicPartition, OffsetAndMetadata> committed;
+        try {
+            committed = first.isEmpty() ? Map.of() : consumer.committed(first.keySet(), REWIND_TIMEOUT);
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            LOG.warn("Consumer {}: the committed offsets could not be read ({}); trying again", id, e.toString());
+            return false;
+        }
+        List<String> positions = new ArrayList<>();
+        first.forEach((tp, fallback) -> {
+            OffsetAndMetadata at = committed.get(tp);
+            if (at != null) {
+                consumer.seek(tp, at); // with its leader epoch: truncation is still detected
+                positions.add(tp + "@" + at.offset());
+            } else if (fallback >= 0) {
+                consumer.seek(tp, fallback);
+                positions.add(tp + "@" + fallback + " (none committed)");
+            }
+        });
+        LOG.warn("Consumer {}: a new exactly-once producer took over; reading again from {}", id, positions);
+        rewindFrom = Map.of();
+        guarantee.rewound();
+        return true;
     }
 
     private void shutdown() {

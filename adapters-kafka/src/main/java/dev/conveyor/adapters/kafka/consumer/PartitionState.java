@@ -109,6 +109,15 @@ final class PartitionState {
         committed = offset;
     }
 
+    /** The lowest offset polled and not committed (the next to poll if all are committed); -1 before the first. */
+    long firstUncommitted() {
+        Work first = doneUncommitted == null ? null : doneUncommitted.peekFirst();
+        if (first == null) {
+            first = unfinished.peekFirst();
+        }
+        return first != null ? first.offset() : nextOffset;
+    }
+
     /** The offset after the newest polled record; -1 before the first. */
     long nextOffset() {
         return nextOffset;

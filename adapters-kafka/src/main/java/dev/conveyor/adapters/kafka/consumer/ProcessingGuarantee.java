@@ -46,6 +46,19 @@ abstract class ProcessingGuarantee {
     /** On the poll thread: commits what is done in {@code states}; {@code sync} waits (revocation, stop). */
     abstract void commit(Collection<PartitionState> states, boolean sync);
 
+    /**
+     * True after a new exactly-once producer took over from one that could no longer commit, until {@link #rewound}:
+     * the engine drops what it had not committed and reads again from the committed offsets; nothing is committed
+     * meanwhile.
+     */
+    boolean rewindPending() {
+        return false;
+    }
+
+    /** The engine reads again from the committed offsets. */
+    void rewound() {
+    }
+
     /** True once nothing more can be committed (a fenced producer): waiting for in-flight work is pointless. */
     boolean failed() {
         return false;

@@ -30,11 +30,14 @@ import java.util.List;
  * of the broker or of the transaction as a whole, fixed by aborting and trying the same transaction again later.
  */
 final class TransactionErrors {
-    /** The producer cannot go on: another instance took its transactional id, or it may not do transactions. */
-    private static final List<Class<? extends Throwable>> FATAL = List.of(ProducerFencedException.class,
+    /** Errors a new producer would meet again: not authorized, or a broker without transactions. */
+    private static final List<Class<? extends Throwable>> UNAUTHORIZED = List.of(
             TransactionalIdAuthorizationException.class, ClusterAuthorizationException.class,
-            GroupAuthorizationException.class, AuthenticationException.class, UnsupportedVersionException.class,
-            OutOfOrderSequenceException.class);
+            GroupAuthorizationException.class, AuthenticationException.class, UnsupportedVersionException.class);
+    /** The producer cannot go on: fenced (its transactional id taken over), not authorized, or a broken sequence. */
+    private static final List<Class<? extends Throwable>> FATAL = java.util.stream.Stream.concat(
+            UNAUTHORIZED.stream(), java.util.stream.Stream.of(ProducerFencedException.class,
+                    OutOfOrderSequenceException.class)).toList();
     /** Errors a record's send reports when the transaction as a whole failed: not the record's fault. */
     private static final List<Class<? extends Throwable>> TRANSACTION_LEVEL = List.of(
             TransactionAbortedException.class, TransactionAbortableException.class,
@@ -45,13 +48,28 @@ final class TransactionErrors {
     }
 
     /**
+     * True when {@code error} or one of its causes is one that a new producer with the same transactional id would
+     * meet again (not authorized, a broker without transactions); false for the rest of what ends a producer — fenced
+     * (another instance took the id, or the coordinator aborted a transaction that outlived
+     * {@code transaction.timeout.ms}, e.g. across a leader election), an invalid transaction state or a broken sequence —
+     * which a new producer, reading again from the committed offsets, gets past.
+     */
+    static boolean unauthorized(Throwable error) {
+        return anyCause(error, UNAUTHORIZED);
+    }
+
+    /**
      * True when {@code error} or one of its causes ends the producer: fenced (KIP-588 made
      * {@code InvalidProducerEpochException} abortable, so it is not here), not authorized for its transactional id,
      * cluster or group, an unsupported broker, or a broken sequence.
      */
     static boolean fatal(Throwable error) {
+        return anyCause(error, FATAL);
+    }
+
+    private static boolean anyCause(Throwable error, List<Class<? extends Throwable>> types) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            for (Class<? extends Throwable> type : FATAL) {
+            for (Class<? extends Throwable> type : types) {
                 if (type.isInstance(t)) {
                     return true;
                 }

@@ -5,6 +5,7 @@ import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -26,6 +27,11 @@ final class BrokerRulesProducer extends MockProducer<byte[], byte[]> {
     volatile Function<ProducerRecord<byte[], byte[]>, RuntimeException> rule = record -> null;
     /** How many of the next commitTransaction calls time out. */
     volatile int commitTimeouts;
+    /**
+     * The next commitTransaction takes effect but reports {@link ProducerFencedException}: its response was lost and
+     * the client's retry met the coordinator's epoch bump. The producer is fenced from then on.
+     */
+    volatile boolean committedButFenced;
     /** Transactions begun, committed and aborted, in order ("begin", "commit", "abort"). */
     final List<String> calls = new ArrayList<>();
     private RuntimeException abortableError;
@@ -73,6 +79,11 @@ final class BrokerRulesProducer extends MockProducer<byte[], byte[]> {
         super.commitTransaction();
         commitTimedOut = false;
         calls.add("commit");
+        if (committedButFenced) {
+            committedButFenced = false;
+            fenceProducer();
+            throw new ProducerFencedException("There is a newer producer with the same transactionalId");
+        }
     }
 
     @Override

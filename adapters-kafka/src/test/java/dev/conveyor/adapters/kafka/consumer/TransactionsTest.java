@@ -42,7 +42,7 @@ class TransactionsTest {
 
     private final BrokerRulesProducer producer = new BrokerRulesProducer();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final Transactions transactions = new Transactions(producer, new MockConsumer<>("earliest"),
+    private final Transactions transactions = new Transactions(producer, null, new MockConsumer<>("earliest"),
             new ConsumerMetrics(registry, "requests"),
             letter -> DeadLetterEnvelope.toRecord(letter, DLQ, "group", MIB, Clock.systemUTC()),
             (letter, reason) -> DeadLetterEnvelope.metadataOnly(letter, DLQ, "group", MIB, Clock.systemUTC(), reason));

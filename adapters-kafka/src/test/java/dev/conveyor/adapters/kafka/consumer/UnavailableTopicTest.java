@@ -37,7 +37,7 @@ class UnavailableTopicTest {
     private static final int PER_PARTITION = 10;
 
     private final BrokerRulesProducer producer = new BrokerRulesProducer();
-    private final Transactions transactions = new Transactions(producer, new MockConsumer<>("earliest"),
+    private final Transactions transactions = new Transactions(producer, null, new MockConsumer<>("earliest"),
             new ConsumerMetrics(new SimpleMeterRegistry(), "requests"),
             letter -> DeadLetterEnvelope.toRecord(letter, DLQ, "group", 1 << 20, Clock.systemUTC()),
             (letter, reason) -> DeadLetterEnvelope.metadataOnly(letter, DLQ, "group", 1 << 20, Clock.systemUTC(),

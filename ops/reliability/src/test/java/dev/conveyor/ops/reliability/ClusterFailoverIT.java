@@ -111,11 +111,17 @@ class ClusterFailoverIT {
         }, MAX_DUPLICATES);
     }
 
-    /** Fault 4: exactly-once processing across a leader kill — each output once for a read_committed reader. */
+    /**
+     * Fault 4: exactly-once processing across a leader kill — each output once for a read_committed reader. With
+     * {@code TRANSACTION_TIMEOUT_MS} (3 s) shorter than the election (7–12 s), the coordinator aborts the transactions
+     * that wait for the dead leader and bumps their epoch: the consumers' producers are fenced and renewed (a new
+     * producer, read again from the committed offsets) instead of stopping the consumers.
+     */
     @Test
     void givenExactlyOnceUnderLoad_whenALeaderIsKilled_thenEachOutputIsReadOnce(TestKafka kafka) throws Exception {
         LocalKafkaCluster cluster = kafka.cluster().orElseThrow();
-        run(kafka, "cluster-exactly-once-leader-kill", 1_000, Map.of("PROCESSING_GUARANTEE", "exactly_once"),
+        run(kafka, "cluster-exactly-once-leader-kill", 1_000, Map.of("PROCESSING_GUARANTEE", "exactly_once",
+                        "TRANSACTION_TIMEOUT_MS", "3000"),
                 (flow, admin) -> {
                     LeaderKill kill = killBusiestLeader(cluster, flow, admin);
                     cluster.restart(kill.victim());
@@ -146,6 +152,17 @@ class ClusterFailoverIT {
                     tp + ": the group's position went back from " + offset + " to " + after.get(tp)));
             return String.format("nodes_down=2,3 for_s=%.1f (20 s down, then both restarted)", outage);
         }, MAX_DUPLICATES);
+    }
+
+    /** What a consumer logs when a new exactly-once producer takes a fenced one's transactional id over. */
+    private static final String RENEWED = "a new one takes its transactional id over";
+
+    private static int count(String text, String what) {
+        int n = 0;
+        for (int at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + what.length())) {
+            n++;
+        }
+        return n;
     }
 
     /** The duplicates a failover may cause at most: what three consumers hold in flight. */
@@ -203,10 +220,16 @@ class ClusterFailoverIT {
 
             Ledger ledger = new Ledger(flow);
             Set<String> ids = new HashSet<>(ledger.inputById.keySet());
+            int renewals = 0;
+            for (int i = 0; i < consumers.size(); i++) {
+                Path dir = work.resolve("consumer-" + i);
+                renewals += count(Binaries.stdout(dir) + Binaries.stderr(dir), RENEWED);
+            }
             Ledger.summary(name, ORDERS, ledger.lost().size(), ledger.duplicates().size(), start,
-                    String.format("nodes=3 consumers=3 input_records=%d input_duplicates=%d dlq=%d %s producer=[%s]",
-                            ledger.inputRecords, ledger.inputRecords - ids.size(), ledger.deadLettered.size(),
-                            figures, summary.group()));
+                    String.format("nodes=3 consumers=3 input_records=%d input_duplicates=%d dlq=%d "
+                                    + "producer_renewals=%d %s producer=[%s]", ledger.inputRecords,
+                            ledger.inputRecords - ids.size(), ledger.deadLettered.size(), renewals, figures,
+                            summary.group()));
             assertEquals(ORDERS, ledger.inputRecords, "records in the orders topic");
             assertEquals(ORDERS, ids.size(), "each acknowledged order in the orders topic exactly once");
             assertEquals(Set.of(), ledger.lost(), "every order processed or dead-lettered");
