@@ -37,13 +37,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * is idempotent), every order was processed or dead-lettered, duplicates in {@code orders-processed} stay within what
  * was in flight, and each user's orders were first processed in their order. No Conveyor process is restarted.
  *
- * <p>Volume: 20,000 orders per fault (not 100,000) so that the whole CI stays under 30 minutes on 2 cores, where the
- * three nodes, three consumers and the producer share the two cores; the rates keep the load on through each fault.
+ * <p>Volume: 20,000 orders per fault in CI, so that the whole of {@code .ci/run} stays under 30 minutes on 2 cores,
+ * where the three nodes, three consumers and the producer share the two cores; the rates keep the load on through
+ * each fault. {@code -Dconveyor.cluster-faults.orders=100000} runs each fault with that many (waits scale with it).
  */
 @Tag("cluster-faults")
 @WithKafka(nodes = 3)
 class ClusterFailoverIT {
-    private static final int ORDERS = 20_000;
+    private static final int ORDERS = Integer.getInteger("conveyor.cluster-faults.orders", 20_000);
+    /** The waits below are for 20,000 orders; more orders wait proportionally longer. */
+    private static final long SCALE = Math.max(1, ORDERS / 20_000);
     private static final int MAX_IN_FLIGHT = 256;
     private static final Pattern SUMMARY = Pattern.compile("Summary: .*");
 
@@ -201,18 +204,18 @@ class ClusterFailoverIT {
             producer = Binaries.producer(work.resolve("producer"), Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap,
                     "KAFKA_TOPIC", orders), "orders", "--count", String.valueOf(ORDERS), "--rate",
                     String.valueOf(rate));
-            await().atMost(Duration.ofSeconds(180)).until(() -> topics.endOffsetTotal(orders) >= ORDERS / 3
+            await().atMost(Duration.ofSeconds(180 * SCALE)).until(() -> topics.endOffsetTotal(orders) >= ORDERS / 3
                     && topics.endOffsetTotal(flow.processed()) >= 1_000);
             assertTrue(producer.isAlive(), "the fault hits while the producer publishes");
             String figures = fault.inject(flow, admin);
 
-            assertTrue(producer.waitFor(300, TimeUnit.SECONDS), "the producer finishes");
+            assertTrue(producer.waitFor(300 * SCALE, TimeUnit.SECONDS), "the producer finishes");
             String producerOut = Binaries.stdout(work.resolve("producer"));
             assertEquals(0, producer.exitValue(), producerOut + Binaries.stderr(work.resolve("producer")));
             Matcher summary = SUMMARY.matcher(producerOut);
             assertTrue(summary.find(), producerOut);
             assertTrue(summary.group().contains(" acknowledged=" + ORDERS + " "), summary.group());
-            await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1))
+            await().atMost(Duration.ofSeconds(180 * SCALE)).pollInterval(Duration.ofSeconds(1))
                     .until(() -> topics.committedTotal(flow.group()) == ORDERS);
             for (Process consumer : consumers) {
                 assertTrue(consumer.isAlive(), "every consumer rode the failover out without a restart");
