@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -161,9 +163,12 @@ public final class StatusReporter implements AutoCloseable {
     }
 
     /**
-     * Stops reporting (waiting for a report under way, so that none follows the tombstone) and, if a report ever
-     * reached the topic, writes the tombstone of this instance, waiting at most {@link #TOMBSTONE_TIMEOUT}. Without
-     * an acknowledged report there is nothing to mark stopped, and a send could wait for metadata that never comes.
+     * Stops reporting and, if a report ever reached the topic, writes the tombstone of this instance; all of it takes
+     * at most {@link #TOMBSTONE_TIMEOUT}. The tombstone is sent on the reporting thread, after a report under way, so
+     * that none follows it; and not on the caller's, because {@code send} itself blocks for metadata up to the
+     * producer's {@code max.block.ms} (60 s by default) when the broker is gone, which would hold a stop far past
+     * {@code SHUTDOWN_TIMEOUT_MS} and a container's grace period. Without an acknowledged report there is nothing to
+     * mark stopped.
      */
     @Override
     public void close() {
@@ -171,19 +176,29 @@ public final class StatusReporter implements AutoCloseable {
             return;
         }
         closed = true;
-        timer.shutdown();
+        Future<?> tombstone;
         try {
-            if (!timer.awaitTermination(TOMBSTONE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                timer.shutdownNow();
-            }
-            if (acknowledged) {
-                producer.send(new ProducerRecord<>(topic, key, null))
-                        .get(TOMBSTONE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            }
+            tombstone = timer.submit(() -> {
+                if (acknowledged) {
+                    producer.send(new ProducerRecord<>(topic, key, null))
+                            .get(TOMBSTONE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                }
+                return null;
+            });
+        } catch (RejectedExecutionException e) {
+            return; // the timer is gone already
+        } finally {
+            timer.shutdown();
+        }
+        try {
+            tombstone.get(TOMBSTONE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            LOG.warn("Could not mark {} stopped in {} (it will show as gone): {}", instance, topic, e.toString());
+            LOG.warn("Could not mark {} stopped in {} (it will show as gone): {}", instance, topic,
+                    e instanceof ExecutionException ? e.getCause().toString() : e.toString());
+        } finally {
+            timer.shutdownNow(); // a report or tombstone still blocked in send(): interrupted, the thread is a daemon
         }
     }
 }
